@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The project's test command (README): installs what the tests need, then runs the whole Maven test suite.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+bash ops/scripts/install-test-deps.sh
+export DJL_OFFLINE=true
+mvn -B ${MVN_ARGS:-} verify
