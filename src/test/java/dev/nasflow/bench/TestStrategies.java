@@ -53,7 +53,7 @@ final class TestStrategies {
     }
 
     /** Proposes a fixed script of proposals, then nothing. */
-    static final class Scripted implements Strategy {
+    static class Scripted implements Strategy {
         private final Deque<Proposal> script;
         final List<Observation> observed = new ArrayList<>();
         final List<Integer> asked = new ArrayList<>();
