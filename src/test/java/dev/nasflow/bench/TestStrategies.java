@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Random;
 
 /** Minimal strategies for exercising the runner without the production registry. */
-final class TestStrategies {
+public final class TestStrategies {
     private TestStrategies() {
     }
 
     /** Factory knowing "random" (uniform sampling with replacement at maxEpochs, like the NB201 reference). */
-    static final StrategyFactory FACTORY = (type, ctx) -> switch (type) {
+    public static final StrategyFactory FACTORY = (type, ctx) -> switch (type) {
         case "random" -> new UniformRandom(ctx);
         default -> throw new IllegalArgumentException("unknown test strategy " + type);
     };
