@@ -1,5 +1,6 @@
 package dev.nasflow.stopping;
 
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -92,7 +93,7 @@ public final class AshaRule implements StoppingRule {
                 vals[i++] = rankValue(store.value(c, t));
             }
         }
-        java.util.Arrays.sort(vals);
+        Arrays.sort(vals);
         double kth = vals[n - keep];
         String reason = "value " + Num.fmt(mine) + " at rung " + rung + " (epoch " + t + ") is not in the top " + keep
                 + " of " + n + " (eta " + eta + ", cutoff " + Num.fmt(kth) + ")";

@@ -2,7 +2,6 @@ package dev.nasflow.stopping;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -292,13 +291,6 @@ public final class CurveStore {
         it = curves.entrySet().iterator();
         it.next();
         it.remove();
-    }
-
-    /** Unmodifiable view for tests and diagnostics: candidate id to its values by epoch (index 0 unused). */
-    Map<String, double[]> snapshot() {
-        Map<String, double[]> out = new LinkedHashMap<>();
-        curves.forEach((k, c) -> out.put(k, Arrays.copyOf(c.values, c.last + 1)));
-        return Collections.unmodifiableMap(out);
     }
 
     /** One growable curve with prefix sums/counts of finite values, maintained on insert. */

@@ -62,6 +62,17 @@ public final class StoppingRules {
         };
     }
 
+    /**
+     * Checks a rule name and its parameters as {@link #create} would, without building the rule (so a spec using
+     * {@code surrogate} can be validated where no prediction source exists).
+     *
+     * @throws IllegalArgumentException naming {@code stopping.rule} or {@code stopping.<param>}
+     */
+    public static void validate(String rule, Map<String, ?> params) {
+        String name = normalise(rule);
+        resolve(name, params(name), params == null ? Map.of() : params);
+    }
+
     /** A rule without a prediction source (the {@code surrogate} rule then fails: use the 3-argument form). */
     public static StoppingRule create(String rule, Map<String, ?> params) {
         return create(rule, params, null);

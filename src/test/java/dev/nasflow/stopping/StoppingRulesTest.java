@@ -58,6 +58,9 @@ class StoppingRulesTest {
                 () -> StoppingRules.create("surrogate", Map.of()));
         assertMessage("stopping.gracePeriod: not a parameter of rule 'none' (its parameters: none)",
                 () -> StoppingRules.create("none", Map.of("gracePeriod", 1)));
+        assertMessage("stopping.threshold: must be between", () -> StoppingRules.validate("surrogate",
+                Map.of("threshold", 0)));
+        StoppingRules.validate("surrogate", Map.of("threshold", 0.9));   // no source needed to validate
     }
 
     @Test
