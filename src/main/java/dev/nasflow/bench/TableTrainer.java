@@ -102,6 +102,23 @@ public final class TableTrainer {
         return m;
     }
 
+    /**
+     * Continues training a cell that was already trained for {@code fromEpochs} epochs (resumed from its checkpoint)
+     * up to {@code epochs}: the metrics after {@code epochs}, paying only the {@code epochs - fromEpochs} new epochs
+     * ({@code simSeconds} is that increment).
+     */
+    public Map<String, Double> resume(Genome genome, int fromEpochs, int epochs) {
+        if (fromEpochs < 0 || fromEpochs > epochs) {
+            throw new IllegalArgumentException("resume needs 0 <= fromEpochs <= epochs, got " + fromEpochs + " -> "
+                    + epochs);
+        }
+        Map<String, Double> m = new LinkedHashMap<>(metrics(genome, epochs));
+        double paid = table.trainAllTime(Nb201Table.index(genome)) * (epochs - fromEpochs) / Nb201Table.FULL_EPOCHS;
+        m.put("simSeconds", paid);
+        clock.advance(paid);
+        return Collections.unmodifiableMap(m);
+    }
+
     /** Whether params and flops are reported (the space has an analytic cost model). */
     public boolean reportsCost() {
         return costs.available();

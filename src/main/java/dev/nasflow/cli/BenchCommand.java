@@ -36,8 +36,8 @@ import java.util.regex.Pattern;
         description = {
                 "Runs a search strategy on the NAS-Bench-201 table under the published protocol: the search sees the "
                         + "12-epoch validation accuracy, pays simulated 12-epoch training time, stops at "
-                        + "--budget-seconds of simulated time (the evaluation crossing it counts), and each run reports "
-                        + "the 200-epoch validation accuracy of its pick.",
+                        + "--budget-seconds of simulated time (the evaluation crossing it counts), and each run "
+                        + "reports the 200-epoch validation accuracy of its pick.",
                 "Prints one line per run and mean \u00b1 std; with --json exactly one JSON object on stdout."},
         subcommands = {})
 public final class BenchCommand implements Callable<Integer> {
@@ -51,7 +51,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Strategy type (default: ${DEFAULT-VALUE}).")
     String strategy;
 
-    @Option(names = "--runs", defaultValue = "100", paramLabel = "R", description = "Independent runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", defaultValue = "100", paramLabel = "R",
+            description = "Independent runs (default: ${DEFAULT-VALUE}).")
     int runs;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
@@ -72,13 +73,19 @@ public final class BenchCommand implements Callable<Integer> {
     int batchSize;
 
     @Option(names = "--min-epochs", defaultValue = "1", paramLabel = "E",
-            description = "Lowest fidelity for multi-fidelity strategies (default: ${DEFAULT-VALUE}); epochs other than "
-                    + "12 and 200 come from the interpolated curve model (docs/BENCHMARKS.md).")
+            description = "Lowest fidelity for multi-fidelity strategies (default: ${DEFAULT-VALUE}); epochs other "
+                    + "than 12 and 200 come from the interpolated curve model (docs/BENCHMARKS.md).")
     int minEpochs;
 
     @Option(names = "--max-epochs", defaultValue = "12", paramLabel = "E",
             description = "Full fidelity of the search (default: ${DEFAULT-VALUE}, the protocol's 12 epochs).")
     int maxEpochs;
+
+    @Option(names = "--resume-promotions",
+            description = "A cell proposed again at more epochs (multi-fidelity promotion) pays only the new epochs, "
+                    + "as if resumed from its checkpoint; by default every evaluation pays all its epochs, like the NB201 "
+                    + "reference code.")
+    boolean resumePromotions;
 
     @Option(names = "--threads", paramLabel = "N",
             description = "Runs executed in parallel (default: the cores, at most 2). Results do not depend on it.")
@@ -110,7 +117,7 @@ public final class BenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try {
             config = new BenchConfig(strategy, parseParams(params), runs, seed, budgetSeconds, batchSize, minEpochs,
-                    maxEpochs, threads == null ? BenchConfig.defaultThreads() : threads);
+                    maxEpochs, threads == null ? BenchConfig.defaultThreads() : threads, resumePromotions);
             Nb201TableSource source = tables.source();
             // the shipped tables are immutable: load them once per JVM; files given by path are read afresh
             table = source.table200() == null && source.table12() == null
