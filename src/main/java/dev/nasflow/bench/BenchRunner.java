@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs a search strategy on the NAS-Bench-201 table under the published protocol (Dong &amp; Yang, ICLR 2020):
  * <ol>
  *   <li>the strategy proposes; each proposal is evaluated by the {@link TableTrainer} at its epochs — at the
- *       protocol's 12 epochs the search sees the tabulated 12-epoch validation accuracy — and pays {@code train-all-time ×
- *       epochs / 200} simulated seconds;</li>
+ *       protocol's 12 epochs the search sees the tabulated 12-epoch validation accuracy — and pays
+ *       {@code train-all-time × epochs / 200} simulated seconds;</li>
  *   <li>the run stops once cumulative simulated time reaches the budget (12,000 s); the evaluation that crosses it
  *       still counts, as in the reference code's {@code while total_time_cost < time_budget} loop;</li>
  *   <li>the pick is the best observed validation accuracy at the highest fidelity observed (12 epochs for
@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * before any is observed — like k parallel workers; when the budget is crossed inside a batch, the rest of the batch
  * is not evaluated. With {@link BenchConfig#resumePromotions()} a cell proposed again at more epochs pays only the new
  * epochs (resumed from its checkpoint); otherwise every evaluation pays its full epochs. Runs are independent (one
- * strategy, clock and trainer each, the table shared) and run on a small thread pool; each run's result depends only on its seed, so the thread count never changes the numbers.
+ * strategy, clock and trainer each, the table shared) and run on a small thread pool; each run's result depends only
+ * on its seed, so the thread count never changes the numbers.
  */
 public final class BenchRunner {
     /** What the search optimises: the validation accuracy it is shown. */

@@ -83,8 +83,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--resume-promotions",
             description = "A cell proposed again at more epochs (multi-fidelity promotion) pays only the new epochs, "
-                    + "as if resumed from its checkpoint; by default every evaluation pays all its epochs, like the NB201 "
-                    + "reference code.")
+                    + "as if resumed from its checkpoint; by default every evaluation pays all its epochs, like the "
+                    + "NB201 reference code.")
     boolean resumePromotions;
 
     @Option(names = "--threads", paramLabel = "N",
