@@ -3,6 +3,7 @@ package dev.nasflow.spec;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -206,17 +207,11 @@ public final class PathPolicy {
         }
     }
 
-    /** Follows symbolic links of the longest existing prefix of {@code p}; it must stay under one of {@code within}. */
+    /** Where {@code p} really leads (symbolic links followed, dangling ones too); it must stay under {@code within}. */
     private static Path confined(String field, String value, Path p, List<Path> within) {
-        Path existing = p;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return p;
-        }
+        Path real;
         try {
-            Path real = existing.toRealPath().resolve(existing.relativize(p)).normalize();
+            real = realLocation(p, 0);
             for (Path r : within) {
                 Path rr = Files.exists(r) ? r.toRealPath() : r;
                 if (real.startsWith(rr)) {
@@ -224,12 +219,36 @@ public final class PathPolicy {
                 }
             }
         } catch (IOException e) {
-            throw new UnsafePathException(field + " " + SafeText.quote(value) + " cannot be resolved: " + e.getMessage()
+            throw new UnsafePathException(field + " " + SafeText.quote(value) + " cannot be resolved: " + e
                     + " (fix: check the path and its permissions)");
         }
         throw new UnsafePathException(field + " " + SafeText.quote(value)
-                + " leads outside the allowed roots " + within + " through a symbolic link"
+                + " leads outside the allowed roots " + within + " through a symbolic link (to " + real + ")"
                 + " (fix: point at the real location inside a root, or add that root to " + ENV_DATA_ROOTS + ")");
+    }
+
+    /**
+     * The real location {@code p} names: the longest existing prefix with its links resolved, plus the rest. A
+     * dangling link is followed to its target, so writing through it cannot escape either.
+     */
+    private static Path realLocation(Path p, int depth) throws IOException {
+        if (depth > 40) {
+            throw new IOException("too many levels of symbolic links");
+        }
+        Path existing = p;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return p;
+        }
+        Path rest = existing.relativize(p);
+        if (Files.isSymbolicLink(existing) && !Files.exists(existing)) {
+            Path parent = existing.getParent() == null ? existing.getRoot() : existing.getParent();
+            Path target = parent.resolve(Files.readSymbolicLink(existing)).normalize();
+            return realLocation(target.resolve(rest).normalize(), depth + 1);
+        }
+        return existing.toRealPath().resolve(rest).normalize();
     }
 
     /** A path that breaks the policy; the message names the field and the fix. */

@@ -14,8 +14,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Cross-field checks on a spec that passed (parts of) the schema: each check runs only when the top-level sections
- * it reads have no earlier error, and reads the spec with defaults applied.
+ * Cross-field checks, on the spec with defaults applied. Each check names the JSON pointers it reads and runs only
+ * when none of them (nor anything above or below them) already has an error, so one mistake is reported once and
+ * does not hide unrelated ones.
  */
 final class SemanticChecks {
     /** Largest space grid search may enumerate. */
@@ -27,21 +28,22 @@ final class SemanticChecks {
 
     private final JsonNode tree;
     private final SearchSpec eff;
-    private final Set<String> broken;
+    private final Set<String> errorPointers;
     private final SpaceFacts spaces;
     private final List<SpecError> out;
 
-    private SemanticChecks(JsonNode tree, SearchSpec eff, Set<String> broken, SpaceFacts spaces,
+    private SemanticChecks(JsonNode tree, SearchSpec eff, Set<String> errorPointers, SpaceFacts spaces,
                            List<SpecError> out) {
         this.tree = tree;
         this.eff = eff;
-        this.broken = broken;
+        this.errorPointers = errorPointers;
         this.spaces = spaces;
         this.out = out;
     }
 
-    static void run(JsonNode tree, SearchSpec written, Set<String> broken, SpaceFacts spaces, List<SpecError> out) {
-        SemanticChecks c = new SemanticChecks(tree, Defaults.apply(written), broken, spaces, out);
+    static void run(JsonNode tree, SearchSpec written, Set<String> errorPointers, SpaceFacts spaces,
+                    List<SpecError> out) {
+        SemanticChecks c = new SemanticChecks(tree, Defaults.apply(written), errorPointers, spaces, out);
         c.strategyParams();
         c.objectives();
         c.constraints();
@@ -52,14 +54,26 @@ final class SemanticChecks {
         c.stopping();
     }
 
-    /** True when every named top-level section is free of earlier errors. */
-    private boolean ok(String... sections) {
-        for (String s : sections) {
-            if (broken.contains(s)) {
-                return false;
+    /** True when no earlier error sits at, above or below any of these pointers. */
+    private boolean ok(String... pointers) {
+        for (String p : pointers) {
+            for (String e : errorPointers) {
+                if (e.equals(p) || (!e.isEmpty() && p.startsWith(e + "/")) || e.startsWith(p + "/")) {
+                    return false;
+                }
             }
         }
         return true;
+    }
+
+    /** The trainer type is known: written without error, or defaulted from an error-free space type. */
+    private boolean trainerOk() {
+        return ok("/trainer/type") && (written("/trainer/type") || ok("/space/type"));
+    }
+
+    /** {@code fidelity.epochs} is known: written without error, or defaulted from a known trainer. */
+    private boolean epochsOk() {
+        return ok("/fidelity/epochs") && (written("/fidelity/epochs") || trainerOk());
     }
 
     private boolean written(String pointer) {
@@ -73,7 +87,7 @@ final class SemanticChecks {
     // ---- strategy
 
     private void strategyParams() {
-        if (!ok("strategy") || eff.strategy() == null) {
+        if (!ok("/strategy/type") || eff.strategy() == null) {
             return;
         }
         String type = eff.strategy().type();
@@ -100,7 +114,7 @@ final class SemanticChecks {
                 checkParam(ptr, d, e.getValue());
             }
         }
-        if ("rea".equals(type)) {
+        if ("rea".equals(type) && ok("/strategy/params")) {
             int population = ((Number) eff.strategy().params().get("population")).intValue();
             int sample = ((Number) eff.strategy().params().get("sampleSize")).intValue();
             if (sample > population) {
@@ -161,7 +175,7 @@ final class SemanticChecks {
     // ---- objectives and constraints
 
     private void objectives() {
-        if (!ok("objectives")) {
+        if (!ok("/objectives")) {
             return;
         }
         List<Objective> objs = eff.objectives();
@@ -183,7 +197,7 @@ final class SemanticChecks {
                                 + "' is a cost: maximizing it would search for the most expensive networks",
                         "set \"direction\": \"minimize\" (or bound it with a constraint)");
             }
-            if ("latencyMs".equals(o.metric()) && ok("trainer", "space") && eff.trainer().isTable()) {
+            if ("latencyMs".equals(o.metric()) && trainerOk() && eff.trainer().isTable()) {
                 error("/objectives/" + i + "/metric", "the nb201 table trainer has no latency figures",
                         "use params or flops, or trainer djl (which measures latency)");
             }
@@ -191,12 +205,13 @@ final class SemanticChecks {
     }
 
     private void constraints() {
-        if (!ok("constraints")) {
+        if (!ok("/constraints")) {
             return;
         }
         List<Constraint> cs = eff.constraints();
         Optional<Cost> cheapest = Optional.empty();
-        boolean costKnowable = ok("space", "trainer", "data", "fidelity") && eff.space() != null;
+        boolean costKnowable = ok("/space", "/trainer/dataset", "/data/format", "/fidelity/resolution") && trainerOk()
+                && eff.space() != null;
         for (int i = 0; i < cs.size(); i++) {
             Constraint c = cs.get(i);
             String at = "/constraints/" + i;
@@ -236,7 +251,7 @@ final class SemanticChecks {
                             "remove min or use a value >= 0");
                 }
             }
-            if ("latencyMs".equals(c.metric()) && ok("trainer", "space") && eff.trainer().isTable()) {
+            if ("latencyMs".equals(c.metric()) && trainerOk() && eff.trainer().isTable()) {
                 error(at + "/metric", "the nb201 table trainer has no latency figures",
                         "constrain params or flops instead, or use trainer djl (which measures latency)");
             }
@@ -269,7 +284,7 @@ final class SemanticChecks {
     // ---- trainer, fidelity, budget
 
     private void trainer() {
-        if (!ok("trainer", "space", "data") || eff.space() == null) {
+        if (!trainerOk() || !ok("/space/type", "/data") || eff.space() == null) {
             return;
         }
         TrainerSpec t = eff.trainer();
@@ -292,67 +307,65 @@ final class SemanticChecks {
     }
 
     private void fidelity() {
-        if (!ok("fidelity", "trainer", "space", "strategy", "stopping", "data")) {
-            return;
-        }
         FidelitySpec f = eff.fidelity();
-        if (f.minEpochs() > f.epochs()) {
-            error("/fidelity/minEpochs", "minEpochs (" + f.minEpochs() + ") exceeds epochs (" + f.epochs() + ")",
-                    "set minEpochs <= epochs");
-        } else if (eff.multiFidelity() && f.minEpochs().equals(f.epochs())) {
-            String why = eff.strategy() != null
-                    && SpecVocabulary.MULTI_FIDELITY_STRATEGIES.contains(eff.strategy().type())
-                    ? "strategy '" + eff.strategy().type() + "'" : "stopping rule 'asha'";
-            error(written("/fidelity/minEpochs") ? "/fidelity/minEpochs" : "/fidelity/epochs",
-                    why + " trains at several fidelities, but minEpochs equals epochs (" + f.epochs() + ")",
-                    "set minEpochs below epochs (rungs at minEpochs x eta^k), e.g. epochs 200 and minEpochs 12");
+        if (epochsOk() && ok("/fidelity/minEpochs")) {
+            boolean multiKnown = ok("/strategy/type", "/stopping/rule");
+            if (f.minEpochs() > f.epochs()) {
+                error("/fidelity/minEpochs", "minEpochs (" + f.minEpochs() + ") exceeds epochs (" + f.epochs() + ")",
+                        "set minEpochs <= epochs");
+            } else if (multiKnown && eff.multiFidelity() && f.minEpochs().equals(f.epochs())) {
+                String why = eff.strategy() != null
+                        && SpecVocabulary.MULTI_FIDELITY_STRATEGIES.contains(eff.strategy().type())
+                        ? "strategy '" + eff.strategy().type() + "'" : "stopping rule 'asha'";
+                error(written("/fidelity/minEpochs") ? "/fidelity/minEpochs" : "/fidelity/epochs",
+                        why + " trains at several fidelities, but minEpochs equals epochs (" + f.epochs() + ")",
+                        "set minEpochs below epochs (rungs at minEpochs x eta^k), e.g. epochs 200 and minEpochs 12");
+            }
         }
         TrainerSpec t = eff.trainer();
-        if (t.isTable()) {
-            boolean only12 = !"cifar10".equals(t.dataset());
-            int max = only12 ? NB201_12EP_ONLY_MAX_EPOCHS : NB201_MAX_EPOCHS;
-            if (f.epochs() > max) {
-                error("/fidelity/epochs", only12
-                                ? "the nb201 table has only 12-epoch figures for " + t.dataset()
-                                + " (found " + f.epochs() + " epochs)"
-                                : "the nb201 table covers 1..200 epochs (figures at 12 and 200, interpolated between;"
-                                + " found " + f.epochs() + ")",
-                        only12 ? "use at most 12 epochs, or dataset cifar10" : "use at most 200 epochs (12 is the"
-                                + " published search protocol)");
-            }
-            if (written("/fidelity/dataFraction") && f.dataFraction() != 1.0) {
-                error("/fidelity/dataFraction", "the nb201 table only has figures for training on all the data",
-                        "remove dataFraction (or use trainer djl)");
-            }
-            if (written("/fidelity/widthMultiplier") && f.widthMultiplier() != 1.0) {
-                error("/fidelity/widthMultiplier", "the nb201 table only has figures for the published widths",
-                        "remove widthMultiplier (or use trainer djl)");
-            }
-            int nativeRes = Defaults.nativeResolution(t, null);
-            if (f.resolution() != nativeRes) {
-                error("/fidelity/resolution", "the nb201 table was measured at " + nativeRes + "x" + nativeRes
-                        + " for " + t.dataset(), "remove resolution (or use trainer djl)");
-            }
+        if (!trainerOk() || !t.isTable() || !ok("/trainer/dataset")) {
+            return;
+        }
+        boolean only12 = !"cifar10".equals(t.dataset());
+        int max = only12 ? NB201_12EP_ONLY_MAX_EPOCHS : NB201_MAX_EPOCHS;
+        if (ok("/fidelity/epochs") && f.epochs() > max) {
+            error("/fidelity/epochs", only12
+                            ? "the nb201 table has only 12-epoch figures for " + t.dataset()
+                            + " (found " + f.epochs() + " epochs)"
+                            : "the nb201 table covers 1..200 epochs (figures at 12 and 200, interpolated between;"
+                            + " found " + f.epochs() + ")",
+                    only12 ? "use at most 12 epochs, or dataset cifar10" : "use at most 200 epochs (12 is the"
+                            + " published search protocol)");
+        }
+        if (ok("/fidelity/dataFraction") && written("/fidelity/dataFraction") && f.dataFraction() != 1.0) {
+            error("/fidelity/dataFraction", "the nb201 table only has figures for training on all the data",
+                    "remove dataFraction (or use trainer djl)");
+        }
+        if (ok("/fidelity/widthMultiplier") && written("/fidelity/widthMultiplier") && f.widthMultiplier() != 1.0) {
+            error("/fidelity/widthMultiplier", "the nb201 table only has figures for the published widths",
+                    "remove widthMultiplier (or use trainer djl)");
+        }
+        int nativeRes = Defaults.nativeResolution(t, null);
+        if (ok("/fidelity/resolution") && f.resolution() != nativeRes) {
+            error("/fidelity/resolution", "the nb201 table was measured at " + nativeRes + "x" + nativeRes
+                    + " for " + t.dataset(), "remove resolution (or use trainer djl)");
         }
     }
 
     private void budget() {
-        if (!ok("budget")) {
-            return;
-        }
         BudgetSpec b = eff.budget();
-        if (!b.hasLimit()) {
+        if (ok("/budget") && !b.hasLimit()) {
             error("/budget", "sets no limit, so the search would never end",
                     "add at least one of " + String.join(", ", SpecVocabulary.BUDGET_LIMITS) + ", e.g. \"evaluations\": 100");
         }
-        if (b.simulatedSeconds() != null && ok("trainer", "space") && eff.trainer().isDjl()) {
+        if (ok("/budget/simulatedSeconds") && b.simulatedSeconds() != null && trainerOk() && eff.trainer().isDjl()) {
             error("/budget/simulatedSeconds", "the djl trainer trains in real time; simulated seconds exist only for"
                     + " the nb201 table trainer", "use realSeconds (or evaluations) instead");
         }
     }
 
     private void grid() {
-        if (!ok("strategy", "space") || eff.strategy() == null || eff.space() == null
+        if (!ok("/strategy/type", "/space") || eff.strategy() == null || eff.space() == null
                 || !"grid".equals(eff.strategy().type())) {
             return;
         }
@@ -365,7 +378,7 @@ final class SemanticChecks {
     }
 
     private void stopping() {
-        if (!ok("stopping", "fidelity", "trainer", "space", "strategy", "budget", "data")) {
+        if (!ok("/stopping")) {
             return;
         }
         StoppingSpec s = eff.stopping();
@@ -373,7 +386,7 @@ final class SemanticChecks {
             return;
         }
         int epochs = eff.fidelity().epochs();
-        if (s.gracePeriod() != null && s.gracePeriod() >= epochs) {
+        if (epochsOk() && s.gracePeriod() != null && s.gracePeriod() >= epochs) {
             boolean w = written("/stopping/gracePeriod");
             error(w ? "/stopping/gracePeriod" : "/stopping/rule", "stopping rule '" + s.rule()
                             + "' could never stop a candidate: gracePeriod (" + s.gracePeriod()
@@ -386,13 +399,13 @@ final class SemanticChecks {
                     "use at least 1");
         }
         Integer evals = eff.budget().evaluations();
-        if (s.minTrials() != null && evals != null && s.minTrials() > evals) {
+        if (ok("/budget/evaluations") && s.minTrials() != null && evals != null && s.minTrials() > evals) {
             boolean w = written("/stopping/minTrials");
             error(w ? "/stopping/minTrials" : "/stopping/rule", "stopping rule '" + s.rule()
                             + "' would never act: minTrials (" + s.minTrials() + ") exceeds budget.evaluations ("
                             + evals + ")", "set stopping.minTrials to at most " + evals);
         }
-        if (eff.trainer().isTable() && s.metric() != null && !s.metric().endsWith("Accuracy")) {
+        if (trainerOk() && eff.trainer().isTable() && s.metric() != null && !s.metric().endsWith("Accuracy")) {
             error("/stopping/metric", "the nb201 table trainer publishes accuracy curves only (no "
                     + s.metric() + ")", "use validAccuracy");
         }

@@ -62,6 +62,7 @@ public final class SpecSchema {
         SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
                 .pathType(PathType.JSON_POINTER)
                 .formatAssertionsEnabled(true)
+                .locale(java.util.Locale.ENGLISH)
                 .build();
         JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(node, config);
         schema.initializeValidators();

@@ -146,14 +146,14 @@ public final class SpecValidator {
         }
         schema.sort(Comparator.comparing(SpecError::pointer));
         List<SpecError> errors = merge(betterHints(safety, schema), schema);
-        Set<String> broken = new HashSet<>();
+        Set<String> errorPointers = new HashSet<>();
         for (SpecError e : errors) {
-            broken.add(topLevel(e.pointer()));
+            errorPointers.add(e.pointer());
         }
-        SearchSpec written = bind(tree, broken);
+        SearchSpec written = bind(withoutErrors(tree, errorPointers), errorPointers);
         List<SpecError> semantic = new ArrayList<>();
         try {
-            SemanticChecks.run(tree, written, broken, spaces, semantic);
+            SemanticChecks.run(tree, written, errorPointers, spaces, semantic);
         } catch (RuntimeException e) {
             semantic.add(new SpecError("", "internal error while checking the spec: " + e,
                     "report this as a nasflow bug, with the spec"));
@@ -183,59 +183,63 @@ public final class SpecValidator {
         }
     }
 
-    /** The spec as written, section by section; a section with errors (or that cannot be bound) is left null. */
-    private static SearchSpec bind(JsonNode tree, Set<String> broken) {
+    /**
+     * The spec as written, section by section, from a tree whose erroneous members were removed; a section that
+     * still cannot be bound is left null and recorded in {@code errorPointers}.
+     */
+    private static SearchSpec bind(JsonNode tree, Set<String> errorPointers) {
         return new SearchSpec(
-                section(tree, "name", String.class, broken),
-                section(tree, "seed", Long.class, broken),
-                section(tree, "space", SpaceSpec.class, broken),
-                strategy(tree, broken),
-                section(tree, "budget", BudgetSpec.class, broken),
-                list(tree, "objectives", new TypeReference<List<Objective>>() { }, broken),
-                list(tree, "constraints", new TypeReference<List<Constraint>>() { }, broken),
-                section(tree, "fidelity", FidelitySpec.class, broken),
-                section(tree, "stopping", StoppingSpec.class, broken),
-                section(tree, "trainer", TrainerSpec.class, broken),
-                section(tree, "data", DataSpec.class, broken),
-                section(tree, "taskQueue", String.class, broken),
-                section(tree, "artifacts", String.class, broken));
+                section(tree, "name", String.class, errorPointers),
+                section(tree, "seed", Long.class, errorPointers),
+                section(tree, "space", SpaceSpec.class, errorPointers),
+                strategy(tree, errorPointers),
+                section(tree, "budget", BudgetSpec.class, errorPointers),
+                list(tree, "objectives", new TypeReference<List<Objective>>() { }, errorPointers),
+                list(tree, "constraints", new TypeReference<List<Constraint>>() { }, errorPointers),
+                section(tree, "fidelity", FidelitySpec.class, errorPointers),
+                section(tree, "stopping", StoppingSpec.class, errorPointers),
+                section(tree, "trainer", TrainerSpec.class, errorPointers),
+                section(tree, "data", DataSpec.class, errorPointers),
+                section(tree, "taskQueue", String.class, errorPointers),
+                section(tree, "artifacts", String.class, errorPointers));
     }
 
-    private static <T> T section(JsonNode tree, String name, Class<T> type, Set<String> broken) {
+    private static <T> T section(JsonNode tree, String name, Class<T> type, Set<String> errorPointers) {
         JsonNode n = tree.get(name);
-        if (n == null || broken.contains(name)) {
+        if (n == null) {
             return null;
         }
         try {
             return SpecJson.mapper().treeToValue(n, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            broken.add(name);
+            errorPointers.add("/" + name);
             return null;
         }
     }
 
-    private static <T> List<T> list(JsonNode tree, String name, TypeReference<List<T>> type, Set<String> broken) {
+    private static <T> List<T> list(JsonNode tree, String name, TypeReference<List<T>> type,
+                                    Set<String> errorPointers) {
         JsonNode n = tree.get(name);
-        if (n == null || broken.contains(name)) {
+        if (n == null) {
             return null;
         }
         try {
             List<T> l = SpecJson.mapper().readerFor(type).readValue(n);
             if (l.contains(null)) {
-                broken.add(name);
+                errorPointers.add("/" + name);
                 return null;
             }
             return l;
         } catch (IOException | IllegalArgumentException e) {
-            broken.add(name);
+            errorPointers.add("/" + name);
             return null;
         }
     }
 
     /** Strategy with params converted to Integer / Long / Double / Boolean / String. */
-    private static StrategySpec strategy(JsonNode tree, Set<String> broken) {
+    private static StrategySpec strategy(JsonNode tree, Set<String> errorPointers) {
         JsonNode n = tree.get("strategy");
-        if (n == null || broken.contains("strategy")) {
+        if (n == null || !n.isObject() || !n.path("type").isTextual()) {
             return null;
         }
         Map<String, Object> params = new LinkedHashMap<>();
@@ -313,12 +317,29 @@ public final class SpecValidator {
         return out;
     }
 
-    static String topLevel(String pointer) {
-        if (pointer.isEmpty()) {
-            return "";
+    /**
+     * A copy of {@code tree} without the members that have errors, so that the rest can still be bound and checked:
+     * the member at each error pointer, or, for a pointer inside a list, the member holding the outermost list.
+     */
+    static JsonNode withoutErrors(JsonNode tree, Set<String> errorPointers) {
+        JsonNode copy = tree.deepCopy();
+        for (String p : errorPointers) {
+            if (p.isEmpty()) {
+                continue;
+            }
+            String[] tokens = p.substring(1).split("/", -1);
+            JsonNode parent = copy;
+            for (int i = 0; i < tokens.length && parent != null && parent.isObject(); i++) {
+                String name = tokens[i].replace("~1", "/").replace("~0", "~");
+                JsonNode child = parent.get(name);
+                if (child == null || i == tokens.length - 1 || child.isArray()) {
+                    ((ObjectNode) parent).remove(name);
+                    break;
+                }
+                parent = child;
+            }
         }
-        int i = pointer.indexOf('/', 1);
-        return (i < 0 ? pointer.substring(1) : pointer.substring(1, i)).replace("~1", "/").replace("~0", "~");
+        return copy;
     }
 
     /** A copy of {@code node} without object members whose value is null (they mean "use the default"). */
