@@ -122,7 +122,7 @@ public class CellSpace extends AbstractSpace {
         if (s == null || s.isBlank()) {
             throw new IllegalArgumentException("empty architecture string; expected e.g. " + example());
         }
-        String[] nodeParts = s.trim().split("\\+");
+        String[] nodeParts = s.trim().split("\\+", -1);
         if (nodeParts.length != nodes - 1) {
             throw new IllegalArgumentException("architecture string has " + nodeParts.length + " node groups, space '"
                     + id() + "' needs " + (nodes - 1) + " (e.g. " + example() + ")");
@@ -131,25 +131,28 @@ public class CellSpace extends AbstractSpace {
         int k = 0;
         for (int to = 1; to < nodes; to++) {
             String part = nodeParts[to - 1];
-            if (!part.startsWith("|") || !part.endsWith("|")) {
-                throw new IllegalArgumentException("node group '" + part + "' must be wrapped in '|'");
+            if (part.length() < 2 || !part.startsWith("|") || !part.endsWith("|")) {
+                throw new IllegalArgumentException("node " + to + ": group '" + part + "' must be wrapped in '|'");
             }
-            String[] items = part.substring(1, part.length() - 1).split("\\|");
+            String[] items = part.substring(1, part.length() - 1).split("\\|", -1);
             if (items.length != to) {
                 throw new IllegalArgumentException("node " + to + " needs " + to + " inputs, got '" + part + "'");
             }
             for (int from = 0; from < to; from++) {
-                String[] opAndSrc = items[from].split("~");
+                String[] opAndSrc = items[from].split("~", -1);
                 if (opAndSrc.length != 2) {
-                    throw new IllegalArgumentException("edge '" + items[from] + "' must look like op~source");
+                    throw new IllegalArgumentException("node " + to + ": edge '" + items[from]
+                            + "' must look like op~source");
                 }
                 int op = ops.indexOf(opAndSrc[0]);
                 if (op < 0) {
-                    throw new IllegalArgumentException("unknown op '" + opAndSrc[0] + "'; known: " + ops);
+                    throw new IllegalArgumentException("node " + to + ": unknown op '" + opAndSrc[0]
+                            + "' on the edge from node " + from + "; known: " + ops);
                 }
                 if (!opAndSrc[1].equals(Integer.toString(from))) {
-                    throw new IllegalArgumentException("edge '" + items[from] + "' of node " + to
-                            + " must come from node " + from + " (inputs are listed in source order)");
+                    throw new IllegalArgumentException("node " + to + ": edge '" + items[from]
+                            + "' must come from node " + from + " (inputs are listed in source order 0.." + (to - 1)
+                            + ")");
                 }
                 c[k++] = op;
             }

@@ -159,14 +159,16 @@ class CellSpaceTest {
     @Test
     void parseErrorsNameTheBadPart() {
         assertMessage("|nor_conv_3x3~0|+|conv9x9~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|",
-                "conv9x9");
+                "node 2: unknown op 'conv9x9' on the edge from node 0; known: [none, skip_connect, ");
         assertMessage("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|", "2 node groups");
         assertMessage("|nor_conv_3x3~0|+|nor_conv_3x3~0|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|",
                 "node 2 needs 2 inputs");
         assertMessage("|nor_conv_3x3~0|+|nor_conv_3x3~1|nor_conv_3x3~0|+|skip_connect~0|nor_conv_3x3~1|none~2|",
                 "must come from node 0");
-        assertMessage("|nor_conv_3x3|+|none~0|none~1|+|none~0|none~1|none~2|", "'nor_conv_3x3' must look like op~source");
+        assertMessage("|nor_conv_3x3|+|none~0|none~1|+|none~0|none~1|none~2|", "node 1: edge 'nor_conv_3x3' must look like op~source");
         assertMessage("nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|", "must be wrapped in '|'");
+        assertMessage("|nor_conv_3x3~0||+|none~0|none~1|+|none~0|none~1|none~2|", "node 1 needs 1 inputs");
+        assertMessage("|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|+", "4 node groups");
         assertMessage("  ", "empty");
     }
 
