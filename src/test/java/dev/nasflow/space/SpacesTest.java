@@ -33,6 +33,10 @@ class SpacesTest {
         MultiBranchSpace m = assertInstanceOf(MultiBranchSpace.class, Spaces.create(type("multi-branch")));
         assertEquals("multi-branch", m.id());
         assertEquals(List.of(6, 3), List.of(m.blocks(), m.paths()));
+        // preset sizes quoted in docs/SPACES.md
+        assertEquals(java.math.BigInteger.valueOf(144).pow(8), c.size()); // 4 ops x 2 kernels x 3 widths x 3 acts x 2
+        assertEquals(java.math.BigInteger.valueOf(330).pow(6), m.size());
+        assertEquals(java.math.BigInteger.valueOf(15_625), Spaces.byId("nb201").size());
         for (String id : List.of("nb201", "darts", "chain", "multi-branch")) {
             assertEquals(id, Spaces.byId(id).id());
             assertSame(Spaces.byId(id), Spaces.byId(id));
