@@ -28,9 +28,6 @@ public class CellSpace extends AbstractSpace {
 
     public CellSpace(String id, int nodes, List<String> ops, int initChannels, int cellsPerStage, int stages) {
         super(id, decisionsFor(nodes, ops));
-        if (nodes < 2) {
-            throw new IllegalArgumentException("a cell needs at least 2 nodes, got " + nodes);
-        }
         for (String op : ops) {
             if (!Ops.isCellOp(op)) {
                 throw new IllegalArgumentException("unknown cell op '" + op + "'; known: " + Ops.CELL_OPS);
@@ -62,6 +59,9 @@ public class CellSpace extends AbstractSpace {
     }
 
     private static List<Decision> decisionsFor(int nodes, List<String> ops) {
+        if (nodes < 2) {
+            throw new IllegalArgumentException("a cell needs at least 2 nodes, got " + nodes);
+        }
         List<Decision> d = new ArrayList<>();
         for (int to = 1; to < nodes; to++) {
             for (int from = 0; from < to; from++) {
