@@ -2,6 +2,7 @@ package dev.nasflow.embedded;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
@@ -124,26 +125,77 @@ public final class TemporalClients {
 
     /**
      * Stubs for {@code settings} whose server answered its health check within {@code timeout}, and which knows the
-     * settings' namespace.
+     * settings' namespace. A server that is not up yet is retried until the timeout; a refused API key or a failed TLS
+     * handshake fails at once.
      *
-     * @throws IllegalStateException naming the address and what to check when the server does not answer or lacks
-     *                               the namespace
+     * @throws IllegalStateException naming the address and what to check when the server does not answer, refuses
+     *                               the credentials, or lacks the namespace
      */
     public static WorkflowServiceStubs connect(TemporalSettings settings, Duration timeout) {
         WorkflowServiceStubs stubs = newStubs(settings);
+        String where = "Temporal server at " + settings.address().orElse("?");
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            stubs.connect(timeout);
+            while (true) {
+                try {
+                    stubs.healthCheck();
+                    break;
+                } catch (StatusRuntimeException e) {
+                    Status.Code code = e.getStatus().getCode();
+                    if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {
+                        throw new IllegalStateException(where + " refused the credentials (" + e.getMessage()
+                                + "): check the API key (" + TemporalSettings.ENV_API_KEY + ") and the client "
+                                + "certificate (--tls-cert-path / --tls-key-path); " + settings, e);
+                    }
+                    Throwable ssl = sslCause(e);
+                    if (ssl != null) {
+                        throw new IllegalStateException(where + ": TLS handshake failed (" + rootMessage(ssl)
+                                + "): check --tls-ca-path (the CA that signed the server certificate), "
+                                + "--tls-server-name (the name in the certificate), the client certificate, or "
+                                + "--tls=false for a plain-text server; " + settings, e);
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(where + " did not answer within " + timeout.toMillis()
+                                + " ms (" + e.getMessage() + "): check --temporal / " + TemporalSettings.ENV_ADDRESS
+                                + " and that the server runs; " + settings, e);
+                    }
+                    sleepQuietly(100);
+                }
+            }
             checkNamespace(stubs, settings);
             return stubs;
         } catch (RuntimeException e) {
             stubs.shutdownNow();
-            if (e instanceof IllegalStateException) {
-                throw e;
+            throw e;
+        }
+    }
+
+    private static Throwable sslCause(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return t;
             }
-            throw new IllegalStateException("Temporal server at " + settings.address().orElse("?")
-                    + " did not answer within " + timeout.toMillis() + " ms (" + e.getMessage()
-                    + "): check --temporal / " + TemporalSettings.ENV_ADDRESS + ", that the server runs, and the TLS / "
-                    + "API key options (" + settings + ")", e);
+        }
+        return null;
+    }
+
+    /** The innermost cause's message: for TLS failures it says what was wrong with the certificate. */
+    private static String rootMessage(Throwable t) {
+        String msg = t.getMessage();
+        for (Throwable c = t.getCause(); c != null && c != t; t = c, c = c.getCause()) {
+            if (c.getMessage() != null) {
+                msg = c.getClass().getSimpleName() + ": " + c.getMessage();
+            }
+        }
+        return msg;
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to Temporal", e);
         }
     }
 
@@ -156,7 +208,7 @@ public final class TemporalClients {
             stubs.blockingStub().describeNamespace(
                     DescribeNamespaceRequest.newBuilder().setNamespace(settings.namespace()).build());
         } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
                 throw new IllegalStateException("Temporal namespace '" + settings.namespace() + "' does not exist on "
                         + settings.address().orElse("the server") + ": create it (temporal operator namespace create "
                         + "--namespace " + settings.namespace() + ") or pick another with --namespace / "
