@@ -56,7 +56,7 @@ public final class TemporalDevServer implements AutoCloseable {
     private final Duration startTimeout;
     private final TemporalSettings settings;
 
-    private Process process;
+    private volatile Process process;
     private Thread shutdownHook;
     private Duration lastStartTime;
     private boolean closed;
@@ -312,7 +312,7 @@ public final class TemporalDevServer implements AutoCloseable {
         if (process == null) {
             return;
         }
-        List<ProcessHandle> tree = tree();
+        List<ProcessHandle> tree = tree(process);
         tree.forEach(ProcessHandle::destroy);
         if (!awaitExit(tree, Duration.ofSeconds(15))) {
             log.warn("temporal dev server on {} ignored SIGTERM for 15 s; killing it", address());
@@ -339,18 +339,20 @@ public final class TemporalDevServer implements AutoCloseable {
         start();
     }
 
-    private synchronized void destroyTreeForcibly() {
-        if (process == null) {
+    /** Not synchronized: also runs from the shutdown hook, which must not wait for a start in progress. */
+    private void destroyTreeForcibly() {
+        Process p = process;
+        if (p == null) {
             return;
         }
-        List<ProcessHandle> tree = tree();
+        List<ProcessHandle> tree = tree(p);
         tree.forEach(ProcessHandle::destroyForcibly);
         awaitExit(tree, Duration.ofSeconds(10));
     }
 
-    private List<ProcessHandle> tree() {
+    private static List<ProcessHandle> tree(Process p) {
         List<ProcessHandle> tree = new ArrayList<>();
-        ProcessHandle root = process.toHandle();
+        ProcessHandle root = p.toHandle();
         root.descendants().forEach(tree::add);
         tree.add(root);
         return tree;

@@ -112,6 +112,34 @@ class EmbeddedTemporalTest {
         }
     }
 
+    /**
+     * Documents SDK behaviour the search workflow can rely on: with {@code WAIT_CANCELLATION_COMPLETED}, an activity
+     * that catches the cancellation (seen on a heartbeat) and returns normally completes, and the workflow's promise
+     * gets that value even though its scope was cancelled. So a stopped candidate can report STOPPED_EARLY with its
+     * last metrics as an ordinary result.
+     */
+    @Test
+    void valueReturnedAfterCancellationReachesTheWorkflow() throws Exception {
+        try (EmbeddedTemporal temporal = EmbeddedTemporal.startInProcess()) {
+            WorkerFactory factory = temporal.newWorkerFactory();
+            Worker worker = TemporalClients.newWorker(factory, "tq-cancel-return", 4);
+            worker.registerWorkflowImplementationTypes(CancelWorkflowImpl.class);
+            LoopActivitiesImpl loop = new LoopActivitiesImpl();
+            loop.returnOnCancel = true;
+            worker.registerActivitiesImplementations(loop);
+            factory.start();
+            CancelWorkflow wf = temporal.client().newWorkflowStub(CancelWorkflow.class,
+                    WorkflowOptions.newBuilder().setTaskQueue("tq-cancel-return").setWorkflowId("cancel-2").build());
+            WorkflowClient.start(wf::run, 20L);
+            assertTrue(loop.started.await(20, TimeUnit.SECONDS));
+            wf.cancelNow();
+            assertTrue(loop.sawCancel.await(10, TimeUnit.SECONDS));
+            String outcome = temporal.client().newUntypedWorkflowStub("cancel-2").getResult(String.class);
+            System.out.println("activity returned a value after cancellation; workflow saw: " + outcome);
+            assertTrue(outcome.startsWith("completed:stopped after "), outcome);
+        }
+    }
+
     @Test
     void closeLeaksNoThreadsAndFreesThePort() throws Exception {
         Set<Thread> before = nonDaemonThreads();

@@ -2,12 +2,16 @@ package dev.nasflow.embedded;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nasflow.embedded.TestFlows.CancelWorkflow;
+import dev.nasflow.embedded.TestFlows.CancelWorkflowImpl;
 import dev.nasflow.embedded.TestFlows.EchoWorkflow;
 import dev.nasflow.embedded.TestFlows.EchoWorkflowImpl;
 import dev.nasflow.embedded.TestFlows.JobResult;
+import dev.nasflow.embedded.TestFlows.LoopActivitiesImpl;
 import dev.nasflow.embedded.TestFlows.StepActivitiesImpl;
 import dev.nasflow.space.Genome;
 import io.temporal.api.enums.v1.EventType;
+import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.worker.Worker;
@@ -155,6 +159,37 @@ class TemporalDevServerTest {
             assertEquals(GENOME, r.genome());
             assertEquals(1, acts.calls.get());
             assertEquals(Map.of("validAccuracy", 91.5, "sum", 6.0), r.metrics());
+        }
+    }
+
+    @Test
+    void cancellationOnTheRealServerLandsFastAndAReturnedValueReachesTheWorkflow() throws Exception {
+        Path dir = workDir("cancel");
+        try (TemporalDevServer dev = TemporalDevServer.builder().binary(binary).workDir(dir).start();
+             EmbeddedTemporal temporal = EmbeddedTemporal.connect(dev.settings(), Duration.ofSeconds(15))) {
+            WorkerFactory factory = temporal.newWorkerFactory();
+            Worker worker = TemporalClients.newWorker(factory, "tq-cancel", 4);
+            worker.registerWorkflowImplementationTypes(CancelWorkflowImpl.class);
+            LoopActivitiesImpl loop = new LoopActivitiesImpl();
+            loop.returnOnCancel = true;
+            worker.registerActivitiesImplementations(loop);
+            factory.start();
+            CancelWorkflow wf = temporal.client().newWorkflowStub(CancelWorkflow.class,
+                    WorkflowOptions.newBuilder().setTaskQueue("tq-cancel").setWorkflowId("cancel-real").build());
+            WorkflowClient.start(wf::run, 20L);
+            assertTrue(loop.started.await(30, TimeUnit.SECONDS), "activity never started");
+            Thread.sleep(300);
+            long t0 = System.nanoTime();
+            wf.cancelNow();
+            assertTrue(loop.sawCancel.await(10, TimeUnit.SECONDS), "activity never saw the cancellation");
+            long ms = TimeUnit.NANOSECONDS.toMillis(loop.sawCancelNanos.get() - t0);
+            String outcome = temporal.client().newUntypedWorkflowStub("cancel-real")
+                    .getResult(30, TimeUnit.SECONDS, String.class);
+            System.out.printf("real dev server: cancellation latency (signal sent -> activity saw %s) %d ms; "
+                    + "workflow saw: %s%n", loop.cancelType.getSimpleName(), ms, outcome);
+            assertEquals(ActivityCanceledException.class, loop.cancelType);
+            assertTrue(ms < 3000, "cancellation took " + ms + " ms");
+            assertTrue(outcome.startsWith("completed:stopped after "), outcome);
         }
     }
 }

@@ -141,6 +141,8 @@ public final class TestFlows {
         final AtomicLong sawCancelNanos = new AtomicLong();
         final AtomicInteger heartbeats = new AtomicInteger();
         volatile Class<?> cancelType;
+        /** Return a value after seeing the cancellation instead of rethrowing it. */
+        volatile boolean returnOnCancel;
 
         @Override
         public String loop(long every) {
@@ -157,6 +159,9 @@ public final class TestFlows {
                 sawCancelNanos.set(System.nanoTime());
                 cancelType = e.getClass();
                 sawCancel.countDown();
+                if (returnOnCancel) {
+                    return "stopped after " + i + " heartbeats";
+                }
                 throw e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
