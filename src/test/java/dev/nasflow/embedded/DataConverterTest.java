@@ -10,6 +10,7 @@ import dev.nasflow.strategy.Outcome;
 import dev.nasflow.strategy.Proposal;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DataConverterException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DataConverterTest {
@@ -112,5 +114,23 @@ class DataConverterTest {
         assertEquals(job, m.readValue(m.writeValueAsString(job), Job.class));
         assertArrayEquals(new int[]{1, 2, 3, 4, 0, 1}, job.genome().choices());
         assertTrue(m != TemporalClients.objectMapper(), "objectMapper() hands out copies");
+    }
+
+    /**
+     * Unknown fields are rejected (Jackson default). In a workflow this fails the workflow TASK (retried, the workflow
+     * stays open) rather than the workflow: input that may come from people (the temporal CLI) should be taken as a
+     * JsonNode/String and validated in code, so the workflow can fail fast with a clear message.
+     */
+    @Test
+    void unknownFieldsAreRejected() {
+        Payload p = Payload.newBuilder()
+                .putMetadata("encoding", com.google.protobuf.ByteString.copyFromUtf8("json/plain"))
+                .setData(com.google.protobuf.ByteString.copyFromUtf8("{\"x\":1,\"y\":2,\"z\":3}")).build();
+        DataConverterException e = assertThrows(DataConverterException.class,
+                () -> converter.fromPayload(p, Point.class, Point.class));
+        assertTrue(e.getMessage().contains("\"z\""), e.getMessage());
+        com.fasterxml.jackson.databind.JsonNode node = converter.fromPayload(p,
+                com.fasterxml.jackson.databind.JsonNode.class, com.fasterxml.jackson.databind.JsonNode.class);
+        assertEquals(3, node.get("z").asInt(), "JsonNode input accepts anything, for validation in code");
     }
 }
