@@ -178,7 +178,21 @@ class EmbeddedTemporalTest {
             assertEquals("default", a.namespace());
             WorkflowServiceStubs stubs = TemporalClients.connect(a.settings(), Duration.ofSeconds(5));
             stubs.shutdownNow();
+            TemporalClients.newWorker(a.newWorkerFactory(), "never-started", 1); // close() copes with it
         }
+    }
+
+    @Test
+    void noServerAtTheAddressIsAClearError() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort();
+        }
+        TemporalSettings nowhere = TemporalSettings.of("127.0.0.1:" + port);
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> EmbeddedTemporal.connect(nowhere, Duration.ofMillis(800)));
+        assertTrue(e.getMessage().contains("127.0.0.1:" + port + " did not answer within 800 ms"), e.getMessage());
+        assertTrue(e.getMessage().contains("--temporal / TEMPORAL_ADDRESS"), e.getMessage());
     }
 
     private static Set<Thread> nonDaemonThreads() {

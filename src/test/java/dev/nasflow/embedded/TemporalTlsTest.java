@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,9 +36,21 @@ class TemporalTlsTest {
 
     @BeforeAll
     static void certs() throws Exception {
-        server = TestCerts.selfSigned(dir, "server", "nasflow-test", "ip:127.0.0.1,dns:localhost");
-        otherName = TestCerts.selfSigned(dir, "other", "temporal.test", "dns:temporal.test");
-        client = TestCerts.selfSigned(dir, "client", "nasflow-worker", "dns:worker.test");
+        // three keytool processes at once: each is a JVM start
+        var s = CompletableFuture.supplyAsync(() -> cert("server", "nasflow-test", "ip:127.0.0.1,dns:localhost"));
+        var o = CompletableFuture.supplyAsync(() -> cert("other", "temporal.test", "dns:temporal.test"));
+        var c = CompletableFuture.supplyAsync(() -> cert("client", "nasflow-worker", "dns:worker.test"));
+        server = s.get();
+        otherName = o.get();
+        client = c.get();
+    }
+
+    private static TestCerts.Pem cert(String name, String cn, String san) {
+        try {
+            return TestCerts.selfSigned(dir, name, cn, san);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
