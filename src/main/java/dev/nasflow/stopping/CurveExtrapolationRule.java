@@ -1,0 +1,149 @@
+package dev.nasflow.stopping;
+
+import java.util.Optional;
+
+/**
+ * Learning-curve extrapolation, a point-estimate simplification of Domhan, Springenberg and Hutter, "Speeding up
+ * Automatic Hyperparameter Optimization of Deep Neural Networks by Extrapolation of Learning Curves", IJCAI 2015
+ * (their {@code pow3} family {@code c - a * x^(-alpha)}; they stop when P(y_T &gt; y_best) is small, this rule uses
+ * the least-squares prediction against a margin instead of a posterior).
+ *
+ * <p>For a point of candidate {@code c} at epoch {@code t} with target {@code T}:
+ * <ol>
+ *   <li>nothing happens while {@code t < gracePeriod} or {@code t >= T}, or with fewer than 3 finite values;</li>
+ *   <li>the reference is the best value at epoch {@code T} among finished candidates whose curve reached {@code T}
+ *       ({@link CurveStore#bestFinal}); with fewer than {@code minTrials} such candidates (default 1) nothing
+ *       happens;</li>
+ *   <li>the model {@code v(t) = a - b * t^(-c)} is fitted by linear least squares in (a, b) for every {@code c} of
+ *       the grid 0.05, 0.1, 0.2, ..., 3.0, keeping the {@code c} with the smallest squared error (ties: the smaller
+ *       c, whose extrapolation is the more optimistic for a rising curve);</li>
+ *   <li>the prediction is {@code max(v(T), best value observed so far)}: never below what the candidate already
+ *       reached, which keeps the rule conservative for noisy or overfitting curves;</li>
+ *   <li>stop iff prediction &lt; {@code best - |best| * (1 - threshold)} (equal to {@code best * threshold} for a
+ *       positive best; {@code threshold} in (0, 1], default 0.95).</li>
+ * </ol>
+ */
+public final class CurveExtrapolationRule implements StoppingRule {
+    static final double[] EXPONENTS = exponents();
+
+    private final int gracePeriod;
+    private final int minTrials;
+    private final double threshold;
+
+    public CurveExtrapolationRule(int gracePeriod, int minTrials, double threshold) {
+        if (gracePeriod < 1) {
+            throw new IllegalArgumentException("stopping.gracePeriod: must be >= 1, got " + gracePeriod);
+        }
+        if (minTrials < 1) {
+            throw new IllegalArgumentException("stopping.minTrials: must be >= 1, got " + minTrials);
+        }
+        if (!(threshold > 0 && threshold <= 1)) {
+            throw new IllegalArgumentException("stopping.threshold: must be in (0, 1], e.g. 0.95, got " + threshold);
+        }
+        this.gracePeriod = gracePeriod;
+        this.minTrials = minTrials;
+        this.threshold = threshold;
+    }
+
+    @Override
+    public String name() {
+        return "curve";
+    }
+
+    @Override
+    public Optional<StopVerdict> onEpoch(CurvePoint p, CurveStore store) {
+        int t = p.epoch();
+        int target = p.targetEpochs();
+        if (t < gracePeriod || t >= target) {
+            return Optional.empty();
+        }
+        CurveStore.Reference ref = store.bestFinal(target);
+        if (ref.count() < Math.max(1, minTrials)) {
+            return Optional.empty();
+        }
+        double[][] pts = store.finitePoints(p.candidateId(), t);
+        if (pts[0].length < 3) {
+            return Optional.empty();
+        }
+        Fit fit = fit(pts[0], pts[1]);
+        double observedBest = store.bestUpTo(p.candidateId(), t);
+        double prediction = Math.max(fit.predict(target), observedBest);
+        double cut = Num.cutoff(ref.value(), threshold);
+        if (!(prediction < cut)) {
+            return Optional.empty();
+        }
+        String reason = "predicted " + Num.fmt(prediction) + " at epoch " + target + " (fit a - b*t^-c: a="
+                + Num.fmt(fit.a) + ", b=" + Num.fmt(fit.b) + ", c=" + Num.fmt(fit.c) + " on " + pts[0].length
+                + " epochs) < " + Num.fmt(threshold) + " x best final " + Num.fmt(ref.value()) + " = "
+                + Num.fmt(cut) + " (" + ref.count() + " finished) at epoch " + t;
+        return Optional.of(new StopVerdict(p.searchId(), p.candidateId(), t, name(), reason));
+    }
+
+    /** The fitted saturating model {@code v(t) = a - b * t^(-c)}. */
+    public record Fit(double a, double b, double c, double sse) {
+        public double predict(double t) {
+            return a - b * Math.pow(t, -c);
+        }
+    }
+
+    /**
+     * Least-squares fit of {@code v(t) = a - b * t^(-c)} over the exponent grid (at least 2 points with distinct
+     * epochs).
+     */
+    public static Fit fit(double[] epochs, double[] values) {
+        if (epochs.length != values.length || epochs.length < 2) {
+            throw new IllegalArgumentException("fit: needs at least 2 (epoch, value) pairs of equal count");
+        }
+        Fit best = null;
+        int n = epochs.length;
+        for (double c : EXPONENTS) {
+            double sx = 0;
+            double sy = 0;
+            double[] x = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = Math.pow(epochs[i], -c);
+                sx += x[i];
+                sy += values[i];
+            }
+            double mx = sx / n;
+            double my = sy / n;
+            double sxx = 0;
+            double sxy = 0;
+            for (int i = 0; i < n; i++) {
+                sxx += (x[i] - mx) * (x[i] - mx);
+                sxy += (x[i] - mx) * (values[i] - my);
+            }
+            if (sxx <= 0) {
+                continue;
+            }
+            double slope = sxy / sxx;          // v = a + slope * x, so b = -slope
+            double a = my - slope * mx;
+            double sse = 0;
+            for (int i = 0; i < n; i++) {
+                double r = values[i] - (a + slope * x[i]);
+                sse += r * r;
+            }
+            if (best == null || sse < best.sse - 1e-12 * (1 + best.sse)) {
+                best = new Fit(a, -slope, c, sse);
+            }
+        }
+        if (best == null) {
+            throw new IllegalArgumentException("fit: the epochs must not all be equal");
+        }
+        return best;
+    }
+
+    private static double[] exponents() {
+        double[] cs = new double[31];
+        cs[0] = 0.05;
+        for (int i = 1; i <= 30; i++) {
+            cs[i] = i / 10.0;
+        }
+        return cs;
+    }
+
+    @Override
+    public String toString() {
+        return "curve(gracePeriod=" + gracePeriod + ", minTrials=" + minTrials + ", threshold=" + threshold + ")";
+    }
+}

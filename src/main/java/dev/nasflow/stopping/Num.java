@@ -1,0 +1,55 @@
+package dev.nasflow.stopping;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Arrays;
+
+/** Small numeric helpers shared by the rules (package-private). */
+final class Num {
+    private Num() {
+    }
+
+    /**
+     * Median of the values (mean of the two middle ones for an even count; -Infinity stays -Infinity); NaN for none.
+     * Does not modify the input.
+     */
+    static double median(double[] xs) {
+        if (xs.length == 0) {
+            return Double.NaN;
+        }
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        int m = s.length / 2;
+        if (s.length % 2 == 1) {
+            return s[m];
+        }
+        return (s[m - 1] + s[m]) / 2;
+    }
+
+    /**
+     * The cut-off "best x threshold" for values where larger is better, made sign-safe: {@code best - |best| * (1 -
+     * threshold)}. For a positive best it equals {@code best * threshold}; for a negative best (an oriented loss) it
+     * is still a value below the best by the same fraction.
+     */
+    static double cutoff(double best, double threshold) {
+        return best - Math.abs(best) * (1 - threshold);
+    }
+
+    /** Compact, locale-independent rendering with up to 4 decimals ("61.2", "-0.0312", "-inf"). */
+    static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        BigDecimal d = BigDecimal.valueOf(v);
+        if (Math.abs(v) >= 1) {
+            d = d.setScale(Math.min(4, Math.max(0, d.scale())), java.math.RoundingMode.HALF_EVEN);
+        } else {
+            d = d.round(new MathContext(4));
+        }
+        String s = d.stripTrailingZeros().toPlainString();
+        return s.equals("-0") ? "0" : s;
+    }
+}

@@ -1,0 +1,199 @@
+package dev.nasflow.stopping;
+
+import dev.nasflow.strategy.ParamDef;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Builds stopping rules from a spec's rule name and parameters, and documents the parameters of each rule
+ * ({@link #params}) for the spec validator. Parameters, all optional:
+ * <table>
+ *   <caption>rule parameters and defaults</caption>
+ *   <tr><th>rule</th><th>parameters (default)</th></tr>
+ *   <tr><td>median</td><td>gracePeriod (4), minTrials (3), completedOnly (false)</td></tr>
+ *   <tr><td>asha</td><td>minEpochs (1), eta (3), minTrials (3)</td></tr>
+ *   <tr><td>curve</td><td>gracePeriod (4), minTrials (1), threshold (0.95)</td></tr>
+ *   <tr><td>surrogate</td><td>gracePeriod (1), minTrials (1), threshold (0.95)</td></tr>
+ *   <tr><td>none</td><td>-</td></tr>
+ * </table>
+ * Errors are {@link IllegalArgumentException}s naming the field as {@code stopping.<name>} and saying what is
+ * allowed. A parameter the chosen rule does not use is an error (it is most likely a typo or a wrong rule).
+ */
+public final class StoppingRules {
+    public static final List<String> NAMES = List.of("median", "asha", "curve", "surrogate", "none");
+
+    private static final int MAX_INT = 1_000_000;
+
+    private StoppingRules() {
+    }
+
+    /** The documented parameters of a rule. */
+    public static List<ParamDef> params(String rule) {
+        return switch (normalise(rule)) {
+            case "median" -> List.of(
+                    ParamDef.integer("gracePeriod", 1, MAX_INT, 4,
+                            "first epoch at which a candidate may be stopped (Katib start_step)"),
+                    ParamDef.integer("minTrials", 1, MAX_INT, 3,
+                            "minimum number of other candidates that reached the epoch (Katib min_trials_required)"),
+                    ParamDef.bool("completedOnly", false,
+                            "compare only against finished candidates (Vizier's literal rule) instead of all others"));
+            case "asha" -> List.of(
+                    ParamDef.integer("minEpochs", 1, MAX_INT, 1, "epoch of the first rung"),
+                    ParamDef.integer("eta", 2, 100, 3, "reduction factor: rungs at minEpochs*eta^k, top 1/eta continue"),
+                    ParamDef.integer("minTrials", 1, MAX_INT, 3,
+                            "reports needed at a rung before anything is stopped there"));
+            case "curve" -> List.of(
+                    ParamDef.integer("gracePeriod", 1, MAX_INT, 4, "first epoch at which the curve is extrapolated"),
+                    ParamDef.integer("minTrials", 1, MAX_INT, 1, "finished candidates needed as references"),
+                    ParamDef.number("threshold", 0.01, 1.0, 0.95,
+                            "stop when the predicted final value is below best final x threshold"));
+            case "surrogate" -> List.of(
+                    ParamDef.integer("gracePeriod", 1, MAX_INT, 1, "first epoch at which the prediction is checked"),
+                    ParamDef.integer("minTrials", 1, MAX_INT, 1, "finished candidates needed as references"),
+                    ParamDef.number("threshold", 0.01, 1.0, 0.95,
+                            "stop when the predicted final value is below best final x threshold"));
+            case "none" -> List.of();
+            default -> throw unknownRule(rule);
+        };
+    }
+
+    /**
+     * Checks a rule name and its parameters as {@link #create} would, without building the rule (so a spec using
+     * {@code surrogate} can be validated where no prediction source exists).
+     *
+     * @throws IllegalArgumentException naming {@code stopping.rule} or {@code stopping.<param>}
+     */
+    public static void validate(String rule, Map<String, ?> params) {
+        String name = normalise(rule);
+        resolve(name, params(name), params == null ? Map.of() : params);
+    }
+
+    /** A rule without a prediction source (the {@code surrogate} rule then fails: use the 3-argument form). */
+    public static StoppingRule create(String rule, Map<String, ?> params) {
+        return create(rule, params, null);
+    }
+
+    /**
+     * Builds a rule.
+     *
+     * @param rule   one of {@link #NAMES}
+     * @param params the rule's parameters ({@code null} or empty for all defaults)
+     * @param source predictions for the {@code surrogate} rule (ignored by the others)
+     * @throws IllegalArgumentException naming {@code stopping.rule} or {@code stopping.<param>}
+     */
+    public static StoppingRule create(String rule, Map<String, ?> params, PredictionSource source) {
+        String name = normalise(rule);
+        List<ParamDef> defs = params(name);
+        Map<String, Object> v = resolve(name, defs, params == null ? Map.of() : params);
+        return switch (name) {
+            case "median" -> new MedianStoppingRule(i(v, "gracePeriod"), i(v, "minTrials"),
+                    (Boolean) v.get("completedOnly"));
+            case "asha" -> new AshaRule(i(v, "minEpochs"), i(v, "eta"), i(v, "minTrials"));
+            case "curve" -> new CurveExtrapolationRule(i(v, "gracePeriod"), i(v, "minTrials"), d(v, "threshold"));
+            case "surrogate" -> new SurrogateRule(source, i(v, "gracePeriod"), i(v, "minTrials"), d(v, "threshold"));
+            default -> NoStopping.INSTANCE;
+        };
+    }
+
+    private static String normalise(String rule) {
+        if (rule == null || rule.isBlank()) {
+            throw new IllegalArgumentException("stopping.rule: missing; use one of " + String.join(", ", NAMES));
+        }
+        String n = rule.trim().toLowerCase(Locale.ROOT);
+        if (!NAMES.contains(n)) {
+            throw unknownRule(rule);
+        }
+        return n;
+    }
+
+    private static IllegalArgumentException unknownRule(String rule) {
+        return new IllegalArgumentException("stopping.rule: unknown rule '" + rule + "'; use one of "
+                + String.join(", ", NAMES));
+    }
+
+    private static Map<String, Object> resolve(String rule, List<ParamDef> defs, Map<String, ?> given) {
+        Map<String, ParamDef> byName = new LinkedHashMap<>();
+        defs.forEach(d -> byName.put(d.name(), d));
+        List<String> unknown = new ArrayList<>();
+        for (String k : given.keySet()) {
+            if (!byName.containsKey(k)) {
+                unknown.add(k);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            unknown.sort(null);
+            String known = byName.isEmpty() ? "none" : String.join(", ", byName.keySet());
+            throw new IllegalArgumentException("stopping." + unknown.get(0) + ": not a parameter of rule '" + rule
+                    + "' (its parameters: " + known + ")");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (ParamDef d : defs) {
+            Object raw = given.get(d.name());
+            out.put(d.name(), raw == null ? d.defaultValue() : convert(d, raw));
+        }
+        return out;
+    }
+
+    private static Object convert(ParamDef d, Object raw) {
+        String field = "stopping." + d.name();
+        switch (d.kind()) {
+            case "boolean" -> {
+                if (raw instanceof Boolean b) {
+                    return b;
+                }
+                if (raw instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
+                    return Boolean.parseBoolean(s);
+                }
+                throw new IllegalArgumentException(field + ": must be true or false, got " + raw);
+            }
+            case "int", "number" -> {
+                double x;
+                if (raw instanceof Number n) {
+                    x = n.doubleValue();
+                } else if (raw instanceof String s) {
+                    try {
+                        x = Double.parseDouble(s.trim());
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(field + ": must be a number, got '" + s + "'");
+                    }
+                } else {
+                    throw new IllegalArgumentException(field + ": must be a number, got " + raw);
+                }
+                boolean isInt = d.kind().equals("int");
+                if (!Double.isFinite(x) || (isInt && x != Math.rint(x))) {
+                    throw new IllegalArgumentException(field + ": must be " + (isInt ? "an integer" : "a finite number")
+                            + ", got " + raw);
+                }
+                if (x < d.min() || x > d.max()) {
+                    throw new IllegalArgumentException(field + ": must be between " + bound(d.min(), isInt) + " and "
+                            + bound(d.max(), isInt) + ", got " + raw);
+                }
+                return isInt ? (Object) (int) x : (Object) x;
+            }
+            default -> throw new IllegalStateException("unexpected parameter kind " + d.kind());
+        }
+    }
+
+    private static String bound(double b, boolean isInt) {
+        return isInt ? Long.toString((long) b) : Double.toString(b);
+    }
+
+    private static int i(Map<String, Object> v, String k) {
+        return ((Number) v.get(k)).intValue();
+    }
+
+    private static double d(Map<String, Object> v, String k) {
+        return ((Number) v.get(k)).doubleValue();
+    }
+
+    /** "median(gracePeriod=4, ...)" style description of every rule's defaults, for help texts. */
+    public static String describeDefaults() {
+        return NAMES.stream().map(n -> n + params(n).stream().map(p -> p.name() + "=" + p.defaultValue())
+                .collect(Collectors.joining(", ", "(", ")"))).collect(Collectors.joining("; "));
+    }
+}

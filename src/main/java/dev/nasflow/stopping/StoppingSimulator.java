@@ -1,0 +1,203 @@
+package dev.nasflow.stopping;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Replays known learning curves through a stopping rule to measure what early stopping saves and what it costs in
+ * pick quality, without training anything (used by the {@code stoppingSavings} benchmark and its tests).
+ *
+ * <p>Model: {@code concurrency} training slots. Candidates start in list order. Time advances in ticks; at the start
+ * of a tick every free slot takes the next waiting candidate, then every occupied slot, in slot order, trains one
+ * epoch: the candidate's value for that epoch is fed to an {@link EarlyStopper} (one epoch of cost). A verdict frees
+ * the slot (the candidate is <em>stopped</em>); reaching the last epoch {@code T} frees it too (the candidate is
+ * <em>finished</em> and becomes a reference). With an epoch budget, no epoch is trained once the budget is spent:
+ * candidates still running then are <em>truncated</em> and those never started are not launched.
+ *
+ * <p>Pick quality: the pick is the finished candidate with the best final value (epoch {@code T}); it is compared
+ * with the true best final value over <em>all</em> supplied candidates. Values are oriented (larger is better).
+ * Deterministic: same inputs, same result.
+ */
+public final class StoppingSimulator {
+    private final int concurrency;
+    private final long epochBudget;
+
+    /**
+     * @param concurrency candidates trained at the same time (at least 1)
+     * @param epochBudget total epochs that may be trained, or 0 for no budget (every candidate runs until it is
+     *                    stopped or finished)
+     */
+    public StoppingSimulator(int concurrency, long epochBudget) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency: must be >= 1, got " + concurrency);
+        }
+        if (epochBudget < 0) {
+            throw new IllegalArgumentException("epochBudget: must be >= 0 (0 = unlimited), got " + epochBudget);
+        }
+        this.concurrency = concurrency;
+        this.epochBudget = epochBudget;
+    }
+
+    /** A candidate with its whole learning curve: {@code curve[e - 1]} is the value after epoch e. */
+    public record Candidate(String id, String archHash, double[] curve) {
+        public Candidate {
+            if (id == null || id.isBlank()) {
+                throw new IllegalArgumentException("id: must be a non-empty candidate id");
+            }
+            if (curve == null || curve.length == 0) {
+                throw new IllegalArgumentException("curve: candidate " + id + " needs at least one epoch");
+            }
+            curve = curve.clone();
+        }
+
+        public Candidate(String id, double[] curve) {
+            this(id, null, curve);
+        }
+
+        public double finalValue() {
+            return curve[curve.length - 1];
+        }
+
+        @Override
+        public double[] curve() {
+            return curve.clone();
+        }
+    }
+
+    /**
+     * What a run cost and picked.
+     *
+     * @param rule          the rule's name
+     * @param candidates    candidates supplied
+     * @param launched      candidates that trained at least one epoch
+     * @param finished      candidates that reached epoch T
+     * @param stopped       candidates stopped by the rule
+     * @param truncated     candidates cut by the epoch budget
+     * @param epochsSpent   epochs trained in total
+     * @param epochsFull    epochs needed to train every supplied candidate to T (candidates x T)
+     * @param pickId        the finished candidate with the best final value (null when none finished)
+     * @param pickValue     its final value (NaN when none)
+     * @param trueBestId    the candidate with the best final value among all supplied
+     * @param trueBestValue that value
+     * @param ticks         simulated epochs of wall time (ticks) until the last slot went idle
+     * @param verdicts      the stop verdicts in the order they were taken
+     */
+    public record Result(String rule, int candidates, int launched, int finished, int stopped, int truncated,
+                         long epochsSpent, long epochsFull, String pickId, double pickValue, String trueBestId,
+                         double trueBestValue, long ticks, List<StopVerdict> verdicts) {
+        public Result {
+            verdicts = List.copyOf(verdicts);
+        }
+
+        /** epochsFull / epochsSpent: how many times fewer epochs than training everything fully. */
+        public double savingsFactor() {
+            return epochsSpent == 0 ? Double.NaN : (double) epochsFull / epochsSpent;
+        }
+
+        /** trueBestValue - pickValue (0 when the true best was picked; NaN when nothing finished). */
+        public double regret() {
+            return trueBestValue - pickValue;
+        }
+    }
+
+    /** Runs the candidates through {@code rule}. All curves must have the same length T. */
+    public Result run(List<Candidate> candidates, StoppingRule rule) {
+        if (candidates == null || candidates.isEmpty()) {
+            throw new IllegalArgumentException("candidates: need at least one candidate");
+        }
+        if (rule == null) {
+            throw new IllegalArgumentException("rule: required (use NoStopping.INSTANCE for none)");
+        }
+        int t = candidates.get(0).curve.length;
+        Set<String> ids = new HashSet<>();
+        String trueBestId = null;
+        double trueBest = Double.NEGATIVE_INFINITY;
+        for (Candidate c : candidates) {
+            if (c.curve.length != t) {
+                throw new IllegalArgumentException("curve: candidate " + c.id() + " has " + c.curve.length
+                        + " epochs but " + candidates.get(0).id() + " has " + t + "; all curves need the same length");
+            }
+            if (!ids.add(c.id())) {
+                throw new IllegalArgumentException("id: duplicate candidate id " + c.id());
+            }
+            double f = c.finalValue();
+            if (!Double.isNaN(f) && f > trueBest) {
+                trueBest = f;
+                trueBestId = c.id();
+            }
+        }
+        String searchId = "sim";
+        EarlyStopper stopper = new EarlyStopper(rule, 1, Math.max(1, candidates.size()),
+                Math.max(t, CurveStore.DEFAULT_MAX_EPOCHS));
+        Deque<Candidate> waiting = new ArrayDeque<>(candidates);
+        Candidate[] slot = new Candidate[concurrency];
+        int[] done = new int[concurrency];
+        List<StopVerdict> verdicts = new ArrayList<>();
+        long spent = 0;
+        long ticks = 0;
+        int launched = 0;
+        int finished = 0;
+        int truncated = 0;
+        String pickId = null;
+        double pick = Double.NaN;
+        boolean budgetLeft = true;
+        while (budgetLeft) {
+            if (epochBudget > 0 && spent >= epochBudget) {
+                break;
+            }
+            boolean any = false;
+            for (int s = 0; s < concurrency; s++) {
+                if (slot[s] == null && !waiting.isEmpty()) {
+                    slot[s] = waiting.poll();
+                    done[s] = 0;
+                    launched++;
+                }
+                any |= slot[s] != null;
+            }
+            if (!any) {
+                break;
+            }
+            ticks++;
+            for (int s = 0; s < concurrency; s++) {
+                Candidate c = slot[s];
+                if (c == null) {
+                    continue;
+                }
+                if (epochBudget > 0 && spent >= epochBudget) {
+                    budgetLeft = false;
+                    break;
+                }
+                int epoch = ++done[s];
+                spent++;
+                Optional<StopVerdict> v = stopper.onEpoch(
+                        new CurvePoint(searchId, c.id(), epoch, t, c.curve[epoch - 1], c.archHash()));
+                if (v.isPresent()) {
+                    verdicts.add(v.get());
+                    slot[s] = null;
+                } else if (epoch == t) {
+                    stopper.onFinished(searchId, c.id());
+                    finished++;
+                    double f = c.finalValue();
+                    if (!Double.isNaN(f) && (pickId == null || f > pick)) {
+                        pick = f;
+                        pickId = c.id();
+                    }
+                    slot[s] = null;
+                }
+            }
+        }
+        for (Candidate c : slot) {
+            if (c != null) {
+                truncated++;
+            }
+        }
+        return new Result(rule.name(), candidates.size(), launched, finished, verdicts.size(), truncated, spent,
+                (long) candidates.size() * t, pickId, pick, trueBestId,
+                trueBestId == null ? Double.NaN : trueBest, ticks, verdicts);
+    }
+}
