@@ -1,10 +1,10 @@
 package dev.nasflow.spec;
 
-import dev.nasflow.space.CellSpace;
 import dev.nasflow.space.Cost;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.InputShape;
 import dev.nasflow.space.SearchSpace;
+import dev.nasflow.space.Spaces;
 
 import java.math.BigInteger;
 import java.util.Iterator;
@@ -13,16 +13,15 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@link SpaceFacts} from the spaces available in {@code dev.nasflow.space}: the {@code nb201} and {@code cell}
- * families, built as {@link CellSpace} (for {@code cell}, unset fields take the NAS-Bench-201 values: 4 nodes, its 5
- * ops, 16 channels, 5 cells per stage, 3 stages). The cheapest network is found by enumerating spaces of at most
- * {@value #ENUMERATION_LIMIT} architectures with the space's cost model (answers are cached); other families and
- * larger spaces, or a space whose cost model is not available, answer empty.
+ * {@link SpaceFacts} from the spaces themselves ({@link Spaces#create}): the exact size of every family, and the
+ * cheapest network found by enumerating spaces of at most {@value #ENUMERATION_LIMIT} architectures with the space's
+ * analytic cost model (larger spaces answer empty: a greedy search would only give an upper bound, and refusing a
+ * constraint needs the true minimum). Answers are cached (spaces are immutable and deterministic).
  */
 public final class DefaultSpaceFacts implements SpaceFacts {
     static final int ENUMERATION_LIMIT = 20_000;
-
-    private final Map<String, Optional<Cost>> minCostCache = new ConcurrentHashMap<>();
+    private static final int CACHE_LIMIT = 256;
+    private static final Map<String, Optional<Cost>> MIN_COST = new ConcurrentHashMap<>();
 
     @Override
     public Optional<BigInteger> size(SpaceSpec space) {
@@ -31,42 +30,38 @@ public final class DefaultSpaceFacts implements SpaceFacts {
 
     @Override
     public Optional<Cost> minCost(SpaceSpec space, InputShape input) {
-        return minCostCache.computeIfAbsent(space + "@" + input, k -> computeMinCost(space, input));
+        String key = space + "@" + input;
+        Optional<Cost> known = MIN_COST.get(key);
+        if (known != null) {
+            return known;
+        }
+        Optional<Cost> c = computeMinCost(space, input);
+        if (MIN_COST.size() >= CACHE_LIMIT) {
+            MIN_COST.clear();
+        }
+        MIN_COST.put(key, c);
+        return c;
     }
 
-    private Optional<Cost> computeMinCost(SpaceSpec spec, InputShape input) {
+    private static Optional<Cost> computeMinCost(SpaceSpec spec, InputShape input) {
         Optional<SearchSpace> built = build(spec);
         if (built.isEmpty() || built.get().size().compareTo(BigInteger.valueOf(ENUMERATION_LIMIT)) > 0) {
             return Optional.empty();
         }
         long params = Long.MAX_VALUE;
         long flops = Long.MAX_VALUE;
-        try {
-            for (Iterator<Genome> it = built.get().enumerate(); it.hasNext(); ) {
-                Cost c = built.get().cost(it.next(), input);
-                params = Math.min(params, c.params());
-                flops = Math.min(flops, c.flops());
-            }
-        } catch (UnsupportedOperationException e) {
-            return Optional.empty(); // this space family has no cost model (yet): skip the check
+        for (Iterator<Genome> it = built.get().enumerate(); it.hasNext(); ) {
+            Cost c = built.get().cost(it.next(), input);
+            params = Math.min(params, c.params());
+            flops = Math.min(flops, c.flops());
         }
         return params == Long.MAX_VALUE ? Optional.empty() : Optional.of(new Cost(params, flops));
     }
 
     private static Optional<SearchSpace> build(SpaceSpec s) {
-        if (s == null || s.type() == null) {
-            return Optional.empty();
+        if (s == null || s.type() == null || !Spaces.check(s).isEmpty()) {
+            return Optional.empty(); // the validator reports the space's problems itself
         }
-        try {
-            return switch (s.type()) {
-                case "nb201" -> Optional.of(CellSpace.nb201());
-                case "cell" -> Optional.of(new CellSpace("cell", s.nodes() == null ? 4 : s.nodes(),
-                        s.ops() == null ? CellSpace.NB201_OPS : s.ops(), s.channels() == null ? 16 : s.channels(),
-                        s.cellsPerStage() == null ? 5 : s.cellsPerStage(), s.stages() == null ? 3 : s.stages()));
-                default -> Optional.empty();
-            };
-        } catch (IllegalArgumentException e) {
-            return Optional.empty(); // the schema reports the bad field
-        }
+        return Optional.of(Spaces.create(s));
     }
 }

@@ -1,6 +1,7 @@
 package dev.nasflow.spec;
 
 import dev.nasflow.space.InputShape;
+import dev.nasflow.stopping.StoppingRules;
 import dev.nasflow.strategy.ParamDef;
 
 import java.util.LinkedHashMap;
@@ -37,8 +38,6 @@ public final class Defaults {
     public static final String DEVICE = "auto";
     public static final double VALIDATION_FRACTION = 0.1;
     public static final String STOPPING_METRIC = "validAccuracy";
-    public static final double STOPPING_ETA = 3.0;
-    public static final double STOPPING_THRESHOLD = 0.95;
 
     /** {@code spec} with every default applied; idempotent; tolerates missing sections (they get defaults too). */
     public static SearchSpec apply(SearchSpec s) {
@@ -126,26 +125,22 @@ public final class Defaults {
                 f != null && f.resolution() != null ? f.resolution() : nativeResolution(t, s.data()));
     }
 
+    /** The chosen rule's parameters completed with the defaults of {@code StoppingRules.params(rule)}. */
     private static StoppingSpec stopping(StoppingSpec st) {
         if (st == null || st.rule() == null) {
             return StoppingSpec.none();
         }
-        String metric = st.metric() == null ? STOPPING_METRIC : st.metric();
-        return switch (st.rule()) {
-            case "median" -> new StoppingSpec("median", or(st.gracePeriod(), 1), or(st.minTrials(), 3), null, null,
-                    metric);
-            case "asha" -> new StoppingSpec("asha", or(st.gracePeriod(), 1), null,
-                    st.eta() == null ? STOPPING_ETA : st.eta(), null, metric);
-            case "curve" -> new StoppingSpec("curve", or(st.gracePeriod(), 3), or(st.minTrials(), 3), null,
-                    st.threshold() == null ? STOPPING_THRESHOLD : st.threshold(), metric);
-            case "surrogate" -> new StoppingSpec("surrogate", or(st.gracePeriod(), 1), or(st.minTrials(), 10), null,
-                    st.threshold() == null ? STOPPING_THRESHOLD : st.threshold(), metric);
-            default -> st;
-        };
-    }
-
-    private static Integer or(Integer v, int def) {
-        return v == null ? def : v;
+        if (!StoppingRules.NAMES.contains(st.rule())) {
+            return st;
+        }
+        if ("none".equals(st.rule())) {
+            return StoppingSpec.none();
+        }
+        Map<String, Object> params = new LinkedHashMap<>(st.params());
+        for (ParamDef d : StoppingRules.params(st.rule())) {
+            params.putIfAbsent(d.name(), d.defaultValue());
+        }
+        return StoppingSpec.of(st.rule(), st.metric() == null ? STOPPING_METRIC : st.metric(), params);
     }
 
     /**

@@ -38,12 +38,12 @@ public record SearchSpec(String name, Long seed, SpaceSpec space, StrategySpec s
         return objectives == null || objectives.isEmpty() ? Defaults.OBJECTIVE : objectives.get(0);
     }
 
-    /** True when candidates are trained at several fidelities (ASHA / Hyperband strategy, or ASHA stopping). */
+    /**
+     * True when the strategy trains candidates at several fidelities (ASHA, Hyperband: {@code fidelity.minEpochs}
+     * up to {@code fidelity.epochs}). The ASHA stopping rule instead stops full-length trainings at its rungs.
+     */
     @JsonIgnore
     public boolean multiFidelity() {
-        boolean strategy = this.strategy != null
-                && SpecVocabulary.MULTI_FIDELITY_STRATEGIES.contains(this.strategy.type());
-        boolean stoppingAsha = stopping != null && "asha".equals(stopping.rule());
-        return strategy || stoppingAsha;
+        return strategy != null && SpecVocabulary.MULTI_FIDELITY_STRATEGIES.contains(strategy.type());
     }
 }

@@ -3,6 +3,8 @@ package dev.nasflow.spec;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nasflow.space.Cost;
 import dev.nasflow.space.InputShape;
+import dev.nasflow.space.Spaces;
+import dev.nasflow.stopping.StoppingRules;
 import dev.nasflow.strategy.ParamDef;
 
 import java.math.BigInteger;
@@ -44,6 +46,7 @@ final class SemanticChecks {
     static void run(JsonNode tree, SearchSpec written, Set<String> errorPointers, SpaceFacts spaces,
                     List<SpecError> out) {
         SemanticChecks c = new SemanticChecks(tree, Defaults.apply(written), errorPointers, spaces, out);
+        c.space();
         c.strategyParams();
         c.objectives();
         c.constraints();
@@ -82,6 +85,20 @@ final class SemanticChecks {
 
     private void error(String pointer, String message, String hint) {
         out.add(new SpecError(pointer, message, hint));
+    }
+
+    // ---- space
+
+    /** The space family's own checks ({@link Spaces#check}) for what the schema cannot see (e.g. depth vs stages). */
+    private void space() {
+        if (!ok("/space") || eff.space() == null) {
+            return;
+        }
+        for (Spaces.Problem p : Spaces.check(eff.space())) {
+            String m = p.message();
+            int cut = m.indexOf("; ");
+            error(p.pointer(), cut < 0 ? m : m.substring(0, cut), cut < 0 ? "see docs/SPACES.md" : m.substring(cut + 2));
+        }
     }
 
     // ---- strategy
@@ -289,7 +306,7 @@ final class SemanticChecks {
         }
         TrainerSpec t = eff.trainer();
         String spaceType = eff.space().type();
-        if (t.isTable() && !"nb201".equals(spaceType)) {
+        if (t.isTable() && ok("/space") && !isNb201(eff.space())) {
             error("/trainer/type", "the nb201 table trainer only knows the nb201 space, not '" + spaceType + "'",
                     "set space.type to nb201, or use trainer djl with a data section");
         }
@@ -306,17 +323,24 @@ final class SemanticChecks {
         }
     }
 
+    /** The nb201 space, or a {@code cell} space whose fields are all NAS-Bench-201's (the same space). */
+    private static boolean isNb201(SpaceSpec space) {
+        if ("nb201".equals(space.type())) {
+            return true;
+        }
+        return "cell".equals(space.type()) && Spaces.check(space).isEmpty()
+                && Spaces.NB201.equals(Spaces.create(space).id());
+    }
+
     private void fidelity() {
         FidelitySpec f = eff.fidelity();
         if (epochsOk() && ok("/fidelity/minEpochs")) {
-            boolean multiKnown = ok("/strategy/type", "/stopping/rule");
+            boolean multiKnown = ok("/strategy/type");
             if (f.minEpochs() > f.epochs()) {
                 error("/fidelity/minEpochs", "minEpochs (" + f.minEpochs() + ") exceeds epochs (" + f.epochs() + ")",
                         "set minEpochs <= epochs");
             } else if (multiKnown && eff.multiFidelity() && f.minEpochs().equals(f.epochs())) {
-                String why = eff.strategy() != null
-                        && SpecVocabulary.MULTI_FIDELITY_STRATEGIES.contains(eff.strategy().type())
-                        ? "strategy '" + eff.strategy().type() + "'" : "stopping rule 'asha'";
+                String why = "strategy '" + eff.strategy().type() + "'";
                 error(written("/fidelity/minEpochs") ? "/fidelity/minEpochs" : "/fidelity/epochs",
                         why + " trains at several fidelities, but minEpochs equals epochs (" + f.epochs() + ")",
                         "set minEpochs below epochs (rungs at minEpochs x eta^k), e.g. epochs 200 and minEpochs 12");
@@ -385,6 +409,15 @@ final class SemanticChecks {
         if (s.isNone()) {
             return;
         }
+        try {
+            StoppingRules.validate(s.rule(), s.params());
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            int colon = m.indexOf(": ");
+            String field = colon > 0 && m.startsWith("stopping.") ? m.substring("stopping.".length(), colon) : "rule";
+            error("/stopping/" + field, colon > 0 ? m.substring(colon + 2) : m, "see the stopping table in docs/SPEC.md");
+            return;
+        }
         int epochs = eff.fidelity().epochs();
         if (epochsOk() && s.gracePeriod() != null && s.gracePeriod() >= epochs) {
             boolean w = written("/stopping/gracePeriod");
@@ -392,11 +425,14 @@ final class SemanticChecks {
                             + "' could never stop a candidate: gracePeriod (" + s.gracePeriod()
                             + ") is not below fidelity.epochs (" + epochs + ")",
                     w ? "set gracePeriod below " + epochs : "train longer (fidelity.epochs > " + s.gracePeriod()
-                            + ") or set stopping.rule to none");
+                            + "), set a smaller gracePeriod, or set stopping.rule to none");
         }
-        if ("asha".equals(s.rule()) && s.gracePeriod() != null && s.gracePeriod() == 0) {
-            error("/stopping/gracePeriod", "asha rungs sit at gracePeriod x eta^k epochs; 0 gives no rung",
-                    "use at least 1");
+        if (epochsOk() && s.minEpochs() != null && s.minEpochs() >= epochs) {
+            boolean w = written("/stopping/minEpochs");
+            error(w ? "/stopping/minEpochs" : "/stopping/rule", "stopping rule 'asha' could never stop a candidate:"
+                            + " its first rung (minEpochs " + s.minEpochs() + ") is not below fidelity.epochs ("
+                            + epochs + ")",
+                    "set stopping.minEpochs below " + epochs + " (rungs at minEpochs x eta^k)");
         }
         Integer evals = eff.budget().evaluations();
         if (ok("/budget/evaluations") && s.minTrials() != null && evals != null && s.minTrials() > evals) {

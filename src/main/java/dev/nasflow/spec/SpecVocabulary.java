@@ -1,42 +1,58 @@
 package dev.nasflow.spec;
 
+import dev.nasflow.space.ChainSpace;
+import dev.nasflow.space.MultiBranchSpace;
+import dev.nasflow.space.Ops;
+import dev.nasflow.space.Spaces;
+import dev.nasflow.stopping.StoppingRules;
+
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The closed vocabularies of a search spec: every enum the JSON Schema ({@code schema/search-spec.schema.json})
- * lists, in one place. A test keeps the schema and these lists equal; spaces, trainers and strategies should use
- * these constants rather than repeating the names.
+ * lists, in one place. Space names come from the space package (its classes are the implementation); a test keeps
+ * the schema and these lists equal.
  */
 public final class SpecVocabulary {
     private SpecVocabulary() {
     }
 
-    public static final List<String> SPACE_TYPES = List.of("nb201", "cell", "darts", "chain", "multi-branch");
+    /** Space families ({@link Spaces#TYPES}). */
+    public static final List<String> SPACE_TYPES = Spaces.TYPES;
 
-    /** Edge ops of a {@code cell} (NAS-Bench-201 family) space; {@code nb201} uses exactly these five. */
-    public static final List<String> CELL_OPS =
-            List.of("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3");
+    /** Edge / path ops of the {@code cell}, {@code darts} and {@code multi-branch} spaces ({@link Ops#CELL_OPS}). */
+    public static final List<String> EDGE_OPS = Ops.CELL_OPS;
 
-    /** Edge ops of a {@code darts} cell pair. */
-    public static final List<String> DARTS_OPS = List.of("none", "skip_connect", "sep_conv_3x3", "sep_conv_5x5",
-            "dil_conv_3x3", "dil_conv_5x5", "max_pool_3x3", "avg_pool_3x3");
+    /** Layer ops of a {@code chain} space ({@link ChainSpace#CHAIN_OPS}; the kernel size is its own decision). */
+    public static final List<String> CHAIN_OPS = ChainSpace.CHAIN_OPS;
 
-    /** Layer ops of a {@code chain} space (the kernel size is its own decision, see {@link #KERNELS}). */
-    public static final List<String> CHAIN_OPS =
-            List.of("conv", "sep_conv", "dil_conv", "max_pool", "avg_pool", "identity");
-
-    /** Path ops of a {@code multi-branch} space. */
-    public static final List<String> MULTI_BRANCH_OPS = List.of("skip_connect", "conv_1x1", "conv_3x3", "conv_5x5",
-            "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3", "max_pool_3x3", "avg_pool_3x3");
-
-    /** Ops allowed in {@code space.ops}, per space type. */
+    /** Ops allowed in {@code space.ops}, per space type ({@code nb201} has no ops field). */
     public static final Map<String, List<String>> OPS_BY_SPACE = Map.of(
-            "cell", CELL_OPS, "darts", DARTS_OPS, "chain", CHAIN_OPS, "multi-branch", MULTI_BRANCH_OPS);
+            "cell", EDGE_OPS, "darts", EDGE_OPS, "chain", CHAIN_OPS, "multi-branch", EDGE_OPS);
 
-    public static final List<Integer> KERNELS = List.of(1, 3, 5, 7);
-    public static final List<String> ACTIVATIONS = List.of("relu", "relu6", "gelu", "swish", "tanh", "sigmoid");
-    public static final List<String> MERGES = List.of("add", "concat");
+    /** Kernel sizes of a {@code chain} space: odd, 1..{@link Spaces#MAX_KERNEL}. */
+    public static final List<Integer> KERNELS = kernels();
+
+    /** Activations of a {@code chain} space ({@link ChainSpace#ACTIVATIONS}, plus {@code swish}, read as silu). */
+    public static final List<String> ACTIVATIONS = activations();
+
+    public static final List<String> MERGES = MultiBranchSpace.MERGES;
+
+    private static List<Integer> kernels() {
+        List<Integer> k = new ArrayList<>();
+        for (int i = 1; i <= Spaces.MAX_KERNEL; i += 2) {
+            k.add(i);
+        }
+        return List.copyOf(k);
+    }
+
+    private static List<String> activations() {
+        List<String> a = new ArrayList<>(ChainSpace.ACTIVATIONS);
+        a.add("swish");
+        return List.copyOf(a);
+    }
 
     public static final List<String> STRATEGY_TYPES =
             List.of("random", "grid", "rea", "local", "nsga2", "bananas", "asha", "hyperband");
@@ -52,7 +68,8 @@ public final class SpecVocabulary {
     public static final List<String> COST_METRICS = List.of("params", "flops", "latencyMs");
     public static final List<String> DIRECTIONS = List.of("maximize", "minimize");
 
-    public static final List<String> STOPPING_RULES = List.of("none", "median", "asha", "curve", "surrogate");
+    /** Stopping rules ({@link StoppingRules#NAMES}). */
+    public static final List<String> STOPPING_RULES = StoppingRules.NAMES;
     /** Per-epoch metrics a stopping rule can watch. */
     public static final List<String> STOPPING_METRICS =
             List.of("validAccuracy", "validLoss", "trainAccuracy", "trainLoss");

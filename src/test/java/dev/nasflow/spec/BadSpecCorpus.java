@@ -22,7 +22,12 @@ public final class BadSpecCorpus {
         }
     }
 
+    /** The corpus directory: the source tree when run from the project (never stale), else the test classpath. */
     public static Path dir() {
+        Path source = Path.of("src/test/resources/bad-specs");
+        if (Files.isRegularFile(source.resolve("expected.tsv"))) {
+            return source;
+        }
         try {
             return Path.of(BadSpecCorpus.class.getResource("/bad-specs/expected.tsv").toURI()).getParent();
         } catch (URISyntaxException e) {

@@ -58,18 +58,24 @@ class DefaultsTest {
     }
 
     @Test
-    void stoppingRulesGetOnlyTheirOwnFields() {
-        assertEquals(new StoppingSpec("median", 1, 3, null, null, "validAccuracy"), stop("median"));
-        assertEquals(new StoppingSpec("asha", 1, null, 3.0, null, "validAccuracy"), stop("asha"));
-        assertEquals(new StoppingSpec("curve", 3, 3, null, 0.95, "validAccuracy"), stop("curve"));
-        assertEquals(new StoppingSpec("surrogate", 1, 10, null, 0.95, "validAccuracy"), stop("surrogate"));
+    void stoppingRulesGetOnlyTheirOwnFieldsWithTheStoppingPackageDefaults() {
+        assertEquals(new StoppingSpec("median", 4, 3, null, null, "validAccuracy", null, false), stop("median"));
+        assertEquals(new StoppingSpec("asha", null, 3, 3, null, "validAccuracy", 1, null), stop("asha"));
+        assertEquals(new StoppingSpec("curve", 4, 1, null, 0.95, "validAccuracy", null, null), stop("curve"));
+        assertEquals(new StoppingSpec("surrogate", 1, 1, null, 0.95, "validAccuracy", null, null), stop("surrogate"));
         assertEquals(StoppingSpec.none(), stop("none"));
+        for (String rule : SpecVocabulary.STOPPING_RULES) {
+            Map<String, Object> expected = new java.util.LinkedHashMap<>();
+            dev.nasflow.stopping.StoppingRules.params(rule).forEach(d -> expected.put(d.name(), d.defaultValue()));
+            assertEquals(expected, stop(rule).params(), rule);
+        }
     }
 
     private static StoppingSpec stop(String rule) {
         SearchSpec w = minimal(SpaceSpec.nb201(), new StrategySpec("random", null));
         return new SearchSpec(w.name(), w.seed(), w.space(), w.strategy(), w.budget(), null, null, null,
-                new StoppingSpec(rule, null, null, null, null, null), null, null, null, null).withDefaults().stopping();
+                new StoppingSpec(rule, null, null, null, null, null, null, null), null, null, null, null).withDefaults()
+                .stopping();
     }
 
     @Test

@@ -78,7 +78,39 @@ class SchemaConsistencyTest {
                 assertEquals("nb201", type);
             }
         }
-        assertEquals(SpecVocabulary.CELL_OPS, dev.nasflow.space.CellSpace.NB201_OPS);
+    }
+
+    @Test
+    void spaceFieldsPerTypeMatchTheSpaceFactory() {
+        List<String> all = new ArrayList<>();
+        S.at("/$defs/space/properties").fieldNames().forEachRemaining(all::add);
+        all.remove("type");
+        int branches = 0;
+        for (JsonNode branch : S.at("/$defs/space/allOf")) {
+            String type = branch.at("/if/properties/type/const").asText();
+            List<String> allowed = new ArrayList<>(all);
+            branch.at("/then/properties").fields().forEachRemaining(e -> {
+                if (e.getValue().isBoolean() && !e.getValue().asBoolean()) {
+                    allowed.remove(e.getKey());
+                }
+            });
+            assertEquals(Set.copyOf(dev.nasflow.space.Spaces.fieldsOf(type)), Set.copyOf(allowed), type);
+            branches++;
+        }
+        assertEquals(dev.nasflow.space.Spaces.TYPES.size(), branches);
+        assertEquals(dev.nasflow.space.Spaces.MAX_CELL_NODES, S.at("/$defs/space/allOf/1/then/properties/nodes/maximum")
+                .asInt());
+        assertEquals(dev.nasflow.space.Spaces.MAX_DARTS_NODES,
+                S.at("/$defs/space/allOf/2/then/properties/nodes/maximum").asInt());
+        assertEquals(dev.nasflow.space.Spaces.MAX_STAGES, S.at("/$defs/space/properties/stages/maximum").asInt());
+        assertEquals(dev.nasflow.space.Spaces.MAX_LAYERS, S.at("/$defs/space/properties/layers/maximum").asInt());
+        assertEquals(dev.nasflow.space.Spaces.MAX_CHANNELS, S.at("/$defs/space/properties/channels/maximum").asInt());
+        assertEquals(dev.nasflow.space.Spaces.MAX_CELLS_PER_STAGE,
+                S.at("/$defs/space/properties/cellsPerStage/maximum").asInt());
+        assertEquals(dev.nasflow.space.Spaces.MAX_WIDTH, S.at("/$defs/space/properties/widths/items/maximum").asInt());
+        assertEquals(dev.nasflow.space.Spaces.MAX_WIDTH_OPTIONS, S.at("/$defs/space/properties/widths/maxItems").asInt());
+        assertEquals(dev.nasflow.space.MultiBranchSpace.MAX_PATHS,
+                S.at("/$defs/space/properties/paths/maximum").asInt());
     }
 
     @Test
@@ -117,6 +149,36 @@ class SchemaConsistencyTest {
             branches++;
         }
         assertEquals(defs.size(), branches);
+    }
+
+    @Test
+    void stoppingFieldsMatchTheStoppingRules() {
+        JsonNode props = S.at("/$defs/stopping/properties");
+        int branches = 0;
+        for (JsonNode branch : S.at("/$defs/stopping/allOf")) {
+            String rule = branch.at("/if/properties/rule/const").asText();
+            List<String> allowed = new ArrayList<>();
+            props.fieldNames().forEachRemaining(allowed::add);
+            allowed.removeAll(List.of("rule", "metric"));
+            branch.at("/then/properties").fieldNames().forEachRemaining(allowed::remove);
+            List<ParamDef> defs = dev.nasflow.stopping.StoppingRules.params(rule);
+            assertEquals(Set.copyOf(defs.stream().map(ParamDef::name).toList()), Set.copyOf(allowed), rule);
+            assertEquals("none".equals(rule), branch.at("/then/properties/metric").isBoolean(), rule + ": metric");
+            for (ParamDef d : defs) {
+                JsonNode p = props.get(d.name());
+                String where = rule + "." + d.name();
+                assertEquals(switch (d.kind()) {
+                    case "int" -> "integer";
+                    default -> d.kind();
+                }, p.get("type").asText(), where);
+                if (d.min() != null) {
+                    assertEquals(d.min(), p.has("minimum") ? p.get("minimum").asDouble() : null, where);
+                    assertEquals(d.max(), p.get("maximum").asDouble(), where);
+                }
+            }
+            branches++;
+        }
+        assertEquals(dev.nasflow.stopping.StoppingRules.NAMES.size(), branches);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -209,12 +210,15 @@ class SpecValidatorTest {
     }
 
     @Test
-    void stoppingAshaCountsAsMultiFidelity() {
-        String json = MINIMAL.replace("\"name\": \"t\",", "\"name\": \"t\", \"stopping\": {\"rule\": \"asha\"},"
-                + " \"fidelity\": {\"epochs\": 12, \"minEpochs\": 12},");
+    void stoppingAshaNeedsAFirstRungBelowTheFullTraining() {
+        String json = MINIMAL.replace("\"name\": \"t\",", "\"name\": \"t\", \"stopping\": {\"rule\": \"asha\", \"minEpochs\": 12},"
+                + " \"fidelity\": {\"epochs\": 12},");
         SpecValidation v = V.validate(json, "stop-asha");
-        assertEquals(Set.of("/fidelity/minEpochs"), pointers(v), v.report());
-        assertTrue(v.errors().get(0).message().startsWith("stopping rule 'asha'"), v.report());
+        assertEquals(Set.of("/stopping/minEpochs"), pointers(v), v.report());
+        assertTrue(v.errors().get(0).message().startsWith("stopping rule 'asha' could never stop"), v.report());
+        assertTrue(V.validate(json.replace("\"minEpochs\": 12", "\"minEpochs\": 2"), "ok").ok());
+        assertEquals(Map.of("minEpochs", 2, "eta", 3, "minTrials", 3), V.validate(json.replace("\"minEpochs\": 12",
+                "\"minEpochs\": 2"), "ok").effective().stopping().params());
     }
 
     @Test
