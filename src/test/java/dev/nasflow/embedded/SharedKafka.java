@@ -60,7 +60,7 @@ public final class SharedKafka implements BeforeAllCallback {
         }
     }
 
-    private static final class Holder implements ExtensionContext.Store.CloseableResource {
+    private static final class Holder implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         final Path dir;
         final EmbeddedKafka kafka;
 
