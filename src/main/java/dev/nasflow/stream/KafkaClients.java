@@ -137,6 +137,11 @@ public final class KafkaClients {
         c.put("reconnect.backoff.ms", 50);
         c.put("reconnect.backoff.max.ms", 1000);
         c.put("retry.backoff.ms", 100);
+        // Kafka 4 clients "rebootstrap" when no known broker answers, which drops the cached topic metadata: a
+        // producer send() then blocks up to max.block.ms per record until the broker is back. Keeping the metadata
+        // instead lets sends buffer and go out when the broker returns (a restart keeps its address). Override
+        // with metadata.recovery.strategy=rebootstrap in the client properties for clusters whose brokers move.
+        c.put("metadata.recovery.strategy", "none");
         return c;
     }
 }
