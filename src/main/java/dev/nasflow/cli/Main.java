@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Neural architecture search as durable Temporal workflows.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                TailCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
