@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 SpecCommand.class,
+                TailCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
