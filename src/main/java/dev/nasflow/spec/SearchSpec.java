@@ -27,6 +27,12 @@ public record SearchSpec(String name, Long seed, SpaceSpec space, StrategySpec s
         constraints = constraints == null ? null : List.copyOf(constraints);
     }
 
+    /** The same spec with another budget (the {@code setBudget} update). */
+    public SearchSpec withBudget(BudgetSpec newBudget) {
+        return new SearchSpec(name, seed, space, strategy, newBudget, objectives, constraints, fidelity, stopping,
+                trainer, data, taskQueue, artifacts);
+    }
+
     /** This spec with every default applied ({@link Defaults#apply(SearchSpec)}); idempotent. */
     public SearchSpec withDefaults() {
         return Defaults.apply(this);

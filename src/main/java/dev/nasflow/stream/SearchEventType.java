@@ -5,6 +5,7 @@ public enum SearchEventType {
     STARTED,
     GENERATION_STARTED,
     CANDIDATE_STARTED,
+    CANDIDATE_RESUMED,
     CANDIDATE_FINISHED,
     GENERATION_FINISHED,
     CONTINUED_AS_NEW,
@@ -14,5 +15,7 @@ public enum SearchEventType {
     STOP_REQUESTED,
     COMPLETED,
     FAILED,
-    CANCELLED
+    CANCELLED,
+    /** A proposer asks the surrogate service to predict an architecture pool (payload "pool"). */
+    SURROGATE_REQUEST
 }
