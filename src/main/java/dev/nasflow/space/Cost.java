@@ -9,5 +9,10 @@ public record Cost(long params, long flops) {
         return new Cost(params + o.params, flops + o.flops);
     }
 
+    /** This cost repeated {@code n} times (e.g. {@code n} identical cells). */
+    public Cost times(long n) {
+        return new Cost(params * n, flops * n);
+    }
+
     public static final Cost ZERO = new Cost(0, 0);
 }

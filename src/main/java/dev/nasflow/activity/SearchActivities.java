@@ -1,0 +1,24 @@
+package dev.nasflow.activity;
+
+import dev.nasflow.strategy.Proposal;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+import java.util.List;
+import java.util.Map;
+
+/** Side-effecting helpers of the search workflow (run as activities so the workflow stays deterministic). */
+@ActivityInterface
+public interface SearchActivities {
+    /** Validate a raw spec JSON (schema + semantic checks) and apply defaults. */
+    @ActivityMethod(name = "ValidateSpec")
+    SpecCheck validateSpec(String specJson);
+
+    /** Publish a search event (type + payload) to {@code nasflow.search-events}. Best effort, idempotent by key. */
+    @ActivityMethod(name = "PublishSearchEvent")
+    void publishSearchEvent(String searchId, String type, Map<String, Object> payload);
+
+    /** Proposals from a strategy that needs the live surrogate (rebuilt by replaying the history). */
+    @ActivityMethod(name = "Propose")
+    List<Proposal> propose(ProposeRequest request);
+}

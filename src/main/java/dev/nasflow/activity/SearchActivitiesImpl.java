@@ -1,0 +1,91 @@
+package dev.nasflow.activity;
+
+import dev.nasflow.space.SearchSpace;
+import dev.nasflow.space.Spaces;
+import dev.nasflow.spec.SpecValidation;
+import dev.nasflow.spec.SpecValidator;
+import dev.nasflow.strategy.Proposal;
+import dev.nasflow.strategy.Strategies;
+import dev.nasflow.strategy.Strategy;
+import dev.nasflow.strategy.StrategyContext;
+import dev.nasflow.stream.MetricsPublisher;
+import dev.nasflow.stream.SearchEvent;
+import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.workflow.CandidateResult;
+import dev.nasflow.workflow.GenerationRecord;
+import dev.nasflow.workflow.StrategyReplay;
+import io.temporal.failure.ApplicationFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Activities of the search workflow: spec validation (the same validator as {@code nasflow spec validate}, so a spec
+ * started through the Temporal CLI is held to the same rules), search events to Kafka, and proposals of strategies
+ * that use the live surrogate.
+ */
+public class SearchActivitiesImpl implements SearchActivities {
+    private static final Logger log = LoggerFactory.getLogger(SearchActivitiesImpl.class);
+
+    private final SpecValidator validator;
+    private final MetricsPublisher publisher;
+    private final SurrogateClient surrogate;
+
+    /**
+     * @param publisher where search events go (null: events are only logged)
+     * @param surrogate how proposers reach the live surrogate (null: strategies use their own predictor)
+     */
+    public SearchActivitiesImpl(SpecValidator validator, MetricsPublisher publisher, SurrogateClient surrogate) {
+        this.validator = validator;
+        this.publisher = publisher;
+        this.surrogate = surrogate;
+    }
+
+    @Override
+    public SpecCheck validateSpec(String specJson) {
+        SpecValidation v = validator.validate(specJson, "search spec");
+        if (!v.ok()) {
+            return new SpecCheck(null, v.errors().stream().map(Object::toString).toList());
+        }
+        return new SpecCheck(v.effective(), List.of());
+    }
+
+    @Override
+    public void publishSearchEvent(String searchId, String type, Map<String, Object> payload) {
+        SearchEvent e = SearchEvent.of(searchId, SearchEventType.valueOf(type), null, null, payload);
+        if (publisher == null) {
+            log.info("search {} {}: {}", searchId, type, payload);
+            return;
+        }
+        try {
+            publisher.publish(e).get(15, TimeUnit.SECONDS);
+        } catch (Exception ex) {
+            throw ApplicationFailure.newFailureWithCause("search event not acknowledged by Kafka: " + ex,
+                    "KafkaUnavailable", ex);
+        }
+    }
+
+    /**
+     * A surrogate-guided strategy, fed every finished result, asked for {@code requested} proposals. Its predictor is
+     * the live surrogate service when it answers in time, its own ensemble otherwise. The proposals are recorded in
+     * the workflow history, so the search stays deterministic on replay.
+     */
+    @Override
+    public List<Proposal> propose(ProposeRequest request) {
+        SearchSpace space = Spaces.create(request.spec().space());
+        StrategyContext base = StrategyReplay.context(request.spec(), space);
+        StrategyContext ctx = new StrategyContext(space, base.objectives(),
+                base.seed() * 1_000_003L + request.history().size(), base.params(), base.minEpochs(),
+                base.maxEpochs());
+        Strategy strategy = Strategies.create(request.spec().strategy().type(), ctx);
+        for (GenerationRecord g : request.history()) {
+            for (CandidateResult r : g.results()) {
+                strategy.observe(r.toObservation());
+            }
+        }
+        return strategy.propose(request.requested());
+    }
+}

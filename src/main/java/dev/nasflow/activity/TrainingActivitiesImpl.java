@@ -1,0 +1,172 @@
+package dev.nasflow.activity;
+
+import dev.nasflow.spec.Constraint;
+import dev.nasflow.spec.Objective;
+import dev.nasflow.strategy.Outcome;
+import dev.nasflow.workflow.CandidateResult;
+import dev.nasflow.workflow.CandidateTask;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCompletionException;
+import io.temporal.failure.ApplicationFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training activity: checks hard constraints before any training, trains epoch by epoch through the spec's
+ * backend, publishes every epoch, heartbeats every step with its resume point, and on cancellation returns
+ * {@code STOPPED_EARLY} with its last metrics (its checkpoint stays). A retry resumes from the heartbeat details.
+ */
+public class TrainingActivitiesImpl implements TrainingActivities {
+    private static final Logger log = LoggerFactory.getLogger(TrainingActivitiesImpl.class);
+
+    private final Map<String, CandidateTrainer> trainers = new LinkedHashMap<>();
+    private final TrainingEvents events;
+    private final TrainingObserver observer;
+
+    public TrainingActivitiesImpl(List<CandidateTrainer> backends, TrainingEvents events, TrainingObserver observer) {
+        for (CandidateTrainer t : backends) {
+            trainers.put(t.type(), t);
+        }
+        this.events = events;
+        this.observer = observer == null ? TrainingObserver.NONE : observer;
+    }
+
+    @Override
+    public CandidateResult train(CandidateTask task) {
+        ActivityExecutionContext ctx = Activity.getExecutionContext();
+        int attempt = ctx.getInfo().getAttempt();
+        ResumePoint resume = ctx.getHeartbeatDetails(ResumePoint.class).orElse(null);
+        String type = task.spec().trainer().type();
+        CandidateTrainer trainer = trainers.get(type);
+        if (trainer == null) {
+            throw ApplicationFailure.newNonRetryableFailure("no trainer backend '" + type + "' on this worker "
+                    + "(fix: start a worker that serves it; this one serves " + trainers.keySet() + ")",
+                    "NonRetryable");
+        }
+        Objective primary = task.spec().objectives().get(0);
+        long t0 = System.currentTimeMillis();
+        observer.started(task);
+        try (TrainingSession session = trainer.open(task, resume)) {
+            Map<String, Double> staticMetrics = session.staticMetrics();
+            String violation = violatedConstraint(task, staticMetrics);
+            if (violation != null) {
+                observer.finished(task, Outcome.INFEASIBLE, 0);
+                events.candidate(task, "CANDIDATE_FINISHED", Map.of("outcome", "INFEASIBLE", "reason", violation));
+                return result(task, 0, Outcome.INFEASIBLE, staticMetrics, violation, 0, t0, 0, attempt);
+            }
+            int resumedFrom = session.epochsDone();
+            if (resumedFrom == 0) {
+                events.candidate(task, "CANDIDATE_STARTED", Map.of("epochs", task.epochs(), "attempt", attempt));
+            } else {
+                log.info("{}: attempt {} resumes at epoch {}", task.candidateId(), attempt, resumedFrom);
+                events.candidate(task, "CANDIDATE_RESUMED", Map.of("fromEpoch", resumedFrom, "attempt", attempt));
+            }
+            Map<String, Double> last = new LinkedHashMap<>(staticMetrics);
+            if (resume != null) {
+                last.putAll(resume.lastMetrics());
+            }
+            double sim = resume == null ? 0 : resume.simSeconds();
+            double best = resume == null ? Double.NaN : resume.bestMetric();
+            int done = session.epochsDone();
+            ResumePoint[] point = {resume == null ? new ResumePoint(done, null, best, last, sim) : resume};
+            StepListener heartbeat = () -> ctx.heartbeat(point[0]);
+            while (done < task.epochs()) {
+                EpochReport rep;
+                try {
+                    rep = session.trainEpoch(heartbeat);
+                } catch (ActivityCompletionException cancelled) {
+                    return stopped(task, done, last, sim, t0, resumedFrom, attempt, cancelled);
+                }
+                done = rep.epoch();
+                sim += rep.simSeconds();
+                last = new LinkedHashMap<>(staticMetrics);
+                last.putAll(rep.metrics());
+                last.put("epochs", (double) done);
+                observer.epoch(task, rep);
+                if (diverged(rep)) {
+                    String why = "loss is not finite at epoch " + done;
+                    observer.finished(task, Outcome.DIVERGED, done);
+                    events.candidate(task, "CANDIDATE_FINISHED", Map.of("outcome", "DIVERGED", "reason", why));
+                    return result(task, done, Outcome.DIVERGED, last, why, sim, t0, resumedFrom, attempt);
+                }
+                double v = rep.metric(primary.metric());
+                if (!Double.isNaN(v) && (Double.isNaN(best) || primary.direction().better(v, best))) {
+                    best = v;
+                }
+                String ckpt = session.checkpoint();
+                events.epoch(task, rep, sim);
+                point[0] = new ResumePoint(done, ckpt, best, last, sim);
+                try {
+                    ctx.heartbeat(point[0]);
+                } catch (ActivityCompletionException cancelled) {
+                    return stopped(task, done, last, sim, t0, resumedFrom, attempt, cancelled);
+                }
+            }
+            observer.finished(task, Outcome.COMPLETED, done);
+            events.candidate(task, "CANDIDATE_FINISHED", Map.of("outcome", "COMPLETED", "metrics", last));
+            return result(task, done, Outcome.COMPLETED, last, "", sim, t0, resumedFrom, attempt);
+        } catch (NonRetryableTrainingException e) {
+            observer.finished(task, Outcome.FAILED, 0);
+            throw ApplicationFailure.newNonRetryableFailureWithCause(e.getMessage(), "InvalidData", e);
+        } catch (ActivityCompletionException | ApplicationFailure e) {
+            throw e;
+        } catch (Exception e) {
+            throw Activity.wrap(e);
+        }
+    }
+
+    private CandidateResult stopped(CandidateTask task, int done, Map<String, Double> last, double sim, long t0,
+                                    int resumedFrom, int attempt, ActivityCompletionException why) {
+        log.info("{}: cancellation seen after epoch {} ({})", task.candidateId(), done, why.getClass().getSimpleName());
+        observer.cancelled(task, done);
+        observer.finished(task, Outcome.STOPPED_EARLY, done);
+        events.candidate(task, "CANDIDATE_FINISHED", Map.of("outcome", "STOPPED_EARLY", "epoch", done,
+                "cancelSeenAtMs", System.currentTimeMillis()));
+        return result(task, done, Outcome.STOPPED_EARLY, last, "", sim, t0, resumedFrom, attempt);
+    }
+
+    private static boolean diverged(EpochReport rep) {
+        for (String k : List.of("trainLoss", "validLoss")) {
+            Double v = rep.metrics().get(k);
+            if (v != null && (v.isNaN() || v.isInfinite())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String violatedConstraint(CandidateTask task, Map<String, Double> known) {
+        List<Constraint> constraints = task.spec().constraints();
+        if (constraints == null) {
+            return null;
+        }
+        for (Constraint c : constraints) {
+            Double v = known.get(c.metric());
+            if (v == null) {
+                continue; // measured only during training (e.g. accuracy): not a pre-training check
+            }
+            if (c.max() != null && v > c.max()) {
+                return c.metric() + " = " + fmt(v) + " exceeds the maximum " + fmt(c.max());
+            }
+            if (c.min() != null && v < c.min()) {
+                return c.metric() + " = " + fmt(v) + " is below the minimum " + fmt(c.min());
+            }
+        }
+        return null;
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    private static CandidateResult result(CandidateTask t, int epochs, Outcome o, Map<String, Double> metrics,
+                                          String reason, double sim, long t0, int resumedFrom, int attempt) {
+        return new CandidateResult(t.candidateId(), t.generation(), t.index(), t.genome(), t.arch(), t.archHash(),
+                t.epochs(), epochs, o, metrics, reason, sim, System.currentTimeMillis() - t0, resumedFrom, attempt);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.nasflow.bench;
+
+import dev.nasflow.activity.CandidateTrainer;
+import dev.nasflow.activity.EpochReport;
+import dev.nasflow.activity.NonRetryableTrainingException;
+import dev.nasflow.activity.ResumePoint;
+import dev.nasflow.activity.StepListener;
+import dev.nasflow.activity.TrainingSession;
+import dev.nasflow.space.Genome;
+import dev.nasflow.workflow.CandidateTask;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The NAS-Bench-201 table as a training backend of the training activity: each "epoch" reads the candidate's learning
+ * curve (tabulated at 12 and 200 epochs, interpolated between — see {@link LearningCurve}), charges simulated time
+ * (train-all-time / 200 per epoch) and, when the spec asks for it, paces in real time
+ * ({@code trainer.pacingMillisPerEpoch}) with a step (heartbeat) every few milliseconds so cancellation lands fast.
+ * Stateless: no checkpoint is needed, a retry resumes at the heartbeat's epoch.
+ */
+public final class TableCandidateTrainer implements CandidateTrainer {
+    static final long STEP_MILLIS = 10;
+    private final TableTrainer trainer;
+
+    public TableCandidateTrainer() {
+        this(new TableTrainer(Nb201Table.cifar10()));
+    }
+
+    public TableCandidateTrainer(TableTrainer trainer) {
+        this.trainer = trainer;
+    }
+
+    @Override
+    public String type() {
+        return "nb201";
+    }
+
+    @Override
+    public TrainingSession open(CandidateTask task, ResumePoint resume) {
+        String dataset = task.spec().trainer().dataset();
+        if (dataset != null && !dataset.equals(trainer.table().dataset().id())) {
+            throw new NonRetryableTrainingException("trainer.dataset '" + dataset + "' is not served by this worker's "
+                    + "NAS-Bench-201 table (" + trainer.table().dataset().id() + "); fix: use dataset '"
+                    + trainer.table().dataset().id() + "'");
+        }
+        Genome g = task.genome();
+        if (!trainer.table().contains(g)) {
+            throw new NonRetryableTrainingException("architecture " + task.arch() + " is not in the NAS-Bench-201 "
+                    + "table; fix: use space type 'nb201' with the table trainer");
+        }
+        if (task.epochs() < 1 || task.epochs() > Nb201Table.FULL_EPOCHS) {
+            throw new NonRetryableTrainingException("fidelity " + task.epochs() + " epochs is outside the table's 1.."
+                    + Nb201Table.FULL_EPOCHS);
+        }
+        Integer pacing = task.spec().trainer().pacingMillisPerEpoch();
+        return new Session(g, resume == null ? 0 : resume.epoch(), pacing == null ? 0 : pacing);
+    }
+
+    private final class Session implements TrainingSession {
+        private final Genome genome;
+        private final long pacingMillis;
+        private int done;
+
+        Session(Genome genome, int done, long pacingMillis) {
+            this.genome = genome;
+            this.done = done;
+            this.pacingMillis = pacingMillis;
+        }
+
+        @Override
+        public int epochsDone() {
+            return done;
+        }
+
+        @Override
+        public EpochReport trainEpoch(StepListener steps) throws InterruptedException {
+            long t0 = System.currentTimeMillis();
+            long deadline = t0 + pacingMillis;
+            steps.onStep();
+            for (long now = t0; now < deadline; now = System.currentTimeMillis()) {
+                Thread.sleep(Math.min(STEP_MILLIS, deadline - now));
+                steps.onStep();
+            }
+            int epoch = done + 1;
+            Map<String, Double> m = new LinkedHashMap<>(trainer.metrics(genome, epoch));
+            double sim = m.remove("simSeconds") / epoch;
+            m.remove("epochs");
+            m.remove("params");
+            m.remove("flops");
+            done = epoch;
+            return new EpochReport(epoch, m, sim, System.currentTimeMillis() - t0);
+        }
+
+        @Override
+        public String checkpoint() {
+            return null;
+        }
+
+        @Override
+        public Map<String, Double> staticMetrics() {
+            Map<String, Double> m = trainer.metrics(genome, 1);
+            Map<String, Double> out = new LinkedHashMap<>();
+            if (m.containsKey("params")) {
+                out.put("params", m.get("params"));
+                out.put("flops", m.get("flops"));
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package dev.nasflow.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nasflow.embedded.DevStack;
+import dev.nasflow.embedded.TemporalClients;
+import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.spec.SpecValidation;
+import dev.nasflow.spec.SpecValidator;
+import dev.nasflow.stream.EventSerde;
+import dev.nasflow.stream.KafkaClients;
+import dev.nasflow.stream.StopDecision;
+import dev.nasflow.stream.Topics;
+import dev.nasflow.workflow.CandidateResult;
+import dev.nasflow.workflow.SearchResult;
+import dev.nasflow.workflow.SearchStatus;
+import dev.nasflow.workflow.SearchWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** {@code nasflow quickstart}: the embedded stack runs {@code workflows/quickstart.json} to the end. */
+@Command(name = "quickstart", mixinStandardHelpOptions = true,
+        description = "Start the embedded stack (Kafka, Temporal, worker, stopper, surrogate), run a search to the "
+                + "end with a progress bar, and print its leaderboard and the stop decisions seen on Kafka.")
+public final class QuickstartCommand implements Callable<Integer> {
+    @Mixin
+    TemporalOptions temporal;
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--spec", paramLabel = "FILE", description = "Search spec (default workflows/quickstart.json).")
+    Path specFile;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", description = "Broker data and logs (default work/quickstart).")
+    Path workDir;
+
+    @Option(names = "--json", description = "End with one JSON line: searchId, trainer, candidates, stoppedEarly, "
+            + "best {arch, metrics}.")
+    boolean json;
+
+    @Option(names = "--top", defaultValue = "10", description = "Leaderboard rows (default ${DEFAULT-VALUE}).")
+    int top;
+
+    @Override
+    public Integer call() throws Exception {
+        Path file = specFile != null ? specFile : home().resolve("workflows/quickstart.json");
+        SpecValidation v = new SpecValidator().validate(file);
+        if (!v.ok()) {
+            System.err.println(v.report());
+            return 1;
+        }
+        SearchSpec spec = v.effective();
+        ObjectMapper mapper = TemporalClients.objectMapper();
+        JsonNode raw = mapper.readTree(Files.readString(file));
+        PrintStream err = System.err;
+        long t0 = System.nanoTime();
+        err.println("nasflow quickstart: starting Kafka (KRaft) and Temporal...");
+        try (DevStack stack = DevStack.builder(Services.workDir(workDir, "quickstart"))
+                .kafka(kafka.settings().orElse(null))
+                .temporal(temporal.settings())
+                .taskQueues(List.of(spec.taskQueue()))
+                .workerSlots(Math.max(1, spec.budget().maxConcurrent()))
+                .trainers(Services.trainers())
+                .start()) {
+            err.printf(Locale.ROOT, "  ready in %.1f s: Temporal %s, Kafka %s%n", (System.nanoTime() - t0) / 1e9,
+                    stack.temporal().address(), stack.kafkaBootstrap());
+            String searchId = spec.name() + "-" + Long.toString(System.currentTimeMillis(), 36);
+            WorkflowClient client = stack.client();
+            SearchWorkflow wf = client.newWorkflowStub(SearchWorkflow.class, WorkflowOptions.newBuilder()
+                    .setWorkflowId(searchId).setTaskQueue(spec.taskQueue()).build());
+            WorkflowClient.start(wf::run, raw, null);
+            err.println("  search " + searchId + " started (" + spec.strategy().type() + ", " + spec.trainer().type()
+                    + " trainer, stopping: " + spec.stopping().rule() + ")");
+            WorkflowStub stub = client.newUntypedWorkflowStub(searchId);
+            CompletableFuture<SearchResult> done = stub.getResultAsync(SearchResult.class);
+            Integer budget = spec.budget().evaluations();
+            Progress progress = new Progress(err, budget == null ? 0 : budget);
+            while (!done.isDone()) {
+                try {
+                    progress.show(wf.status());
+                } catch (RuntimeException ignored) {
+                    // status not available for a moment (e.g. continue-as-new): try again
+                }
+                try {
+                    done.get(300, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException ignored) {
+                    // keep polling
+                }
+            }
+            SearchResult result = done.get();
+            progress.show(result.status());
+            progress.finish();
+            PrintStream out = System.out;
+            LeaderboardView.printStatus(out, result.status());
+            out.println();
+            LeaderboardView.printLeaderboard(out, result.leaderboard(), top, spec.primary().metric());
+            List<StopDecision> decisions = stopDecisions(stack.kafka(), searchId);
+            out.println();
+            out.println(Topics.STOP_DECISIONS + ": " + decisions.size() + " decision(s) for " + searchId);
+            for (StopDecision d : decisions.subList(0, Math.min(5, decisions.size()))) {
+                out.println("  " + d.candidateId() + " @ epoch " + d.epoch() + " (" + d.rule() + "): " + d.reason());
+            }
+            out.printf(Locale.ROOT, "finished in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            if (json) {
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("searchId", searchId);
+                line.put("trainer", spec.trainer().type());
+                line.put("candidates", result.status().evaluations());
+                line.put("stoppedEarly", result.status().stoppedEarly());
+                CandidateResult best = result.status().best();
+                if (best != null) {
+                    Map<String, Object> b = new LinkedHashMap<>();
+                    b.put("candidateId", best.candidateId());
+                    b.put("arch", best.arch());
+                    b.put("metrics", best.metrics());
+                    line.put("best", b);
+                } else {
+                    line.put("best", null);
+                }
+                line.put("stopDecisions", decisions.size());
+                out.println(mapper.writeValueAsString(line));
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    static Path home() {
+        String h = System.getenv("NASFLOW_HOME");
+        return Path.of(h == null ? "." : h);
+    }
+
+    /** Every decision for the search on the stop-decisions topic (read from the beginning to the end offsets). */
+    static List<StopDecision> stopDecisions(KafkaClients kafka, String searchId) {
+        List<StopDecision> out = new ArrayList<>();
+        try (Consumer<byte[], byte[]> c = kafka.consumer(KafkaClients.uniqueGroupId("nasflow-quickstart"))) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (PartitionInfo p : c.partitionsFor(Topics.STOP_DECISIONS)) {
+                parts.add(new TopicPartition(p.topic(), p.partition()));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline && parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(100))) {
+                    try {
+                        StopDecision d = EventSerde.STOP_DECISION.decode(rec.value());
+                        if (d != null && searchId.equals(d.searchId())) {
+                            out.add(d);
+                        }
+                    } catch (RuntimeException poison) {
+                        // not ours to judge here
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A one-line progress bar (redrawn in place on a terminal, a line every few seconds otherwise). */
+    static final class Progress {
+        private final PrintStream err;
+        private final int total;
+        private final boolean tty = System.console() != null;
+        private long lastLine;
+        private String last = "";
+
+        Progress(PrintStream err, int total) {
+            this.err = err;
+            this.total = total;
+        }
+
+        void show(SearchStatus s) {
+            int n = s.evaluations();
+            int width = 30;
+            int filled = total > 0 ? Math.min(width, n * width / total) : 0;
+            String bar = "#".repeat(filled) + " ".repeat(width - filled);
+            String best = s.best() == null ? "-" : String.format(Locale.ROOT, "%.2f",
+                    s.best().metric(s.spec().primary().metric()));
+            String line = String.format(Locale.ROOT, "  [%s] %d/%s evaluated, %d running, %d stopped early, "
+                            + "generation %d, best %s", bar, n, total > 0 ? Integer.toString(total) : "?",
+                    s.running().size(), s.stoppedEarly(), s.generation(), best);
+            if (tty) {
+                err.print("\r" + line);
+            } else if (!line.equals(last) && System.currentTimeMillis() - lastLine > 2000) {
+                err.println(line);
+                lastLine = System.currentTimeMillis();
+            }
+            last = line;
+        }
+
+        void finish() {
+            if (tty) {
+                err.println();
+            } else {
+                err.println(last);
+            }
+        }
+    }
+}

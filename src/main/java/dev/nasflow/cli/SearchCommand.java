@@ -1,0 +1,231 @@
+package dev.nasflow.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nasflow.embedded.TemporalClients;
+import dev.nasflow.embedded.TemporalSettings;
+import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.spec.SpecValidation;
+import dev.nasflow.spec.SpecValidator;
+import dev.nasflow.workflow.CandidateResult;
+import dev.nasflow.workflow.SearchResult;
+import dev.nasflow.workflow.SearchStatus;
+import dev.nasflow.workflow.SearchWorkflow;
+import dev.nasflow.workflow.StopRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code nasflow search ...}: start and steer searches on a Temporal server. */
+@Command(name = "search", mixinStandardHelpOptions = true, description = "Start, watch and steer searches.",
+        subcommands = {SearchCommand.Start.class, SearchCommand.Status.class, SearchCommand.Leaderboard.class,
+                SearchCommand.Pareto.class, SearchCommand.Stop.class, SearchCommand.Pause.class,
+                SearchCommand.Resume.class, SearchCommand.StopCandidate.class})
+public final class SearchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final ObjectMapper JSON = TemporalClients.objectMapper();
+
+    abstract static class Base implements Callable<Integer> {
+        @Mixin
+        TemporalOptions temporal;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        WorkflowClient client() {
+            TemporalSettings ts = temporal.settings();
+            if (!ts.isExternal()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "no Temporal server given: pass "
+                        + "--temporal HOST:PORT or set TEMPORAL_ADDRESS (nasflow dev prints its address)");
+            }
+            WorkflowServiceStubs stubs = TemporalClients.connect(ts, Duration.ofSeconds(15));
+            return TemporalClients.newClient(stubs, ts);
+        }
+
+        SearchWorkflow search(String id) {
+            return client().newWorkflowStub(SearchWorkflow.class, id);
+        }
+
+        void print(Object o) throws Exception {
+            System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+        }
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = "Validate a spec and start it as a SearchWorkflow (the workflow id is the search id).")
+    static final class Start extends Base {
+        @Parameters(paramLabel = "FILE", description = "Search spec (JSON).")
+        Path file;
+        @Option(names = "--id", paramLabel = "ID", description = "Search id (default: <name>-<timestamp>).")
+        String id;
+        @Option(names = "--wait", description = "Wait for the search to finish and print its leaderboard.")
+        boolean await;
+
+        @Override
+        public Integer call() throws Exception {
+            SpecValidation v = new SpecValidator().validate(file);
+            if (!v.ok()) {
+                System.err.println(v.report());
+                return 1;
+            }
+            SearchSpec s = v.effective();
+            JsonNode raw = JSON.readTree(Files.readString(file));
+            String searchId = id != null ? id : s.name() + "-" + Long.toString(System.currentTimeMillis(), 36);
+            WorkflowClient c = client();
+            SearchWorkflow wf = c.newWorkflowStub(SearchWorkflow.class, WorkflowOptions.newBuilder()
+                    .setWorkflowId(searchId).setTaskQueue(s.taskQueue()).build());
+            WorkflowClient.start(wf::run, raw, null);
+            System.out.println(searchId);
+            if (await) {
+                SearchResult r = c.newUntypedWorkflowStub(searchId).getResult(SearchResult.class);
+                LeaderboardView.printStatus(System.out, r.status());
+                LeaderboardView.printLeaderboard(System.out, r.leaderboard(), 10, s.primary().metric());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Progress of a search.")
+    static final class Status extends Base {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() throws Exception {
+            SearchStatus s = search(id).status();
+            if (json) {
+                print(s);
+            } else {
+                LeaderboardView.printStatus(System.out, s);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "leaderboard", mixinStandardHelpOptions = true, description = "Best candidates of a search.")
+    static final class Leaderboard extends Base {
+        @Parameters(paramLabel = "ID")
+        String id;
+        @Option(names = "--top", defaultValue = "10", description = "How many (default ${DEFAULT-VALUE}).")
+        int top;
+
+        @Override
+        public Integer call() throws Exception {
+            SearchWorkflow wf = search(id);
+            List<CandidateResult> board = wf.leaderboard();
+            if (json) {
+                print(board.subList(0, Math.min(top, board.size())));
+            } else {
+                SearchStatus s = wf.status();
+                LeaderboardView.printLeaderboard(System.out, board, top, s.spec().primary().metric());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "pareto", mixinStandardHelpOptions = true, description = "Pareto front of a search.")
+    static final class Pareto extends Base {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() throws Exception {
+            SearchWorkflow wf = search(id);
+            List<CandidateResult> front = wf.paretoFront();
+            if (json) {
+                print(front);
+            } else {
+                LeaderboardView.printLeaderboard(System.out, front, Integer.MAX_VALUE,
+                        wf.status().spec().primary().metric());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = "Finish a search gracefully: no new candidates; running ones finish.")
+    static final class Stop extends Base {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            search(id).stop();
+            System.out.println("stop requested for " + id);
+            return 0;
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Launch no new candidates until resume.")
+    static final class Pause extends Base {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            search(id).pause();
+            System.out.println("paused " + id);
+            return 0;
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused search.")
+    static final class Resume extends Base {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            search(id).resume();
+            System.out.println("resumed " + id);
+            return 0;
+        }
+    }
+
+    @Command(name = "stop-candidate", mixinStandardHelpOptions = true,
+            description = "Stop one running candidate early (the same update the stopping service sends).")
+    static final class StopCandidate extends Base {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+        @Parameters(index = "1", paramLabel = "CANDIDATE")
+        String candidate;
+        @Option(names = "--reason", defaultValue = "stopped by hand")
+        String reason;
+
+        @Override
+        public Integer call() {
+            try {
+                String r = search(id).stopCandidate(new StopRequest(candidate, reason, "manual", 0, Map.of()));
+                System.out.println(candidate + ": " + r);
+                return 0;
+            } catch (io.temporal.client.WorkflowUpdateException e) {
+                Throwable c = e;
+                while (c.getCause() != null) {
+                    c = c.getCause();
+                }
+                System.err.println(candidate + ": rejected: " + c.getMessage());
+                return 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.nasflow.spec;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.util.List;
+
+/**
+ * A search, as written in a spec file ({@code workflows/*.json}, schema {@code schema/search-spec.schema.json},
+ * documented field by field in {@code docs/SPEC.md}). Obtain one through {@link SpecValidator}, which rejects bad input
+ * with every error; call {@link #withDefaults()} (or use {@link SpecValidation#effective()}) before using it, so that
+ * no optional section is null. Only {@link #data} stays null, exactly when the trainer is the {@code nb201} table.
+ *
+ * <p>Immutable and Jackson-serialisable (workflow input); JSON field names are the component names.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"name", "seed", "space", "strategy", "budget", "objectives", "constraints", "fidelity",
+        "stopping", "trainer", "data", "taskQueue", "artifacts"})
+public record SearchSpec(String name, Long seed, SpaceSpec space, StrategySpec strategy, BudgetSpec budget,
+                         List<Objective> objectives, List<Constraint> constraints, FidelitySpec fidelity,
+                         StoppingSpec stopping, TrainerSpec trainer, DataSpec data, String taskQueue,
+                         String artifacts) {
+
+    public SearchSpec {
+        objectives = objectives == null ? null : List.copyOf(objectives);
+        constraints = constraints == null ? null : List.copyOf(constraints);
+    }
+
+    /** The same spec with another budget (the {@code setBudget} update). */
+    public SearchSpec withBudget(BudgetSpec newBudget) {
+        return new SearchSpec(name, seed, space, strategy, newBudget, objectives, constraints, fidelity, stopping,
+                trainer, data, taskQueue, artifacts);
+    }
+
+    /** This spec with every default applied ({@link Defaults#apply(SearchSpec)}); idempotent. */
+    public SearchSpec withDefaults() {
+        return Defaults.apply(this);
+    }
+
+    /** The primary objective (leaderboard order): the first one, or {@code validAccuracy} maximized. */
+    @JsonIgnore
+    public Objective primary() {
+        return objectives == null || objectives.isEmpty() ? Defaults.OBJECTIVE : objectives.get(0);
+    }
+
+    /**
+     * True when the strategy trains candidates at several fidelities (ASHA, Hyperband: {@code fidelity.minEpochs}
+     * up to {@code fidelity.epochs}). The ASHA stopping rule instead stops full-length trainings at its rungs.
+     */
+    @JsonIgnore
+    public boolean multiFidelity() {
+        return strategy != null && SpecVocabulary.MULTI_FIDELITY_STRATEGIES.contains(strategy.type());
+    }
+}

@@ -1,0 +1,70 @@
+package dev.nasflow.spec;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The streaming early-stopping rule ({@link SpecVocabulary#STOPPING_RULES}) and its parameters, which are those of
+ * {@code dev.nasflow.stopping.StoppingRules.params(rule)} (the schema rejects the parameters of other rules):
+ * <ul>
+ *   <li>{@code none}: never stop a candidate early.</li>
+ *   <li>{@code median}: {@code gracePeriod}, {@code minTrials}, {@code completedOnly} (Vizier / Katib median rule).</li>
+ *   <li>{@code asha}: rungs at {@code minEpochs × eta^k} epochs, top 1/{@code eta} continue, {@code minTrials}
+ *       reports per rung before anything is stopped.</li>
+ *   <li>{@code curve}: after {@code gracePeriod} epochs, extrapolate the learning curve and stop when the predicted
+ *       final value is below best × {@code threshold}; {@code minTrials} finished references.</li>
+ *   <li>{@code surrogate}: as {@code curve} with the surrogate service's prediction.</li>
+ * </ul>
+ * {@code metric} (every rule but {@code none}) is the per-epoch metric the rule watches. After {@link Defaults} the
+ * chosen rule's parameters are all set and the others are null; {@link #params()} is the map
+ * {@code StoppingRules.create(rule, params)} takes.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"rule", "gracePeriod", "minTrials", "eta", "threshold", "metric", "minEpochs", "completedOnly"})
+public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
+                           String metric, Integer minEpochs, Boolean completedOnly) {
+
+    public static StoppingSpec none() {
+        return new StoppingSpec("none", null, null, null, null, null, null, null);
+    }
+
+    @JsonIgnore
+    public boolean isNone() {
+        return rule == null || "none".equals(rule);
+    }
+
+    /** The rule's parameters that are set (everything but {@code rule} and {@code metric}), by name. */
+    @JsonIgnore
+    public Map<String, Object> params() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        put(m, "gracePeriod", gracePeriod);
+        put(m, "minTrials", minTrials);
+        put(m, "eta", eta);
+        put(m, "threshold", threshold);
+        put(m, "minEpochs", minEpochs);
+        put(m, "completedOnly", completedOnly);
+        return m;
+    }
+
+    private static void put(Map<String, Object> m, String k, Object v) {
+        if (v != null) {
+            m.put(k, v);
+        }
+    }
+
+    /** A spec of {@code rule} with these parameters (unknown names are ignored; the validator reports them). */
+    public static StoppingSpec of(String rule, String metric, Map<String, ?> params) {
+        return new StoppingSpec(rule, integer(params.get("gracePeriod")), integer(params.get("minTrials")),
+                integer(params.get("eta")), params.get("threshold") instanceof Number n ? n.doubleValue() : null,
+                metric, integer(params.get("minEpochs")),
+                params.get("completedOnly") instanceof Boolean b ? b : null);
+    }
+
+    private static Integer integer(Object v) {
+        return v instanceof Number n ? n.intValue() : null;
+    }
+}

@@ -1,0 +1,247 @@
+package dev.nasflow.stopping;
+
+import dev.nasflow.spec.Objective;
+import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.spec.StoppingSpec;
+import dev.nasflow.stream.EpochMetric;
+import dev.nasflow.stream.EventSerde;
+import dev.nasflow.stream.KafkaClients;
+import dev.nasflow.stream.MetricsPublisher;
+import dev.nasflow.stream.PoisonHandler;
+import dev.nasflow.stream.ReplayingConsumer;
+import dev.nasflow.stream.SearchEvent;
+import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.stream.StopDecision;
+import dev.nasflow.stream.Topics;
+import dev.nasflow.workflow.SearchStatus;
+import dev.nasflow.workflow.StopRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowStub;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The early-stopping service: its own consumer group on {@code nasflow.epoch-metrics} and
+ * {@code nasflow.search-events}, per-search learning curves, the search's stopping rule (read once per search from
+ * the workflow's {@code status} query), and each decision delivered as the {@code stopCandidate} update on the search
+ * workflow and published to {@code nasflow.stop-decisions}.
+ *
+ * <p>Offsets are committed only after every decision of a poll batch was delivered. On (re)start the service rebuilds
+ * its curves by re-reading each partition from the beginning up to the committed offset without deciding, then
+ * decides from the committed offset on; a decision re-sent after a crash is rejected or ignored by the workflow
+ * (finished / already stopping), so decisions stay idempotent.
+ */
+public final class StopperService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StopperService.class);
+    public static final String GROUP_ID = "nasflow-stopper";
+
+    private final KafkaClients kafka;
+    private final WorkflowClient temporal;
+    private final String groupId;
+    private final EarlyStopper stopper = new EarlyStopper(NoStopping.INSTANCE);
+    private final Map<String, SearchInfo> searches = new ConcurrentHashMap<>();
+    private final Map<String, String> archHashes = new ConcurrentHashMap<>();
+    private final PredictionSource predictions;
+    private final ExecutorService delivery = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "stopper-delivery");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong decisions = new AtomicLong();
+    private final AtomicLong metricsSeen = new AtomicLong();
+    private final StopperObserver observer;
+    private MetricsPublisher publisher;
+    private PoisonHandler poison;
+    private ReplayingConsumer loop;
+
+    private record SearchInfo(String ruleName, Objective primary, boolean active) {
+    }
+
+    public StopperService(KafkaClients kafka, WorkflowClient temporal, PredictionSource predictions,
+                          StopperObserver observer) {
+        this(kafka, temporal, predictions, observer, GROUP_ID);
+    }
+
+    public StopperService(KafkaClients kafka, WorkflowClient temporal, PredictionSource predictions,
+                          StopperObserver observer, String groupId) {
+        this.kafka = kafka;
+        this.temporal = temporal;
+        this.predictions = predictions == null ? hash -> Optional.empty() : predictions;
+        this.observer = observer == null ? StopperObserver.NONE : observer;
+        this.groupId = groupId;
+    }
+
+    public StopperService start() {
+        publisher = kafka.publisher("nasflow-stopper");
+        poison = new PoisonHandler(publisher.producer());
+        loop = new ReplayingConsumer("nasflow-stopper", kafka, groupId,
+                List.of(Topics.EPOCH_METRICS, Topics.SEARCH_EVENTS), this::handle).start();
+        return this;
+    }
+
+    public long decisions() {
+        return decisions.get();
+    }
+
+    public long metricsSeen() {
+        return metricsSeen.get();
+    }
+
+    private CompletableFuture<?> handle(ConsumerRecord<byte[], byte[]> rec, boolean replay) {
+        if (Topics.SEARCH_EVENTS.equals(rec.topic())) {
+            SearchEvent e = poison.decode(rec, EventSerde.SEARCH_EVENT);
+            if (e != null) {
+                onSearchEvent(e);
+            }
+            return null;
+        }
+        EpochMetric m = poison.decode(rec, EventSerde.EPOCH_METRIC);
+        if (m == null) {
+            return null;
+        }
+        metricsSeen.incrementAndGet();
+        SearchInfo info = searchInfo(m.searchId());
+        if (info == null) {
+            return null;
+        }
+        double raw = m.metric(info.primary().metric());
+        double value = info.primary().direction().oriented(raw);
+        CurvePoint p = new CurvePoint(m.searchId(), m.candidateId(), m.epoch(), m.fidelity(), value,
+                archHashes.get(m.candidateId()));
+        Optional<StopVerdict> verdict;
+        try {
+            verdict = stopper.onEpoch(p);
+        } catch (IllegalArgumentException bad) {
+            log.warn("ignoring metric {}: {}", m.candidateId(), bad.getMessage());
+            return null;
+        }
+        if (verdict.isEmpty() || replay) {
+            return null;
+        }
+        StopVerdict v = verdict.get();
+        long decidedAt = System.currentTimeMillis();
+        Map<String, Double> metrics = new LinkedHashMap<>(m.metrics());
+        StopRequest request = new StopRequest(v.candidateId(), v.reason(), v.rule(), v.epoch(), metrics);
+        return CompletableFuture.runAsync(() -> deliver(request, m, v, decidedAt), delivery);
+    }
+
+    private void deliver(StopRequest request, EpochMetric m, StopVerdict v, long decidedAt) {
+        String outcome = null;
+        for (int attempt = 1; outcome == null; attempt++) {
+            try {
+                WorkflowStub stub = temporal.newUntypedWorkflowStub(m.searchId());
+                outcome = stub.update("stopCandidate", String.class, request);
+            } catch (WorkflowUpdateException rejected) {
+                outcome = "rejected: " + rootMessage(rejected);
+            } catch (RuntimeException e) {
+                if (attempt >= 5 || !running.get()) {
+                    outcome = "not delivered: " + rootMessage(e);
+                    log.warn("stop of {} not delivered: {}", request.candidateId(), outcome);
+                } else {
+                    sleep(200L * attempt);
+                }
+            }
+        }
+        StopDecision d = StopDecision.of(m.searchId(), m.candidateId(), v.epoch(), v.epoch(), v.rule(),
+                v.reason() + " [" + outcome + "]", decidedAt, m.timestamp());
+        try {
+            publisher.publish(d).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("could not publish stop decision for {}: {}", m.candidateId(), e.toString());
+        }
+        decisions.incrementAndGet();
+        observer.decided(d, outcome);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        String msg = t.getMessage();
+        while (t.getCause() != null) {
+            t = t.getCause();
+            if (t.getMessage() != null) {
+                msg = t.getMessage();
+            }
+        }
+        return msg;
+    }
+
+    private void onSearchEvent(SearchEvent e) {
+        if (e.candidateId() != null) {
+            Object hash = e.payload().get("archHash");
+            if (hash instanceof String h) {
+                archHashes.put(e.candidateId(), h);
+            }
+            if (e.type() == SearchEventType.CANDIDATE_FINISHED) {
+                stopper.onFinished(e.searchId(), e.candidateId());
+            }
+        }
+        if (e.type() == SearchEventType.COMPLETED || e.type() == SearchEventType.FAILED) {
+            stopper.forget(e.searchId());
+            searches.put(e.searchId(), new SearchInfo("none", null, false)); // finished: ignore late metrics
+        }
+    }
+
+    /** The search's primary objective and stopping rule, from the workflow's status query (cached). */
+    private SearchInfo searchInfo(String searchId) {
+        SearchInfo known = searches.get(searchId);
+        if (known != null) {
+            return known.active() ? known : null;
+        }
+        try {
+            SearchStatus status = temporal.newUntypedWorkflowStub(searchId).query("status", SearchStatus.class);
+            SearchSpec spec = status.spec();
+            if (spec == null) {
+                return null;
+            }
+            StoppingSpec s = spec.stopping();
+            StoppingRule rule = StoppingRules.create(s.rule(), s.params(), predictions);
+            stopper.configure(searchId, rule);
+            SearchInfo info = new SearchInfo(s.rule(), spec.objectives().get(0), !"none".equals(s.rule()));
+            searches.put(searchId, info);
+            log.info("stopper: search {} uses rule {}", searchId, s.rule());
+            return info.active() ? info : null;
+        } catch (RuntimeException e) {
+            log.debug("no status for search {} yet: {}", searchId, e.toString());
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        if (loop != null) {
+            loop.close();
+        }
+        delivery.shutdownNow();
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
+
+    /** Records skipped as poison (garbage, wrong schema version, missing fields) and sent to dead letters. */
+    public PoisonHandler poison() {
+        return poison;
+    }
+}

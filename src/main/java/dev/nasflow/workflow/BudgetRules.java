@@ -1,0 +1,48 @@
+package dev.nasflow.workflow;
+
+import dev.nasflow.spec.BudgetSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Checks and merges budget changes sent with the {@code setBudget} update. */
+public final class BudgetRules {
+    private BudgetRules() {
+    }
+
+    public static List<String> check(BudgetSpec b) {
+        List<String> errors = new ArrayList<>();
+        if (b == null) {
+            errors.add("budget: required (send at least one of evaluations, simulatedSeconds, realSeconds, generations)");
+            return errors;
+        }
+        positive(errors, "evaluations", b.evaluations());
+        positive(errors, "simulatedSeconds", b.simulatedSeconds());
+        positive(errors, "realSeconds", b.realSeconds());
+        positive(errors, "generations", b.generations());
+        positive(errors, "populationSize", b.populationSize());
+        positive(errors, "maxConcurrent", b.maxConcurrent());
+        if (b.evaluations() == null && b.simulatedSeconds() == null && b.realSeconds() == null
+                && b.generations() == null && b.populationSize() == null && b.maxConcurrent() == null) {
+            errors.add("budget: empty (fix: set at least one field)");
+        }
+        return errors;
+    }
+
+    private static void positive(List<String> errors, String field, Number v) {
+        if (v != null && !(v.doubleValue() > 0)) {
+            errors.add("budget." + field + ": must be > 0, got " + v + " (fix: use a positive number or omit it)");
+        }
+    }
+
+    /** Fields present in {@code change} replace those of {@code current}. */
+    public static BudgetSpec merge(BudgetSpec current, BudgetSpec change) {
+        return new BudgetSpec(
+                change.evaluations() != null ? change.evaluations() : current.evaluations(),
+                change.simulatedSeconds() != null ? change.simulatedSeconds() : current.simulatedSeconds(),
+                change.realSeconds() != null ? change.realSeconds() : current.realSeconds(),
+                change.generations() != null ? change.generations() : current.generations(),
+                change.populationSize() != null ? change.populationSize() : current.populationSize(),
+                change.maxConcurrent() != null ? change.maxConcurrent() : current.maxConcurrent());
+    }
+}

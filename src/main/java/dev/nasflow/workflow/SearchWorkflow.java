@@ -1,0 +1,65 @@
+package dev.nasflow.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nasflow.spec.BudgetSpec;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+import java.util.List;
+
+/**
+ * A neural architecture search. Started with the raw spec JSON (so {@code temporal workflow start --input-file
+ * workflows/x.json} works); the spec is validated first and an invalid one fails the workflow at once with every
+ * error. The workflow id is the search id.
+ */
+@WorkflowInterface
+public interface SearchWorkflow {
+    String TYPE = "SearchWorkflow";
+
+    /**
+     * @param spec    the search spec as JSON
+     * @param carried state carried over by continue-as-new (null on a fresh start, or
+     *                {@link SearchState#withHistoryLimit(long)} to tune continue-as-new)
+     */
+    @WorkflowMethod(name = TYPE)
+    SearchResult run(JsonNode spec, SearchState carried);
+
+    @QueryMethod
+    SearchStatus status();
+
+    /** Best first; completed full-fidelity results rank above partial ones. */
+    @QueryMethod
+    List<CandidateResult> leaderboard();
+
+    @QueryMethod
+    List<CandidateResult> paretoFront();
+
+    /** Launch no new candidates until {@link #resume()}; running ones continue. */
+    @SignalMethod
+    void pause();
+
+    @SignalMethod
+    void resume();
+
+    /** Finish gracefully: no new candidates, running ones finish, then the search completes. */
+    @SignalMethod
+    void stop();
+
+    /** Replace the budget (validated: every field must be positive, at least one limit set). */
+    @UpdateMethod
+    BudgetSpec setBudget(BudgetSpec budget);
+
+    @UpdateValidatorMethod(updateName = "setBudget")
+    void validateSetBudget(BudgetSpec budget);
+
+    /** Stop a running candidate early; its activity is cancelled and the candidate ends STOPPED_EARLY. */
+    @UpdateMethod
+    String stopCandidate(StopRequest request);
+
+    @UpdateValidatorMethod(updateName = "stopCandidate")
+    void validateStopCandidate(StopRequest request);
+}

@@ -1,0 +1,483 @@
+package dev.nasflow.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nasflow.activity.ProposeRequest;
+import dev.nasflow.activity.SearchActivities;
+import dev.nasflow.activity.SpecCheck;
+import dev.nasflow.activity.TrainingActivities;
+import dev.nasflow.space.Genome;
+import dev.nasflow.space.SearchSpace;
+import dev.nasflow.space.Spaces;
+import dev.nasflow.spec.BudgetSpec;
+import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.strategy.Outcome;
+import dev.nasflow.strategy.Proposal;
+import dev.nasflow.strategy.Strategy;
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import org.slf4j.Logger;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Orchestration of one search (deterministic: no I/O, clocks or randomness other than {@code Workflow.*} and the
+ * strategy seeded from the spec). Each generation: propose, train candidates as activities (at most
+ * {@code budget.maxConcurrent} at a time), collect results by candidate id, observe them in candidate order, and at a
+ * generation boundary continue-as-new when the history grows.
+ */
+public class SearchWorkflowImpl implements SearchWorkflow {
+    private static final Logger log = Workflow.getLogger(SearchWorkflowImpl.class);
+    static final long DEFAULT_HISTORY_LIMIT = 20_000;
+
+    private final SearchActivities local = Workflow.newLocalActivityStub(SearchActivities.class,
+            LocalActivityOptions.newBuilder()
+                    .setStartToCloseTimeout(Duration.ofSeconds(30))
+                    .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(5).build())
+                    .build());
+
+    private String searchId;
+    private JsonNode specJson;
+    private SearchSpec spec;
+    private SearchSpace space;
+    private Strategy strategy;
+    private long historyLimit;
+    private final List<GenerationRecord> generations = new ArrayList<>();
+    private boolean paused;
+    private boolean stopRequested;
+    private long startedAtMs;
+    private int continuedAsNew;
+    private String phase = "VALIDATING";
+
+    // current generation
+    private int currentGeneration = -1;
+    private final Deque<CandidateTask> queued = new ArrayDeque<>();
+    private final Map<String, Running> running = new LinkedHashMap<>();
+    private final Map<String, CandidateResult> finishedNow = new LinkedHashMap<>();
+    private final Map<String, StopRequest> stopRequests = new LinkedHashMap<>();
+
+    private record Running(CandidateTask task, CancellationScope scope, Promise<CandidateResult> promise) {
+    }
+
+    @Override
+    public SearchResult run(JsonNode specJsonIn, SearchState carried) {
+        searchId = Workflow.getInfo().getWorkflowId();
+        specJson = specJsonIn;
+        if (carried != null && carried.spec() != null) {
+            spec = carried.spec();
+            historyLimit = carried.historyLimit();
+            generations.addAll(carried.generations());
+            paused = carried.paused();
+            stopRequested = carried.stopRequested();
+            startedAtMs = carried.startedAtMs();
+            continuedAsNew = carried.continuedAsNew();
+        } else {
+            historyLimit = carried == null ? 0 : carried.historyLimit();
+            SpecCheck check = local.validateSpec(specJsonIn == null ? "null" : specJsonIn.toString());
+            if (!check.ok()) {
+                phase = "FAILED";
+                throw ApplicationFailure.newNonRetryableFailure(
+                        "invalid search spec (" + check.errors().size() + " error(s)):\n  "
+                                + String.join("\n  ", check.errors()), "InvalidSearchSpec");
+            }
+            spec = check.spec();
+            startedAtMs = Workflow.currentTimeMillis();
+            event("STARTED", Map.of("name", spec.name(), "strategy", spec.strategy().type(),
+                    "space", spec.space().type()));
+        }
+        space = Spaces.create(spec.space());
+        strategy = StrategyReplay.usesProposeActivity(spec) ? null : StrategyReplay.rebuild(spec, space, generations);
+        phase = "RUNNING";
+
+        while (true) {
+            Workflow.await(() -> !paused || stopRequested);
+            if (stopRequested || budgetExhausted()) {
+                break;
+            }
+            int n = nextBatchSize();
+            if (n <= 0) {
+                break;
+            }
+            List<Proposal> proposals = propose(n);
+            if (proposals.isEmpty()) {
+                log.info("{}: strategy has nothing more to propose", searchId);
+                break;
+            }
+            runGeneration(n, proposals);
+            if (!stopRequested && !budgetExhausted() && shouldContinueAsNew()) {
+                Workflow.await(Workflow::isEveryHandlerFinished);
+                event("CONTINUED_AS_NEW", Map.of("generation", generations.size(),
+                        "historyLength", Workflow.getInfo().getHistoryLength()));
+                Workflow.continueAsNew(specJson, new SearchState(spec, historyLimit, generations, paused,
+                        stopRequested, startedAtMs, continuedAsNew + 1));
+            }
+        }
+        phase = stopRequested ? "STOPPED" : "COMPLETED";
+        Workflow.await(Workflow::isEveryHandlerFinished);
+        SearchResult result = new SearchResult(status(), leaderboard(), paretoFront());
+        CandidateResult best = result.status().best();
+        Map<String, Object> done = new LinkedHashMap<>();
+        done.put("phase", phase);
+        done.put("evaluations", result.status().evaluations());
+        done.put("stoppedEarly", result.status().stoppedEarly());
+        if (best != null) {
+            done.put("bestCandidate", best.candidateId());
+            done.put("bestArch", best.arch());
+            done.put("bestMetrics", best.metrics());
+        }
+        event("COMPLETED", done);
+        return result;
+    }
+
+    private List<Proposal> propose(int n) {
+        if (strategy != null) {
+            return strategy.propose(n);
+        }
+        SearchActivities acts = Workflow.newActivityStub(SearchActivities.class, ActivityOptions.newBuilder()
+                .setTaskQueue(spec.taskQueue())
+                .setStartToCloseTimeout(Duration.ofMinutes(10))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
+                .build());
+        return acts.propose(new ProposeRequest(searchId, spec, generations, n));
+    }
+
+    private void runGeneration(int requested, List<Proposal> proposals) {
+        currentGeneration = generations.size();
+        event("GENERATION_STARTED", Map.of("generation", currentGeneration, "candidates", proposals.size()));
+        for (int i = 0; i < proposals.size(); i++) {
+            Proposal p = proposals.get(i);
+            Genome g = p.genome();
+            String id = searchId + "-g" + currentGeneration + "-c" + i;
+            int epochs = p.epochs() > 0 ? p.epochs() : spec.fidelity().epochs();
+            long seed = spec.seed() * 1_000_003L + currentGeneration * 10_007L + i;
+            queued.add(new CandidateTask(searchId, id, currentGeneration, i, g, space.canonical(g), space.hash(g),
+                    epochs, seed, spec));
+        }
+        ActivityOptions trainOptions = trainingOptions();
+        TrainingActivities training = Workflow.newActivityStub(TrainingActivities.class, trainOptions);
+        int maxConcurrent = Math.max(1, spec.budget().maxConcurrent());
+        while (!queued.isEmpty() || !running.isEmpty()) {
+            while (!paused && !stopRequested && !realTimeExceeded() && running.size() < maxConcurrent
+                    && !queued.isEmpty()) {
+                launch(training, queued.poll());
+            }
+            if (running.isEmpty() && (stopRequested || realTimeExceeded())) {
+                // graceful stop / out of time: candidates not yet launched are dropped, never half-recorded
+                queued.clear();
+                break;
+            }
+            Workflow.await(() -> anyRunningDone()
+                    || (!paused && !stopRequested && running.size() < maxConcurrent && !queued.isEmpty())
+                    || (running.isEmpty() && (stopRequested || queued.isEmpty())));
+            collectFinished();
+        }
+        TreeMap<Integer, CandidateResult> ordered = new TreeMap<>();
+        for (CandidateResult r : finishedNow.values()) {
+            ordered.put(r.index(), r);
+        }
+        GenerationRecord rec = new GenerationRecord(currentGeneration, requested, new ArrayList<>(ordered.values()));
+        generations.add(rec);
+        finishedNow.clear();
+        stopRequests.clear();
+        if (strategy != null) {
+            rec.results().forEach(r -> strategy.observe(r.toObservation()));
+        }
+        CandidateResult best = Leaderboard.best(allResults(), spec);
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("generation", currentGeneration);
+        payload.put("results", rec.results().size());
+        if (best != null) {
+            payload.put("bestArch", best.arch());
+            payload.put("bestMetrics", best.metrics());
+        }
+        event("GENERATION_FINISHED", payload);
+    }
+
+    private ActivityOptions trainingOptions() {
+        boolean table = "nb201".equals(spec.trainer().type());
+        return ActivityOptions.newBuilder()
+                .setTaskQueue(spec.taskQueue())
+                .setStartToCloseTimeout(Duration.ofHours(table ? 1 : 48))
+                .setHeartbeatTimeout(Duration.ofSeconds(table ? 10 : 120))
+                .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+                .setRetryOptions(RetryOptions.newBuilder()
+                        .setInitialInterval(Duration.ofMillis(500))
+                        .setBackoffCoefficient(2.0)
+                        .setMaximumInterval(Duration.ofSeconds(30))
+                        .setMaximumAttempts(8)
+                        .setDoNotRetry("InvalidData", "NonRetryable", "InvalidSearchSpec")
+                        .build())
+                .build();
+    }
+
+    private void launch(TrainingActivities training, CandidateTask task) {
+        List<Promise<CandidateResult>> holder = new ArrayList<>(1);
+        CancellationScope scope = Workflow.newCancellationScope(
+                () -> holder.add(Async.function(training::train, task)));
+        scope.run();
+        running.put(task.candidateId(), new Running(task, scope, holder.get(0)));
+    }
+
+    private boolean anyRunningDone() {
+        for (Running r : running.values()) {
+            if (r.promise().isCompleted()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void collectFinished() {
+        List<String> done = new ArrayList<>();
+        for (Map.Entry<String, Running> e : running.entrySet()) {
+            if (e.getValue().promise().isCompleted()) {
+                done.add(e.getKey());
+            }
+        }
+        for (String id : done) {
+            Running r = running.remove(id);
+            finishedNow.put(id, resultOf(r));
+        }
+    }
+
+    private CandidateResult resultOf(Running r) {
+        CandidateTask t = r.task();
+        StopRequest stop = stopRequests.get(t.candidateId());
+        try {
+            CandidateResult res = r.promise().get();
+            if (stop != null && res.outcome() == Outcome.STOPPED_EARLY && res.reason().isEmpty()) {
+                return res.withOutcome(Outcome.STOPPED_EARLY, stop.rule() + ": " + stop.reason());
+            }
+            return res;
+        } catch (ActivityFailure f) {
+            if (stop != null && (f.getCause() instanceof CanceledFailure || r.scope().isCancelRequested())) {
+                // the activity acknowledged the cancellation without a result: record the decider's view
+                return new CandidateResult(t.candidateId(), t.generation(), t.index(), t.genome(), t.arch(),
+                        t.archHash(), t.epochs(), stop.epoch(), Outcome.STOPPED_EARLY, stop.metrics(),
+                        stop.rule() + ": " + stop.reason(), 0, 0, 0, 0);
+            }
+            String why = rootMessage(f);
+            log.warn("{}: candidate {} failed: {}", searchId, t.candidateId(), why);
+            return new CandidateResult(t.candidateId(), t.generation(), t.index(), t.genome(), t.arch(),
+                    t.archHash(), t.epochs(), 0, Outcome.FAILED, Map.of(), why, 0, 0, 0, 0);
+        }
+    }
+
+    private static String rootMessage(TemporalFailure f) {
+        Throwable c = f;
+        String msg = f.getMessage();
+        while (c.getCause() != null) {
+            c = c.getCause();
+            if (c.getMessage() != null) {
+                msg = c.getMessage();
+            }
+        }
+        if (c instanceof ApplicationFailure af) {
+            return af.getType() + ": " + af.getOriginalMessage();
+        }
+        return msg;
+    }
+
+    private int nextBatchSize() {
+        BudgetSpec b = spec.budget();
+        int n = b.populationSize();
+        if (b.evaluations() != null) {
+            n = Math.min(n, b.evaluations() - evaluations());
+        }
+        return n;
+    }
+
+    private boolean budgetExhausted() {
+        BudgetSpec b = spec.budget();
+        if (b.evaluations() != null && evaluations() >= b.evaluations()) {
+            return true;
+        }
+        if (b.generations() != null && generations.size() >= b.generations()) {
+            return true;
+        }
+        if (b.simulatedSeconds() != null && simSeconds() >= b.simulatedSeconds()) {
+            return true;
+        }
+        return realTimeExceeded();
+    }
+
+    private boolean realTimeExceeded() {
+        Double limit = spec.budget().realSeconds();
+        return limit != null && (Workflow.currentTimeMillis() - startedAtMs) >= limit * 1000.0;
+    }
+
+    private boolean shouldContinueAsNew() {
+        long len = Workflow.getInfo().getHistoryLength();
+        if (historyLimit > 0) {
+            return len > historyLimit;
+        }
+        return Workflow.getInfo().isContinueAsNewSuggested() || len > DEFAULT_HISTORY_LIMIT;
+    }
+
+    private List<CandidateResult> allResults() {
+        List<CandidateResult> all = new ArrayList<>();
+        for (GenerationRecord g : generations) {
+            all.addAll(g.results());
+        }
+        all.addAll(finishedNow.values());
+        return all;
+    }
+
+    private int evaluations() {
+        int n = 0;
+        for (GenerationRecord g : generations) {
+            n += g.results().size();
+        }
+        return n + finishedNow.size();
+    }
+
+    private double simSeconds() {
+        double s = 0;
+        for (CandidateResult r : allResults()) {
+            s += r.simSeconds();
+        }
+        return s;
+    }
+
+    private void event(String type, Map<String, Object> payload) {
+        local.publishSearchEvent(searchId, type, payload);
+    }
+
+    // ---- queries ----
+
+    @Override
+    public SearchStatus status() {
+        List<CandidateResult> all = allResults();
+        int completed = 0;
+        int stopped = 0;
+        int failed = 0;
+        int diverged = 0;
+        int infeasible = 0;
+        for (CandidateResult r : all) {
+            switch (r.outcome()) {
+                case COMPLETED -> completed++;
+                case STOPPED_EARLY -> stopped++;
+                case FAILED -> failed++;
+                case DIVERGED -> diverged++;
+                case INFEASIBLE -> infeasible++;
+                default -> {
+                }
+            }
+        }
+        String ph = phase;
+        if ("RUNNING".equals(ph) && paused) {
+            ph = "PAUSED";
+        } else if ("RUNNING".equals(ph) && stopRequested) {
+            ph = "STOPPING";
+        }
+        long elapsed = startedAtMs == 0 ? 0 : Workflow.currentTimeMillis() - startedAtMs;
+        return new SearchStatus(searchId, ph, Math.max(currentGeneration, generations.size() - 1), all.size(),
+                completed, stopped, failed, diverged, infeasible, new ArrayList<>(running.keySet()),
+                spec == null ? null : Leaderboard.best(all, spec), simSeconds(), elapsed, continuedAsNew,
+                Workflow.getInfo().getHistoryLength(), spec);
+    }
+
+    @Override
+    public List<CandidateResult> leaderboard() {
+        return spec == null ? List.of() : Leaderboard.rank(allResults(), spec);
+    }
+
+    @Override
+    public List<CandidateResult> paretoFront() {
+        return spec == null ? List.of() : Leaderboard.paretoFront(allResults(), spec);
+    }
+
+    // ---- signals and updates ----
+
+    @Override
+    public void pause() {
+        paused = true;
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+    }
+
+    @Override
+    public void stop() {
+        stopRequested = true;
+    }
+
+    @Override
+    public void validateSetBudget(BudgetSpec budget) {
+        List<String> errors = BudgetRules.check(budget);
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", errors));
+        }
+    }
+
+    @Override
+    public BudgetSpec setBudget(BudgetSpec budget) {
+        Workflow.await(() -> spec != null);
+        BudgetSpec merged = BudgetRules.merge(spec.budget(), budget);
+        spec = spec.withBudget(merged);
+        return merged;
+    }
+
+    @Override
+    public void validateStopCandidate(StopRequest request) {
+        if (request == null || request.candidateId() == null || request.candidateId().isBlank()) {
+            throw new IllegalArgumentException("candidateId is required");
+        }
+        String id = request.candidateId();
+        if (running.containsKey(id)) {
+            return;
+        }
+        CandidateResult done = finishedNow.get(id);
+        if (done == null) {
+            for (GenerationRecord g : generations) {
+                for (CandidateResult r : g.results()) {
+                    if (r.candidateId().equals(id)) {
+                        done = r;
+                    }
+                }
+            }
+        }
+        if (done != null) {
+            throw new IllegalArgumentException("candidate " + id + " already finished (" + done.outcome() + ")");
+        }
+        for (CandidateTask t : queued) {
+            if (t.candidateId().equals(id)) {
+                throw new IllegalArgumentException("candidate " + id + " has not started yet");
+            }
+        }
+        throw new IllegalArgumentException("unknown candidate " + id + " in search " + searchId);
+    }
+
+    @Override
+    public String stopCandidate(StopRequest request) {
+        String id = request.candidateId();
+        Running r = running.get(id);
+        if (r == null) {
+            return "already finished";
+        }
+        if (stopRequests.putIfAbsent(id, request) != null) {
+            return "already stopping";
+        }
+        log.info("{}: stopping {} ({}: {})", searchId, id, request.rule(), request.reason());
+        r.scope().cancel(request.rule() + ": " + request.reason());
+        return "stopping";
+    }
+}

@@ -1,0 +1,38 @@
+package dev.nasflow.workflow;
+
+import dev.nasflow.space.SearchSpace;
+import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.strategy.Strategies;
+import dev.nasflow.strategy.Strategy;
+import dev.nasflow.strategy.StrategyContext;
+
+import java.util.List;
+
+/**
+ * Rebuilds a strategy exactly by replaying the finished generations: for each, {@code propose(requested)} and then
+ * {@code observe} of each result in candidate order — the same call sequence the live search made. Strategies are
+ * deterministic functions of (seed, call sequence), so the rebuilt one proposes what the original would have.
+ */
+public final class StrategyReplay {
+    private StrategyReplay() {
+    }
+
+    /** Strategies whose proposals come from the Propose activity (they use the live surrogate). */
+    public static boolean usesProposeActivity(SearchSpec spec) {
+        return "bananas".equals(spec.strategy().type());
+    }
+
+    public static StrategyContext context(SearchSpec spec, SearchSpace space) {
+        return new StrategyContext(space, spec.objectives(), spec.seed(), spec.strategy().params(),
+                spec.fidelity().minEpochs(), spec.fidelity().epochs());
+    }
+
+    public static Strategy rebuild(SearchSpec spec, SearchSpace space, List<GenerationRecord> history) {
+        Strategy s = Strategies.create(spec.strategy().type(), context(spec, space));
+        for (GenerationRecord g : history) {
+            s.propose(g.requested());
+            g.results().forEach(r -> s.observe(r.toObservation()));
+        }
+        return s;
+    }
+}

@@ -1,0 +1,249 @@
+package dev.nasflow.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nasflow.activity.EpochReport;
+import dev.nasflow.activity.SearchActivitiesImpl;
+import dev.nasflow.activity.TrainingActivitiesImpl;
+import dev.nasflow.activity.TrainingEvents;
+import dev.nasflow.activity.TrainingObserver;
+import dev.nasflow.bench.TableCandidateTrainer;
+import dev.nasflow.embedded.TemporalClients;
+import dev.nasflow.spec.BudgetSpec;
+import dev.nasflow.spec.SpecValidator;
+import dev.nasflow.strategy.Outcome;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The search workflow on the in-process test environment with the NB201 table trainer. */
+class SearchWorkflowTest {
+    static final String QUEUE = "nasflow-test";
+    static final ObjectMapper JSON = TemporalClients.objectMapper();
+
+    TestWorkflowEnvironment env;
+    WorkflowClient client;
+    final AtomicInteger trained = new AtomicInteger();
+    final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    final List<String> epochs = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+                .setWorkflowClientOptions(WorkflowClientOptions.newBuilder()
+                        .setDataConverter(TemporalClients.dataConverter()).build())
+                .build());
+        Worker w = env.newWorker(QUEUE, TemporalClients.workerOptions(8));
+        w.registerWorkflowImplementationTypes(SearchWorkflowImpl.class);
+        TrainingObserver observer = new TrainingObserver() {
+            @Override
+            public void started(CandidateTask task) {
+                trained.incrementAndGet();
+            }
+
+            @Override
+            public void cancelled(CandidateTask task, int epoch) {
+                cancelled.add(task.candidateId());
+            }
+        };
+        TrainingEvents events = new TrainingEvents() {
+            @Override
+            public void epoch(CandidateTask task, EpochReport report, double simSecondsTotal) {
+                epochs.add(task.candidateId() + "@" + report.epoch());
+            }
+
+            @Override
+            public void candidate(CandidateTask task, String type, Map<String, Object> payload) {
+            }
+        };
+        w.registerActivitiesImplementations(
+                new TrainingActivitiesImpl(List.of(new TableCandidateTrainer()), events, observer),
+                new SearchActivitiesImpl(new SpecValidator(), null, null));
+        env.start();
+        client = env.getWorkflowClient();
+    }
+
+    @AfterEach
+    void tearDown() {
+        env.close();
+    }
+
+    static ObjectNode spec(String strategy, int evaluations, int population, int pacingMs) {
+        ObjectNode s = JSON.createObjectNode();
+        s.put("name", "wf-test");
+        s.put("seed", 7);
+        s.putObject("space").put("type", "nb201");
+        s.putObject("strategy").put("type", strategy);
+        ObjectNode b = s.putObject("budget");
+        b.put("evaluations", evaluations);
+        b.put("populationSize", population);
+        b.put("maxConcurrent", population);
+        s.putObject("fidelity").put("epochs", 12);
+        ObjectNode t = s.putObject("trainer");
+        t.put("type", "nb201");
+        t.put("pacingMillisPerEpoch", pacingMs);
+        s.put("taskQueue", QUEUE);
+        return s;
+    }
+
+    SearchWorkflow start(String id, JsonNode spec, SearchState state) {
+        SearchWorkflow wf = client.newWorkflowStub(SearchWorkflow.class,
+                WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(QUEUE).build());
+        WorkflowClient.start(wf::run, spec, state);
+        return wf;
+    }
+
+    SearchResult result(String id) {
+        try {
+            return client.newUntypedWorkflowStub(id).getResult(60, TimeUnit.SECONDS, SearchResult.class);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("search " + id + " did not finish in 60 s", e);
+        }
+    }
+
+    @Test
+    void runsGenerationsAndReconcilesByCandidateId() throws Exception {
+        start("s1", spec("rea", 12, 4, 0), null);
+        SearchResult r = result("s1");
+        assertEquals("COMPLETED", r.status().phase());
+        assertEquals(12, r.status().evaluations());
+        assertEquals(12, r.status().completed());
+        assertEquals(12, trained.get());
+        List<String> ids = r.leaderboard().stream().map(CandidateResult::candidateId).sorted().toList();
+        assertTrue(ids.contains("s1-g0-c0") && ids.contains("s1-g2-c3"), ids.toString());
+        assertEquals(12, Set.copyOf(ids).size());
+        for (int i = 1; i < r.leaderboard().size(); i++) {
+            assertTrue(r.leaderboard().get(i - 1).metric("validAccuracy")
+                    >= r.leaderboard().get(i).metric("validAccuracy"));
+        }
+        assertEquals(12 * 12, epochs.size(), "every epoch of every candidate reported once");
+        assertFalse(r.paretoFront().isEmpty());
+    }
+
+    @Test
+    void invalidSpecFailsFastWithTheFieldAndNothingTrains() {
+        ObjectNode bad = spec("rea", 12, 4, 0);
+        ((ObjectNode) bad.get("strategy")).put("type", "gradient-magic");
+        bad.put("command", "rm -rf /");
+        start("bad", bad, null);
+        WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> result("bad"));
+        ApplicationFailure af = assertInstanceOf(ApplicationFailure.class, e.getCause());
+        assertEquals("InvalidSearchSpec", af.getType());
+        assertTrue(af.getOriginalMessage().contains("/strategy/type"), af.getOriginalMessage());
+        assertTrue(af.getOriginalMessage().contains("/command"), af.getOriginalMessage());
+        assertEquals(0, trained.get());
+    }
+
+    @Test
+    void continueAsNewKeepsTheLeaderboardAndThePicks() {
+        start("plain", spec("rea", 24, 4, 0), null);
+        SearchResult plain = result("plain");
+        start("can", spec("rea", 24, 4, 0), SearchState.withHistoryLimit(40));
+        SearchResult can = result("can");
+        assertTrue(can.status().continuedAsNew() >= 2, "continued " + can.status().continuedAsNew());
+        assertEquals(0, plain.status().continuedAsNew());
+        assertEquals(24, can.status().evaluations());
+        assertEquals(plain.leaderboard().stream().map(CandidateResult::arch).toList(),
+                can.leaderboard().stream().map(CandidateResult::arch).toList(),
+                "same seed, same picks, with or without continue-as-new");
+    }
+
+    @Test
+    void stopCandidateCancelsTheRunningActivity() {
+        SearchWorkflow wf = start("stop", spec("random", 8, 4, 150), null);
+        await().atMost(Duration.ofSeconds(20)).until(() -> wf.status().running().size() == 4 && epochs.size() >= 4);
+        String victim = "stop-g0-c2";
+        String answer = wf.stopCandidate(new dev.nasflow.workflow.StopRequest(victim, "test says so", "manual", 1,
+                Map.of()));
+        assertEquals("stopping", answer);
+        WorkflowUpdateException unknown = assertThrows(WorkflowUpdateException.class,
+                () -> wf.stopCandidate(new StopRequest("stop-g9-c9", "x", "manual", 0, Map.of())));
+        assertTrue(rootMessage(unknown).contains("unknown candidate"), rootMessage(unknown));
+        await().atMost(Duration.ofSeconds(30)).until(() -> wf.status().generation() == 1);
+        WorkflowUpdateException finished = assertThrows(WorkflowUpdateException.class, () -> wf.stopCandidate(
+                new StopRequest(victim, "again", "manual", 0, Map.of())));
+        assertTrue(rootMessage(finished).contains("already finished"), rootMessage(finished));
+        SearchResult r = result("stop");
+        CandidateResult stopped = r.leaderboard().stream().filter(c -> c.candidateId().equals(victim)).findFirst()
+                .orElseThrow();
+        assertEquals(Outcome.STOPPED_EARLY, stopped.outcome());
+        assertTrue(stopped.epochsTrained() < 12, "stopped at " + stopped.epochsTrained());
+        assertTrue(stopped.reason().contains("test says so"), stopped.reason());
+        assertTrue(cancelled.contains(victim), "the activity saw the cancellation");
+        assertEquals(1, r.status().stoppedEarly());
+        assertEquals(8, r.status().evaluations());
+    }
+
+    @Test
+    void pauseResumeStopAndBudget() {
+        SearchWorkflow wf = start("ctl", spec("random", 40, 2, 30), null);
+        wf.pause();
+        await().atMost(Duration.ofSeconds(20)).until(() -> "PAUSED".equals(wf.status().phase())
+                && wf.status().running().isEmpty());
+        int before = wf.status().evaluations();
+        sleep(600);
+        assertEquals(before, wf.status().evaluations(), "no new candidates while paused");
+        assertEquals(6, wf.setBudget(new BudgetSpec(6, null, null, null, null, null)).evaluations());
+        assertThrows(WorkflowUpdateException.class,
+                () -> wf.setBudget(new BudgetSpec(-1, null, null, null, null, null)));
+        wf.resume();
+        SearchResult r = result("ctl");
+        assertEquals(6, r.status().evaluations());
+        assertEquals("COMPLETED", r.status().phase());
+
+        SearchWorkflow wf2 = start("ctl2", spec("random", 400, 2, 30), null);
+        await().atMost(Duration.ofSeconds(20)).until(() -> wf2.status().evaluations() >= 2);
+        wf2.stop();
+        SearchResult r2 = result("ctl2");
+        assertEquals("STOPPED", r2.status().phase());
+        assertTrue(r2.status().evaluations() < 400);
+        assertEquals(r2.status().evaluations(), r2.status().completed(), "running candidates finished gracefully");
+    }
+
+    static String rootMessage(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    WorkflowStub untyped(String id) {
+        return client.newUntypedWorkflowStub(id);
+    }
+}
