@@ -9,8 +9,7 @@ import dev.nasflow.bench.Nb201TableException;
 import dev.nasflow.bench.Nb201TableSource;
 import dev.nasflow.bench.RunResult;
 import dev.nasflow.bench.StrategyFactory;
-import dev.nasflow.strategy.Strategy;
-import dev.nasflow.strategy.StrategyContext;
+import dev.nasflow.strategy.Strategies;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +17,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,7 +98,7 @@ public final class BenchCommand implements Callable<Integer> {
     private final StrategyFactory factory;
 
     public BenchCommand() {
-        this(registry());
+        this(Strategies::create);
     }
 
     /** For tests: a command that builds strategies with {@code factory} instead of the registry. */
@@ -211,23 +209,5 @@ public final class BenchCommand implements Callable<Integer> {
             m.put(k.trim(), value);
         });
         return m;
-    }
-
-    /** The production strategy registry, {@code dev.nasflow.strategy.Strategies.create(type, context)}. */
-    static StrategyFactory registry() {
-        return (type, ctx) -> {
-            try {
-                Class<?> c = Class.forName("dev.nasflow.strategy.Strategies");
-                return (Strategy) c.getMethod("create", String.class, StrategyContext.class).invoke(null, type, ctx);
-            } catch (InvocationTargetException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException(e.getCause());
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("the strategy registry dev.nasflow.strategy.Strategies is not in this "
-                        + "build", e);
-            }
-        };
     }
 }
