@@ -17,8 +17,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * there). Metrics use the project's names: {@code validAccuracy}, {@code testAccuracy} (when the tables have test
  * columns), {@code trainAccuracy}, {@code trainLoss}, {@code validLoss} (known at 200 epochs only), {@code params},
  * {@code flops} (from {@link dev.nasflow.space.CellSpace#cost} for the dataset's input shape, same for every epoch),
- * {@code epochs} and {@code simSeconds} (the
- * simulated cost of this evaluation).
+ * {@code epochs} and {@code simSeconds} (the simulated cost of this evaluation).
  *
  * <p>A trainer is as thread-safe as its clock: share the table and one trainer per simulated run
  * ({@link #withClock}).
