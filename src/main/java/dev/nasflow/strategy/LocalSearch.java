@@ -1,0 +1,189 @@
+package dev.nasflow.strategy;
+
+import dev.nasflow.space.Genome;
+import dev.nasflow.space.SearchSpace;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Local search (hill climbing with first improvement and random restarts), as in White, Nolen &amp; Hutter 2020, "Local
+ * search is state of the art for NAS benchmarks". It evaluates {@code initial} random architectures and starts from the
+ * best; then it evaluates the single-decision neighbours of the current architecture in random order and moves to the
+ * first one that improves on it (neighbours already evaluated are not evaluated again: an already known better one is
+ * moved to at once). When every neighbour has been evaluated without improvement the current architecture is a local
+ * optimum and the search restarts from the best of {@code restart} new random architectures.
+ *
+ * <p>Asynchronous: several neighbours can be in flight at once; any result of the current climb that beats the current
+ * architecture moves the climb there. It waits (proposes fewer) only while the start set of a climb is being evaluated
+ * or when the last neighbours of the current architecture are still in flight. Never proposes an architecture twice;
+ * failed results count as worst.
+ */
+public final class LocalSearch implements Strategy {
+    private final StrategyContext ctx;
+    private final SearchSpace space;
+    private final int epochs;
+    private final int restart;
+    private final Random rng;
+    private final Map<Genome, Double> fitness = new HashMap<>();
+    private final Set<Genome> proposed = new HashSet<>();
+    /** In-flight proposals → the climb (trajectory number) they belong to. */
+    private final Map<Genome, Integer> pending = new LinkedHashMap<>();
+    private final List<Genome> localOptima = new ArrayList<>();
+    private int trajectory;
+    private Genome current;
+    private double currentFitness;
+    private final Deque<Genome> queue = new ArrayDeque<>();
+    private int startSize;
+    private int startProposed;
+    private int startObserved;
+    private Genome startBest;
+    private double startBestFitness;
+    private boolean exhausted;
+
+    public LocalSearch(StrategyContext ctx, int initial, int restart) {
+        if (initial < 1 || restart < 1) {
+            throw new IllegalArgumentException("initial and restart must be positive");
+        }
+        this.ctx = ctx;
+        this.space = ctx.space();
+        this.epochs = ctx.maxEpochs();
+        this.restart = restart;
+        this.rng = new Random(ctx.seed());
+        beginClimb(initial);
+    }
+
+    @Override
+    public String name() {
+        return "local";
+    }
+
+    private void beginClimb(int size) {
+        trajectory++;
+        current = null;
+        queue.clear();
+        startSize = size;
+        startProposed = 0;
+        startObserved = 0;
+        startBest = null;
+        startBestFitness = Double.NEGATIVE_INFINITY;
+    }
+
+    private void moveTo(Genome g) {
+        current = g;
+        currentFitness = fitness.get(g);
+        queue.clear();
+        List<Genome> nb = new ArrayList<>(Neighbourhood.of(space, g));
+        Collections.shuffle(nb, rng);
+        queue.addAll(nb);
+    }
+
+    @Override
+    public List<Proposal> propose(int n) {
+        List<Proposal> out = new ArrayList<>();
+        while (out.size() < n && !exhausted) {
+            if (current == null) {
+                if (startProposed >= startSize) {
+                    break;
+                }
+                Genome g = Unseen.random(space, rng, proposed);
+                if (g == null) {
+                    // Space used up: climb from what this start set got, or stop when it got nothing.
+                    if (startProposed == 0) {
+                        exhausted = true;
+                        break;
+                    }
+                    startSize = startProposed;
+                    if (startObserved >= startSize) {
+                        moveTo(startBest);
+                        continue;
+                    }
+                    break;
+                }
+                startProposed++;
+                add(g, out);
+                continue;
+            }
+            Genome next = null;
+            boolean moved = false;
+            while (!queue.isEmpty()) {
+                Genome g = queue.pollFirst();
+                Double known = fitness.get(g);
+                if (known != null) {
+                    if (known > currentFitness) {
+                        moveTo(g);
+                        moved = true;
+                        break;
+                    }
+                    continue;
+                }
+                if (!proposed.contains(g)) {
+                    next = g;
+                    break;
+                }
+            }
+            if (moved) {
+                continue;
+            }
+            if (next != null) {
+                add(next, out);
+                continue;
+            }
+            if (pending.containsValue(trajectory)) {
+                break;
+            }
+            localOptima.add(current);
+            beginClimb(restart);
+        }
+        return out;
+    }
+
+    private void add(Genome g, List<Proposal> out) {
+        proposed.add(g);
+        pending.put(g, trajectory);
+        out.add(new Proposal(g, epochs));
+    }
+
+    @Override
+    public void observe(Observation observation) {
+        Genome g = observation.genome();
+        double f = Fitness.primary(ctx, observation);
+        Double before = fitness.get(g);
+        fitness.put(g, before == null ? f : Math.max(before, f));
+        Integer t = pending.remove(g);
+        if (t == null || t != trajectory) {
+            return;
+        }
+        if (current == null) {
+            startObserved++;
+            if (startBest == null || f > startBestFitness) {
+                startBest = g;
+                startBestFitness = f;
+            }
+            if (startObserved >= startSize) {
+                moveTo(startBest);
+            }
+        } else if (f > currentFitness) {
+            moveTo(g);
+        }
+    }
+
+    /** The architectures where a climb ended (no improving neighbour), in order. */
+    public List<Genome> localOptima() {
+        return List.copyOf(localOptima);
+    }
+
+    @Override
+    public boolean exhausted() {
+        return exhausted;
+    }
+}
