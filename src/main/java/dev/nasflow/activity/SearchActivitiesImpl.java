@@ -80,7 +80,8 @@ public class SearchActivitiesImpl implements SearchActivities {
         StrategyContext ctx = new StrategyContext(space, base.objectives(),
                 base.seed() * 1_000_003L + request.history().size(), base.params(), base.minEpochs(),
                 base.maxEpochs());
-        Strategy strategy = Strategies.create(request.spec().strategy().type(), ctx);
+        Strategy strategy = Strategies.create(request.spec().strategy().type(), ctx,
+                surrogate == null ? null : surrogate.predictor(request.searchId(), space));
         for (GenerationRecord g : request.history()) {
             for (CandidateResult r : g.results()) {
                 strategy.observe(r.toObservation());

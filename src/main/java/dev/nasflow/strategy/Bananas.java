@@ -77,6 +77,8 @@ public final class Bananas implements Strategy {
     private int fits;
     private int observedAtLastFit;
     private MlpEnsemble model;
+    private Predictor external;
+    private int externalAnswers;
 
     public Bananas(StrategyContext ctx, int initial, int ensemble, int candidates, Acquisition acquisition,
                    int parents, int batch) {
@@ -93,6 +95,20 @@ public final class Bananas implements Strategy {
         this.parents = parents;
         this.batch = batch;
         this.rng = new Random(ctx.seed());
+    }
+
+    /**
+     * Consult {@code predictor} (the live surrogate service) for each candidate pool before the strategy's own
+     * ensemble; when it answers null the own ensemble is used. Null = own ensemble only.
+     */
+    public Bananas withPredictor(Predictor predictor) {
+        this.external = predictor;
+        return this;
+    }
+
+    /** How many candidate pools were ranked with the external predictor's estimates. */
+    public int externalAnswers() {
+        return externalAnswers;
     }
 
     @Override
@@ -156,27 +172,47 @@ public final class Bananas implements Strategy {
             double v = observed.get(genomes.get(i));
             y[i] = v == Fitness.WORST ? worst : v;
         }
-        int fresh = observed.size() - observedAtLastFit;
-        observedAtLastFit = observed.size();
-        if (model == null) {
-            model = new MlpEnsemble(ensembleSize, HIDDEN, FIT_EPOCHS, MINI_BATCH, LEARNING_RATE, WEIGHT_DECAY,
-                    rng.nextLong());
-            model.fit(x, y);
+        List<Genome> pool;
+        double[] mean;
+        double[] std;
+        List<Predictor.Estimate> estimates = null;
+        if (external != null) {
+            pool = candidatePool(genomes);
+            estimates = pool.isEmpty() ? null : external.predict(pool);
         } else {
-            model.update(x, y, Math.min(FIT_EPOCHS, UPDATE_EPOCHS * Math.max(1, fresh)));
+            pool = null;
         }
-        fits++;
-        List<Genome> pool = candidatePool(genomes);
+        if (estimates != null && estimates.size() == pool.size()) {
+            externalAnswers++;
+            mean = new double[pool.size()];
+            std = new double[pool.size()];
+            for (int i = 0; i < pool.size(); i++) {
+                // the service predicts the metric itself; orient it like the observations (larger is better)
+                mean[i] = ctx.primary().direction().oriented(estimates.get(i).mean());
+                std[i] = estimates.get(i).std();
+            }
+        } else {
+            fit(x, y);
+            if (pool == null) {
+                pool = candidatePool(genomes);
+            }
+            mean = new double[pool.size()];
+            std = new double[pool.size()];
+            for (int i = 0; i < pool.size(); i++) {
+                MlpEnsemble.Prediction p = model.predict(space.pathEncoding(pool.get(i)));
+                mean[i] = p.mean();
+                std[i] = p.std();
+            }
+        }
         if (pool.isEmpty()) {
             return;
         }
         double[] score = new double[pool.size()];
         for (int i = 0; i < pool.size(); i++) {
-            MlpEnsemble.Prediction p = model.predict(space.pathEncoding(pool.get(i)));
             score[i] = switch (acquisition) {
-                case ITS -> p.mean() + p.std() * rng.nextGaussian();
-                case UCB -> p.mean() + p.std();
-                case MEAN -> p.mean();
+                case ITS -> mean[i] + std[i] * rng.nextGaussian();
+                case UCB -> mean[i] + std[i];
+                case MEAN -> mean[i];
             };
         }
         List<Integer> order = new ArrayList<>();
@@ -187,6 +223,19 @@ public final class Bananas implements Strategy {
         for (int i = 0; i < Math.min(count, order.size()); i++) {
             ranked.addLast(pool.get(order.get(i)));
         }
+    }
+
+    private void fit(double[][] x, double[] y) {
+        int fresh = observed.size() - observedAtLastFit;
+        observedAtLastFit = observed.size();
+        if (model == null) {
+            model = new MlpEnsemble(ensembleSize, HIDDEN, FIT_EPOCHS, MINI_BATCH, LEARNING_RATE, WEIGHT_DECAY,
+                    rng.nextLong());
+            model.fit(x, y);
+        } else {
+            model.update(x, y, Math.min(FIT_EPOCHS, UPDATE_EPOCHS * Math.max(1, fresh)));
+        }
+        fits++;
     }
 
     private double[] encoding(Genome g) {

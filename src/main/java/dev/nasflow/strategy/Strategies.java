@@ -67,6 +67,14 @@ public final class Strategies {
      * {@code strategy.params.NAME} and the fix. Missing parameters take their defaults.
      */
     public static Strategy create(String type, StrategyContext ctx) {
+        return create(type, ctx, null);
+    }
+
+    /**
+     * As {@link #create(String, StrategyContext)}; surrogate-guided strategies consult {@code predictor} (the live
+     * surrogate service) before their own model. Null = their own model only.
+     */
+    public static Strategy create(String type, StrategyContext ctx, Predictor predictor) {
         Objects.requireNonNull(ctx, "ctx");
         List<ParamDef> defs = type == null ? null : DEFS.get(type);
         if (defs == null) {
@@ -92,7 +100,7 @@ public final class Strategies {
                     (Double) p.get("mutationRate"));
             case "bananas" -> new Bananas(ctx, (Integer) p.get("initial"), (Integer) p.get("ensemble"),
                     (Integer) p.get("candidates"), Bananas.Acquisition.of((String) p.get("acquisition")),
-                    (Integer) p.get("parents"), (Integer) p.get("batch"));
+                    (Integer) p.get("parents"), (Integer) p.get("batch")).withPredictor(predictor);
             case "asha" -> new Asha(ctx, (Double) p.get("eta"));
             case "hyperband" -> new Hyperband(ctx, (Double) p.get("eta"));
             default -> throw new IllegalStateException("no factory for strategy type '" + type + "'");
