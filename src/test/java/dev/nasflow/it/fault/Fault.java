@@ -11,7 +11,6 @@ import dev.nasflow.stream.PoisonRecordException;
 import dev.nasflow.stream.SearchEvent;
 import dev.nasflow.stream.StopDecision;
 import dev.nasflow.stream.StreamEvent;
-import dev.nasflow.stream.Topics;
 import dev.nasflow.workflow.CandidateResult;
 import dev.nasflow.workflow.SearchResult;
 import dev.nasflow.workflow.SearchState;
@@ -267,7 +266,18 @@ final class Fault {
         }
     }
 
-    static String topicOf(String shortName) {
-        return Topics.resolve(shortName);
+    /** Candidate ids the workflow launched, from its GENERATION_STARTED events (id = search-gG-cI). */
+    static java.util.Set<String> proposedIds(String searchId, List<SearchEvent> events) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (SearchEvent e : events) {
+            if (e.type() == dev.nasflow.stream.SearchEventType.GENERATION_STARTED) {
+                int g = ((Number) e.payload().get("generation")).intValue();
+                int n = ((Number) e.payload().get("candidates")).intValue();
+                for (int i = 0; i < n; i++) {
+                    ids.add(searchId + "-g" + g + "-c" + i);
+                }
+            }
+        }
+        return new java.util.TreeSet<>(ids);
     }
 }

@@ -161,7 +161,7 @@ class WorkerCrashTest {
             List<CandidateResult> results = r.leaderboard();
             List<SearchEvent> evs = Fault.searchEvents(stack.kafka(), id);
             List<EpochMetric> metrics = Fault.epochMetrics(stack.kafka(), id);
-            Set<String> proposed = proposedIds(id, evs);
+            Set<String> proposed = Fault.proposedIds(id, evs);
             Map<String, Long> perCandidate = Fault.resultsPerCandidate(results);
             Set<String> lost = new TreeSet<>(proposed);
             lost.removeAll(perCandidate.keySet());
@@ -306,20 +306,5 @@ class WorkerCrashTest {
                     a.getAttempt()));
         }
         return out;
-    }
-
-    /** Candidate ids the workflow launched, from its GENERATION_STARTED events (id = search-gG-cI). */
-    static Set<String> proposedIds(String searchId, List<SearchEvent> events) {
-        Set<String> ids = new HashSet<>();
-        for (SearchEvent e : events) {
-            if (e.type() == SearchEventType.GENERATION_STARTED) {
-                int g = ((Number) e.payload().get("generation")).intValue();
-                int n = ((Number) e.payload().get("candidates")).intValue();
-                for (int i = 0; i < n; i++) {
-                    ids.add(searchId + "-g" + g + "-c" + i);
-                }
-            }
-        }
-        return new TreeSet<>(ids);
     }
 }
