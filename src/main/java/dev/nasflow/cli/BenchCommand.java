@@ -41,6 +41,7 @@ import java.util.regex.Pattern;
                 "Prints one line per run and mean \u00b1 std; with --json exactly one JSON object on stdout."},
         subcommands = {
                 BenchOverheadCommand.class,
+                BenchStoppingCommand.class,
         })
 public final class BenchCommand implements Callable<Integer> {
     private static final Pattern INT = Pattern.compile("[-+]?\\d+");
