@@ -16,7 +16,8 @@ import java.util.Map;
  * The NAS-Bench-201 table as a training backend of the training activity: each "epoch" reads the candidate's learning
  * curve (tabulated at 12 and 200 epochs, interpolated between — see {@link LearningCurve}), charges simulated time
  * (train-all-time / 200 per epoch) and, when the spec asks for it, paces in real time
- * ({@code trainer.pacingMillisPerEpoch}) with a step (heartbeat) every few milliseconds so cancellation lands fast.
+ * ({@code trainer.pacingMillisPerEpoch}) with a step (heartbeat) every few milliseconds so cancellation lands fast;
+ * an unpaced epoch (pacing 0) is a single lookup and takes no step.
  * Stateless: no checkpoint is needed, a retry resumes at the heartbeat's epoch.
  */
 public final class TableCandidateTrainer implements CandidateTrainer {
@@ -77,7 +78,10 @@ public final class TableCandidateTrainer implements CandidateTrainer {
         public EpochReport trainEpoch(StepListener steps) throws InterruptedException {
             long t0 = System.currentTimeMillis();
             long deadline = t0 + pacingMillis;
-            steps.onStep();
+            if (pacingMillis > 0) {
+                // steps exist so cancellation lands during real-time work; an unpaced epoch is one table lookup
+                steps.onStep();
+            }
             for (long now = t0; now < deadline; now = System.currentTimeMillis()) {
                 Thread.sleep(Math.min(STEP_MILLIS, deadline - now));
                 steps.onStep();

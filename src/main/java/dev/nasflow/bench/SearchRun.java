@@ -1,0 +1,112 @@
+package dev.nasflow.bench;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nasflow.workflow.SearchResult;
+import dev.nasflow.workflow.SearchStatus;
+import dev.nasflow.workflow.SearchWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One timed search for the orchestration benchmarks ({@code nasflow bench overhead}, {@code nasflow bench scaling}):
+ * a spec that does (almost) no training work, and a run of it through a real {@link SearchWorkflow} on a Temporal
+ * client, from the start request to the workflow's result.
+ *
+ * <p>The "no-op" trainer is the NAS-Bench-201 table trainer ({@code trainer.type nb201}) at 1 epoch with pacing 0:
+ * one table lookup per candidate, so what is measured is the orchestration (workflow tasks, activity round trips,
+ * Kafka acknowledgements, search events), not training.
+ */
+public final class SearchRun {
+    private SearchRun() {
+    }
+
+    /**
+     * A no-work search spec: random search on the NB201 space, {@code evaluations} candidates proposed
+     * {@code population} per generation, at most {@code maxConcurrent} at a time, {@code epochs} table epochs each
+     * paced {@code pacingMillis} ms of real time, no early stopping.
+     */
+    public static ObjectNode spec(String name, int evaluations, int population, int maxConcurrent, int epochs,
+                                  int pacingMillis, long seed, String taskQueue) {
+        if (evaluations < 1 || population < 1 || maxConcurrent < 1 || epochs < 1 || pacingMillis < 0) {
+            throw new IllegalArgumentException("evaluations, population, maxConcurrent and epochs must be >= 1 and "
+                    + "pacing >= 0; got " + evaluations + ", " + population + ", " + maxConcurrent + ", " + epochs
+                    + ", " + pacingMillis);
+        }
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode s = f.objectNode();
+        s.put("name", name);
+        s.put("seed", seed);
+        s.putObject("space").put("type", "nb201");
+        s.putObject("strategy").put("type", "random");
+        ObjectNode b = s.putObject("budget");
+        b.put("evaluations", evaluations);
+        b.put("populationSize", population);
+        b.put("maxConcurrent", maxConcurrent);
+        s.putArray("objectives").addObject().put("metric", "validAccuracy").put("direction", "maximize");
+        s.putObject("fidelity").put("epochs", epochs);
+        s.putObject("stopping").put("rule", "none");
+        ObjectNode t = s.putObject("trainer");
+        t.put("type", "nb201");
+        t.put("dataset", "cifar10");
+        t.put("pacingMillisPerEpoch", pacingMillis);
+        s.put("taskQueue", taskQueue);
+        return s;
+    }
+
+    /**
+     * What one search cost.
+     *
+     * @param candidates     candidates evaluated (the workflow's final count)
+     * @param generations    generations run
+     * @param wallSeconds    start request to result
+     * @param historyLength  events in the last run's history (after the last continue-as-new)
+     * @param continuedAsNew how many times the search continued as new
+     */
+    public record Measurement(int candidates, int generations, double wallSeconds, long historyLength,
+                              int continuedAsNew) {
+        public double candidatesPerSecond() {
+            return wallSeconds <= 0 ? Double.NaN : candidates / wallSeconds;
+        }
+
+        public double secondsPerCandidate() {
+            return candidates == 0 ? Double.NaN : wallSeconds / candidates;
+        }
+
+        public double secondsPerGeneration() {
+            return generations == 0 ? Double.NaN : wallSeconds / generations;
+        }
+
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("candidates", candidates);
+            m.put("generations", generations);
+            m.put("wallSeconds", Stats.round(wallSeconds, 4));
+            m.put("candidatesPerSecond", Stats.round(candidatesPerSecond(), 2));
+            m.put("msPerCandidate", Stats.round(secondsPerCandidate() * 1000, 3));
+            m.put("historyLength", historyLength);
+            m.put("continuedAsNew", continuedAsNew);
+            return m;
+        }
+    }
+
+    /** Starts the search {@code spec} as workflow {@code workflowId} and waits (at most {@code timeoutSeconds}). */
+    public static Measurement run(WorkflowClient client, ObjectNode spec, String workflowId, long timeoutSeconds)
+            throws Exception {
+        String queue = spec.path("taskQueue").asText("nasflow");
+        SearchWorkflow wf = client.newWorkflowStub(SearchWorkflow.class, WorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId).setTaskQueue(queue).build());
+        long t0 = System.nanoTime();
+        WorkflowClient.start(wf::run, spec, null);
+        WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+        SearchResult result = stub.getResultAsync(SearchResult.class).get(timeoutSeconds, TimeUnit.SECONDS);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        SearchStatus st = result.status();
+        return new Measurement(st.evaluations(), st.generation() + 1, wall, st.historyLength(), st.continuedAsNew());
+    }
+}
