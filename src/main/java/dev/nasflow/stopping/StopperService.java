@@ -189,6 +189,11 @@ public final class StopperService implements AutoCloseable {
     }
 
     private void onSearchEvent(SearchEvent e) {
+        try {
+            observer.searchEvent(e);
+        } catch (RuntimeException ex) {
+            log.warn("stopper observer failed on {} of {}: {}", e.type(), e.searchId(), ex.toString());
+        }
         if (e.candidateId() != null) {
             Object hash = e.payload().get("archHash");
             if (hash instanceof String h) {

@@ -67,7 +67,8 @@ public final class ReplayingConsumer implements AutoCloseable {
     private void loop() {
         Map<TopicPartition, Long> replayUntil = new ConcurrentHashMap<>();
         try (Consumer<byte[], byte[]> c = kafka.consumer(groupId, Map.of("auto.offset.reset", "earliest",
-                "max.poll.records", "500"))) {
+                "max.poll.records", "500"));
+             AutoCloseable clientMetrics = kafka.bindMetrics(c)) {
             consumer = c;
             c.subscribe(topics, new ConsumerRebalanceListener() {
                 @Override
@@ -122,7 +123,7 @@ public final class ReplayingConsumer implements AutoCloseable {
             }
         } catch (WakeupException e) {
             // closing
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             if (running.get()) {
                 log.error("{}: consumer loop failed", name, e);
             }
