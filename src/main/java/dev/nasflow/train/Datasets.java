@@ -29,6 +29,11 @@ public final class Datasets {
 
     /** The splits of an effective spec's data section (defaults applied). */
     public static DataSplits load(SearchSpec spec) {
+        return load(spec, PathPolicy.fromEnvironment());
+    }
+
+    /** The splits of a spec's data section, paths resolved by {@code paths}. */
+    public static DataSplits load(SearchSpec spec, PathPolicy paths) {
         SearchSpec eff = spec.withDefaults();
         if (eff.data() == null) {
             throw new NonRetryableTrainingException("data: missing; the djl trainer trains on real data (fix: add "
@@ -36,7 +41,7 @@ public final class Datasets {
         }
         int resolution = eff.fidelity().resolution() == null ? Defaults.nativeResolution(eff.trainer(), eff.data())
                 : eff.fidelity().resolution();
-        return load(eff.data(), resolution, eff.seed(), PathPolicy.fromEnvironment());
+        return load(eff.data(), resolution, eff.seed(), paths);
     }
 
     public static DataSplits load(DataSpec data, int resolution, long seed, PathPolicy policy) {

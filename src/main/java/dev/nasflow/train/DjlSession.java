@@ -94,7 +94,7 @@ public final class DjlSession implements TrainingSession {
     private boolean closed;
 
     private DjlSession(CandidateTask task, SearchSpec spec, Recipe recipe, DataSplits data, SearchSpace space,
-                       Genome genome, Path candidateDir) {
+                       Genome genome, Path candidateDir, Path checkpoint) throws IOException, MalformedModelException {
         this.task = task;
         this.spec = spec;
         this.recipe = recipe;
@@ -111,12 +111,32 @@ public final class DjlSession implements TrainingSession {
         Trainer t = null;
         try {
             Engine.getInstance().setRandomSeed((int) (task.seed() ^ (task.seed() >>> 32)));
-            m.setBlock(ModelBuilder.build(space, genome, input));
+            Block block = ModelBuilder.build(space, genome, input);
+            m.setBlock(block);
+            ObjectNode state = null;
+            if (checkpoint != null) {
+                state = readState(checkpoint);
+                // before the trainer: Trainer.initialize caches the parameter arrays in its parameter store
+                try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+                        Files.newInputStream(checkpoint.resolve("params.bin"))))) {
+                    block.loadParameters(m.getNDManager(), in);
+                }
+            }
             optimizer = new NasOptimizer(recipe);
             t = m.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(optimizer)
                     .optDevices(new Device[] {device}));
             t.initialize(new Shape(1, input.channels(), input.height(), input.width()));
-        } catch (RuntimeException e) {
+            if (state != null) {
+                try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+                        Files.newInputStream(checkpoint.resolve("optimizer.bin"))))) {
+                    optimizer.load(in, trainableIds(block), m.getNDManager());
+                }
+                done = state.path("epoch").asInt();
+                Map<String, Double> lm = new LinkedHashMap<>();
+                state.path("metrics").fields().forEachRemaining(e -> lm.put(e.getKey(), e.getValue().asDouble()));
+                lastMetrics = Map.copyOf(lm);
+            }
+        } catch (IOException | MalformedModelException | RuntimeException e) {
             if (t != null) {
                 t.close();
             }
@@ -150,21 +170,29 @@ public final class DjlSession implements TrainingSession {
                     + recipe.name() + "' caps training at maxEpochs " + recipe.maxEpochs()
                     + " (fix: lower fidelity.epochs or raise maxEpochs in the recipe)");
         }
-        DataSplits data = Datasets.load(spec);
+        DataSplits data = Datasets.load(spec, paths);
         SearchSpace base = Spaces.byId(task.genome().space());
         double width = spec.fidelity().widthMultiplier() == null ? 1.0 : spec.fidelity().widthMultiplier();
         SearchSpace space = ScaledSpaces.scale(base, width);
         Genome genome = ScaledSpaces.relabel(task.genome(), space);
         Path dir = candidateDir(spec, task, paths);
-        DjlSession s = new DjlSession(task, spec, recipe, data, space, genome, dir);
-        try {
-            if (resume != null) {
-                s.resumeFromLatest(resume);
+        if (resume != null) {
+            for (Path ckpt : checkpointsNewestFirst(dir, resume, task)) {
+                try {
+                    DjlSession s = new DjlSession(task, spec, recipe, data, space, genome, dir, ckpt);
+                    log.info("{}: resumed from checkpoint {} (epoch {})", task.candidateId(), ckpt, s.done);
+                    return s;
+                } catch (IOException | MalformedModelException | RuntimeException e) {
+                    log.warn("{}: checkpoint {} unreadable ({}); trying an older one", task.candidateId(), ckpt,
+                            e.toString());
+                }
             }
-            return s;
-        } catch (IOException | RuntimeException e) {
-            s.close();
-            throw e;
+            log.info("{}: no readable checkpoint in {}; training from scratch", task.candidateId(), dir);
+        }
+        try {
+            return new DjlSession(task, spec, recipe, data, space, genome, dir, null);
+        } catch (MalformedModelException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -211,6 +239,22 @@ public final class DjlSession implements TrainingSession {
 
     Path candidateDir() {
         return candidateDir;
+    }
+
+    NDManager managerForTest() {
+        return model.getNDManager();
+    }
+
+    ImageData dataForTest() {
+        return valid.data();
+    }
+
+    float[] meanForTest() {
+        return data.mean();
+    }
+
+    float[] stdForTest() {
+        return data.std();
     }
 
     @Override
@@ -323,12 +367,12 @@ public final class DjlSession implements TrainingSession {
         }
     }
 
-    /** Trainable parameters in block order, with their ids (optimizer state keys). */
-    private List<Parameter> trainable() {
-        List<Parameter> out = new ArrayList<>();
-        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+    /** Ids (optimizer state keys) of the trainable parameters, in block order. */
+    private static List<String> trainableIds(Block block) {
+        List<String> out = new ArrayList<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
             if (p.getValue().requiresGradient()) {
-                out.add(p.getValue());
+                out.add(p.getValue().getId());
             }
         }
         return out;
@@ -346,7 +390,7 @@ public final class DjlSession implements TrainingSession {
         }
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                 Files.newOutputStream(tmp.resolve("optimizer.bin"))))) {
-            optimizer.save(out, trainable().stream().map(Parameter::getId).toList());
+            optimizer.save(out, trainableIds(model.getBlock()));
         }
         ObjectNode state = JSON.createObjectNode();
         state.put("format", "nasflow-djl-checkpoint/1");
@@ -376,7 +420,7 @@ public final class DjlSession implements TrainingSession {
 
     /** Deletes checkpoints older than epoch {@code keepFrom}. */
     private void pruneOlder(int keepFrom) {
-        for (Map.Entry<Integer, Path> e : checkpoints().entrySet()) {
+        for (Map.Entry<Integer, Path> e : checkpoints(candidateDir).entrySet()) {
             if (e.getKey() < keepFrom) {
                 try {
                     deleteTree(e.getValue());
@@ -387,8 +431,8 @@ public final class DjlSession implements TrainingSession {
         }
     }
 
-    /** Checkpoint directories of this candidate by epoch. */
-    private Map<Integer, Path> checkpoints() {
+    /** Checkpoint directories of a candidate by epoch. */
+    private static Map<Integer, Path> checkpoints(Path candidateDir) {
         Map<Integer, Path> out = new java.util.TreeMap<>();
         if (!Files.isDirectory(candidateDir)) {
             return out;
@@ -407,54 +451,32 @@ public final class DjlSession implements TrainingSession {
     }
 
     /**
-     * Loads the newest readable checkpoint: the resume point's, or a later one found in the candidate directory (the
-     * last heartbeat may predate the last checkpoint). Starts from scratch when none is readable.
+     * Checkpoints to resume from, newest first: those in the candidate directory (the last heartbeat may predate the
+     * last checkpoint) and the resume point's own.
      */
-    void resumeFromLatest(ResumePoint resume) throws IOException {
-        List<Path> candidates = new ArrayList<>(checkpoints().values());
-        candidates.sort(Comparator.comparing(p -> -Integer.parseInt(p.getFileName().toString().substring(6))));
+    static List<Path> checkpointsNewestFirst(Path candidateDir, ResumePoint resume, CandidateTask task) {
+        List<Path> out = new ArrayList<>(checkpoints(candidateDir).values());
+        java.util.Collections.reverse(out);
         if (resume.checkpoint() != null) {
             Path given = Path.of(resume.checkpoint()).toAbsolutePath().normalize();
-            if (given.startsWith(candidateDir.toAbsolutePath().normalize()) && !candidates.contains(given)) {
-                candidates.add(given);
+            if (given.startsWith(candidateDir.toAbsolutePath().normalize()) && !out.contains(given)
+                    && Files.isDirectory(given)) {
+                out.add(given);
             }
         }
-        for (Path p : candidates) {
-            try {
-                load(p);
-                log.info("{}: resumed from checkpoint {} (epoch {})", task.candidateId(), p, done);
-                return;
-            } catch (IOException | MalformedModelException | RuntimeException e) {
-                log.warn("{}: checkpoint {} unreadable ({}); trying an older one", task.candidateId(), p, e.toString());
-            }
-        }
-        log.info("{}: no readable checkpoint in {}; training from scratch", task.candidateId(), candidateDir);
+        return out;
     }
 
-    void load(Path dir) throws IOException, MalformedModelException {
+    /** The state.json of a checkpoint, checked to belong to this candidate. */
+    private ObjectNode readState(Path dir) throws IOException {
         var state = JSON.readTree(dir.resolve("state.json").toFile());
         int epoch = state.path("epoch").asInt(-1);
-        if (epoch < 1 || !task.genome().space().equals(state.path("space").asText())
+        if (!(state instanceof ObjectNode o) || epoch < 1
+                || !task.genome().space().equals(state.path("space").asText())
                 || !Arrays.equals(task.genome().choices(), JSON.convertValue(state.get("choices"), int[].class))) {
             throw new IOException("checkpoint " + dir + " is for another candidate or is corrupt");
         }
-        Block block = model.getBlock();
-        NDManager manager = model.getNDManager();
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                Files.newInputStream(dir.resolve("params.bin"))))) {
-            block.loadParameters(manager, in);
-        }
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            p.getValue().initialize(manager, DataType.FLOAT32); // loaded arrays: re-attach gradients
-        }
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                Files.newInputStream(dir.resolve("optimizer.bin"))))) {
-            optimizer.load(in, trainable().stream().map(Parameter::getId).toList(), manager);
-        }
-        done = epoch;
-        Map<String, Double> m = new LinkedHashMap<>();
-        state.path("metrics").fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asDouble()));
-        lastMetrics = Map.copyOf(m);
+        return o;
     }
 
     @Override
