@@ -134,6 +134,10 @@ public final class StopperService implements AutoCloseable {
         if (verdict.isEmpty() || replay) {
             return null;
         }
+        if (m.epoch() >= m.fidelity() - 1) {
+            // one epoch or less to go: stopping saves little and would race the candidate's own completion
+            return null;
+        }
         StopVerdict v = verdict.get();
         long decidedAt = System.currentTimeMillis();
         Map<String, Double> metrics = new LinkedHashMap<>(m.metrics());

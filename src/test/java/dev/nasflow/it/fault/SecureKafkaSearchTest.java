@@ -69,7 +69,8 @@ class SecureKafkaSearchTest {
                 NasflowProcess worker = NasflowProcess.start("secure-worker", Path.of("target", "reliability", "logs",
                         "secure"), List.of("worker", "--temporal", stack.temporal().address(), "--kafka",
                         broker.bootstrapServers(), "--kafka-properties", props.toString(), "--slots", "4",
-                        "--task-queue", QUEUE, "--work-dir", dir.resolve("worker").toString()));
+                        "--task-queue", QUEUE, "--metrics-port", "0", "--work-dir",
+                        dir.resolve("worker").toString()));
                 procs.add(worker);
                 worker.awaitLog("nasflow worker: serving", Duration.ofSeconds(120));
 

@@ -82,9 +82,10 @@ class ServiceCrashTest {
             List<String> kafkaArgs = List.of("--kafka", stack.kafkaBootstrap(), "--kafka-properties",
                     props.toString());
             List<String> stopperArgs = new ArrayList<>(List.of("stopper", "--temporal", stack.temporal().address(),
-                    "--work-dir", dir.resolve("stopper").toString()));
+                    "--metrics-port", "0", "--work-dir", dir.resolve("stopper").toString()));
             stopperArgs.addAll(kafkaArgs);
-            List<String> surrogateArgs = new ArrayList<>(List.of("surrogate", "--retrain-every", "3"));
+            List<String> surrogateArgs = new ArrayList<>(List.of("surrogate", "--retrain-every", "3",
+                    "--metrics-port", "0"));
             surrogateArgs.addAll(kafkaArgs);
             NasflowProcess stopper = NasflowProcess.start("stopper", logs, stopperArgs);
             NasflowProcess surrogate = NasflowProcess.start("surrogate", logs, surrogateArgs);

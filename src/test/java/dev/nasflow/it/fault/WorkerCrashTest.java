@@ -89,7 +89,8 @@ class WorkerCrashTest {
             java.util.function.Supplier<NasflowProcess> newWorker = () -> NasflowProcess.start(
                     "worker-" + (++serial[0]), logs, List.of("worker", "--temporal", stack.temporal().address(),
                             "--kafka", stack.kafkaBootstrap(), "--slots", Integer.toString(SLOTS),
-                            "--task-queue", TRAIN_QUEUE, "--work-dir", dir.resolve("w" + serial[0]).toString()));
+                            "--task-queue", TRAIN_QUEUE, "--metrics-port", "0",
+                            "--work-dir", dir.resolve("w" + serial[0]).toString()));
             for (int i = 0; i < WORKERS; i++) {
                 workers.add(newWorker.get());
             }
