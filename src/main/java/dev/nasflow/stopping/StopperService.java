@@ -17,6 +17,7 @@ import dev.nasflow.stream.Topics;
 import dev.nasflow.workflow.SearchStatus;
 import dev.nasflow.workflow.StopRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowStub;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,6 +50,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class StopperService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StopperService.class);
     public static final String GROUP_ID = "nasflow-stopper";
+    /**
+     * Decisions delivered at once. A delivery is an update round trip that waits for a workflow task, and candidates
+     * trained in lockstep produce bursts of decisions (they reach the grace epoch together): with more updates in
+     * flight the server hands them to the workflow together (docs/BENCHMARKS.md, stop latency).
+     */
+    static final int DELIVERY_THREADS = 16;
 
     private final KafkaClients kafka;
     private final WorkflowClient temporal;
@@ -57,7 +64,7 @@ public final class StopperService implements AutoCloseable {
     private final Map<String, SearchInfo> searches = new ConcurrentHashMap<>();
     private final Map<String, String> archHashes = new ConcurrentHashMap<>();
     private final PredictionSource predictions;
-    private final ExecutorService delivery = Executors.newFixedThreadPool(4, r -> {
+    private final ExecutorService delivery = Executors.newFixedThreadPool(DELIVERY_THREADS, r -> {
         Thread t = new Thread(r, "stopper-delivery");
         t.setDaemon(true);
         return t;
@@ -232,6 +239,12 @@ public final class StopperService implements AutoCloseable {
             searches.put(searchId, info);
             log.info("stopper: search {} uses rule {}", searchId, s.rule());
             return info.active() ? info : null;
+        } catch (WorkflowNotFoundException gone) {
+            // no such workflow on this Temporal (deleted after retention, or another cluster's search): remember it,
+            // or every replayed metric of it would cost a query
+            log.info("stopper: search {} is not on this Temporal server: ignoring its metrics", searchId);
+            searches.put(searchId, new SearchInfo("none", null, false));
+            return null;
         } catch (RuntimeException e) {
             log.debug("no status for search {} yet: {}", searchId, e.toString());
             return null;
