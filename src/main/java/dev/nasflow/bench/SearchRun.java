@@ -3,8 +3,10 @@ package dev.nasflow.bench;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nasflow.workflow.SearchResult;
+import dev.nasflow.workflow.SearchState;
 import dev.nasflow.workflow.SearchStatus;
 import dev.nasflow.workflow.SearchWorkflow;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -98,15 +100,30 @@ public final class SearchRun {
     /** Starts the search {@code spec} as workflow {@code workflowId} and waits (at most {@code timeoutSeconds}). */
     public static Measurement run(WorkflowClient client, ObjectNode spec, String workflowId, long timeoutSeconds)
             throws Exception {
+        return run(client, spec, workflowId, timeoutSeconds, null);
+    }
+
+    /** As {@link #run(WorkflowClient, ObjectNode, String, long)}, starting with {@code state} (e.g. a history limit). */
+    public static Measurement run(WorkflowClient client, ObjectNode spec, String workflowId, long timeoutSeconds,
+                                  SearchState state) throws Exception {
         String queue = spec.path("taskQueue").asText("nasflow");
         SearchWorkflow wf = client.newWorkflowStub(SearchWorkflow.class, WorkflowOptions.newBuilder()
                 .setWorkflowId(workflowId).setTaskQueue(queue).build());
         long t0 = System.nanoTime();
-        WorkflowClient.start(wf::run, spec, null);
+        WorkflowClient.start(wf::run, spec, state);
         WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
         SearchResult result = stub.getResultAsync(SearchResult.class).get(timeoutSeconds, TimeUnit.SECONDS);
         double wall = (System.nanoTime() - t0) / 1e9;
         SearchStatus st = result.status();
         return new Measurement(st.evaluations(), st.generation() + 1, wall, st.historyLength(), st.continuedAsNew());
+    }
+
+    /**
+     * Bytes of the input of the latest run of {@code workflowId} (after continue-as-new: the carried
+     * {@link SearchState}), from its first history event.
+     */
+    public static long startInputBytes(WorkflowClient client, String workflowId) {
+        HistoryEvent first = client.fetchHistory(workflowId).getHistory().getEvents(0);
+        return first.getWorkflowExecutionStartedEventAttributes().getInput().getSerializedSize();
     }
 }

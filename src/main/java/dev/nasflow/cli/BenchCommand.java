@@ -42,6 +42,7 @@ import java.util.regex.Pattern;
         subcommands = {
                 BenchOverheadCommand.class,
                 BenchStoppingCommand.class,
+                BenchScalingCommand.class,
         })
 public final class BenchCommand implements Callable<Integer> {
     private static final Pattern INT = Pattern.compile("[-+]?\\d+");
