@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  * <p><b>Population</b>: time per generation for each population size (no-work candidates, as in
  * {@link OverheadBench}, in-process stack with an in-process worker), a linear fit of seconds per generation against
  * population (slope = cost per candidate, intercept = fixed cost per generation) and the workflow history: events in
- * the last run, continue-as-new count with a history limit, and the size of the state carried across continue-as-new.
+ * the last run, continue-as-new count with a history limit, and the size of the state carried across continue-as-new
+ * (it holds every finished result, so it grows with the search while the event count stays bounded).
  */
 public final class ScalingBench {
     /**
@@ -232,7 +233,7 @@ public final class ScalingBench {
                 String id = tag + "-p" + pop;
                 SearchRun.Measurement m = SearchRun.run(stack.client(), noWork(id, pop * config.generations(), pop),
                         id, 1800, SearchState.withHistoryLimit(config.historyLimit()));
-                long carried = SearchRun.startInputBytes(stack.client(), id);
+                SearchRun.StartInput carried = SearchRun.startInput(stack.client(), id);
                 progress.accept(String.format(Locale.ROOT, "population %d: %d generations in %.2f s = %.3f s per "
                                 + "generation; history %d events, continued as new %d times", pop, m.generations(),
                         m.wallSeconds(), m.secondsPerGeneration(), m.historyLength(), m.continuedAsNew()));
@@ -245,7 +246,11 @@ public final class ScalingBench {
                 p.put("msPerCandidate", Stats.round(m.secondsPerCandidate() * 1000, 3));
                 p.put("historyLength", m.historyLength());
                 p.put("continuedAsNew", m.continuedAsNew());
-                p.put("carriedStateBytes", carried);
+                p.put("startInputBytes", carried.bytes());
+                p.put("carriedResults", carried.carriedResults());
+                if (carried.carriedResults() > 0) {
+                    p.put("carriedBytesPerResult", Stats.round((double) carried.bytes() / carried.carriedResults(), 1));
+                }
                 points.add(p);
                 xs.add((double) pop);
                 ys.add(m.secondsPerGeneration());
