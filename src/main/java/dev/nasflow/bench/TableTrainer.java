@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>Accuracies at epoch 12 and 200 are the tabulated ones; other epochs follow {@link LearningCurve} (modelled, see
  * there). Metrics use the project's names: {@code validAccuracy}, {@code testAccuracy} (when the tables have test
  * columns), {@code trainAccuracy}, {@code trainLoss}, {@code validLoss} (known at 200 epochs only), {@code params},
- * {@code flops} (from the space's cost model, same for every epoch), {@code epochs} and {@code simSeconds} (the
- * simulated cost of this evaluation).
+ * {@code flops} (from {@link dev.nasflow.space.CellSpace#cost} for the dataset's input shape, same for every epoch),
+ * {@code epochs} and {@code simSeconds} (the simulated cost of this evaluation).
  *
  * <p>A trainer is as thread-safe as its clock: share the table and one trainer per simulated run
  * ({@link #withClock}).
@@ -86,10 +86,8 @@ public final class TableTrainer {
             putKnown(m, "validLoss", table.validLoss200(i));
         }
         Cost c = costs.get(i);
-        if (c != null) {
-            m.put("params", (double) c.params());
-            m.put("flops", (double) c.flops());
-        }
+        m.put("params", (double) c.params());
+        m.put("flops", (double) c.flops());
         m.put("epochs", (double) epochs);
         m.put("simSeconds", table.trainAllTime(i) * epochs / Nb201Table.FULL_EPOCHS);
         return Collections.unmodifiableMap(m);
@@ -102,9 +100,21 @@ public final class TableTrainer {
         return m;
     }
 
-    /** Whether params and flops are reported (the space has an analytic cost model). */
-    public boolean reportsCost() {
-        return costs.available();
+    /**
+     * Continues training a cell that was already trained for {@code fromEpochs} epochs (resumed from its checkpoint)
+     * up to {@code epochs}: the metrics after {@code epochs}, paying only the {@code epochs - fromEpochs} new epochs
+     * ({@code simSeconds} is that increment).
+     */
+    public Map<String, Double> resume(Genome genome, int fromEpochs, int epochs) {
+        if (fromEpochs < 0 || fromEpochs > epochs) {
+            throw new IllegalArgumentException("resume needs 0 <= fromEpochs <= epochs, got " + fromEpochs + " -> "
+                    + epochs);
+        }
+        Map<String, Double> m = new LinkedHashMap<>(metrics(genome, epochs));
+        double paid = table.trainAllTime(Nb201Table.index(genome)) * (epochs - fromEpochs) / Nb201Table.FULL_EPOCHS;
+        m.put("simSeconds", paid);
+        clock.advance(paid);
+        return Collections.unmodifiableMap(m);
     }
 
     private static void putKnown(Map<String, Double> m, String k, double v) {
@@ -120,34 +130,16 @@ public final class TableTrainer {
         }
     }
 
-    /** Params and FLOPs per cell for the dataset's input, computed once on first use and shared between runs. */
+    /** Params and FLOPs per cell for the dataset's input, computed on first use and shared between runs. */
     private static final class CostCache {
         private final Nb201Dataset dataset;
         private final AtomicReferenceArray<Cost> cache = new AtomicReferenceArray<>(Nb201Table.CELLS);
-        private final boolean available;
 
         CostCache(Nb201Dataset dataset) {
             this.dataset = dataset;
-            this.available = probe();
-        }
-
-        private boolean probe() {
-            try {
-                Nb201Table.space().cost(Nb201Table.genome(0), dataset.inputShape());
-                return true;
-            } catch (UnsupportedOperationException e) {
-                return false;
-            }
-        }
-
-        boolean available() {
-            return available;
         }
 
         Cost get(int index) {
-            if (!available) {
-                return null;
-            }
             Cost c = cache.get(index);
             if (c == null) {
                 c = Nb201Table.space().cost(Nb201Table.genome(index), dataset.inputShape());

@@ -9,8 +9,7 @@ import dev.nasflow.bench.Nb201TableException;
 import dev.nasflow.bench.Nb201TableSource;
 import dev.nasflow.bench.RunResult;
 import dev.nasflow.bench.StrategyFactory;
-import dev.nasflow.strategy.Strategy;
-import dev.nasflow.strategy.StrategyContext;
+import dev.nasflow.strategy.Strategies;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +17,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,8 +34,8 @@ import java.util.regex.Pattern;
         description = {
                 "Runs a search strategy on the NAS-Bench-201 table under the published protocol: the search sees the "
                         + "12-epoch validation accuracy, pays simulated 12-epoch training time, stops at "
-                        + "--budget-seconds of simulated time (the evaluation crossing it counts), and each run reports "
-                        + "the 200-epoch validation accuracy of its pick.",
+                        + "--budget-seconds of simulated time (the evaluation crossing it counts), and each run "
+                        + "reports the 200-epoch validation accuracy of its pick.",
                 "Prints one line per run and mean \u00b1 std; with --json exactly one JSON object on stdout."},
         subcommands = {
                 BenchOverheadCommand.class,
@@ -55,7 +53,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Strategy type (default: ${DEFAULT-VALUE}).")
     String strategy;
 
-    @Option(names = "--runs", defaultValue = "100", paramLabel = "R", description = "Independent runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", defaultValue = "100", paramLabel = "R",
+            description = "Independent runs (default: ${DEFAULT-VALUE}).")
     int runs;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
@@ -76,13 +75,19 @@ public final class BenchCommand implements Callable<Integer> {
     int batchSize;
 
     @Option(names = "--min-epochs", defaultValue = "1", paramLabel = "E",
-            description = "Lowest fidelity for multi-fidelity strategies (default: ${DEFAULT-VALUE}); epochs other than "
-                    + "12 and 200 come from the interpolated curve model (docs/BENCHMARKS.md).")
+            description = "Lowest fidelity for multi-fidelity strategies (default: ${DEFAULT-VALUE}); epochs other "
+                    + "than 12 and 200 come from the interpolated curve model (docs/BENCHMARKS.md).")
     int minEpochs;
 
     @Option(names = "--max-epochs", defaultValue = "12", paramLabel = "E",
             description = "Full fidelity of the search (default: ${DEFAULT-VALUE}, the protocol's 12 epochs).")
     int maxEpochs;
+
+    @Option(names = "--resume-promotions",
+            description = "A cell proposed again at more epochs (multi-fidelity promotion) pays only the new epochs, "
+                    + "as if resumed from its checkpoint; by default every evaluation pays all its epochs, like the "
+                    + "NB201 reference code.")
+    boolean resumePromotions;
 
     @Option(names = "--threads", paramLabel = "N",
             description = "Runs executed in parallel (default: the cores, at most 2). Results do not depend on it.")
@@ -97,7 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
     private final StrategyFactory factory;
 
     public BenchCommand() {
-        this(registry());
+        this(Strategies::create);
     }
 
     /** For tests: a command that builds strategies with {@code factory} instead of the registry. */
@@ -114,7 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try {
             config = new BenchConfig(strategy, parseParams(params), runs, seed, budgetSeconds, batchSize, minEpochs,
-                    maxEpochs, threads == null ? BenchConfig.defaultThreads() : threads);
+                    maxEpochs, threads == null ? BenchConfig.defaultThreads() : threads, resumePromotions);
             Nb201TableSource source = tables.source();
             // the shipped tables are immutable: load them once per JVM; files given by path are read afresh
             table = source.table200() == null && source.table12() == null
@@ -208,23 +213,5 @@ public final class BenchCommand implements Callable<Integer> {
             m.put(k.trim(), value);
         });
         return m;
-    }
-
-    /** The production strategy registry, {@code dev.nasflow.strategy.Strategies.create(type, context)}. */
-    static StrategyFactory registry() {
-        return (type, ctx) -> {
-            try {
-                Class<?> c = Class.forName("dev.nasflow.strategy.Strategies");
-                return (Strategy) c.getMethod("create", String.class, StrategyContext.class).invoke(null, type, ctx);
-            } catch (InvocationTargetException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException(e.getCause());
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("the strategy registry dev.nasflow.strategy.Strategies is not in this "
-                        + "build", e);
-            }
-        };
     }
 }

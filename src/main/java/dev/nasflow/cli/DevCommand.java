@@ -1,6 +1,7 @@
 package dev.nasflow.cli;
 
 import dev.nasflow.embedded.DevStack;
+import dev.nasflow.metrics.MetricsServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,6 +19,8 @@ public final class DevCommand implements Callable<Integer> {
     TemporalOptions temporal;
     @Mixin
     KafkaOptions kafka;
+    @Mixin
+    MetricsOptions metrics;
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Where broker data and logs go (default work/dev).")
     Path workDir;
@@ -32,7 +35,8 @@ public final class DevCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DevStack stack = DevStack.builder(Services.workDir(workDir, "dev"))
+        DevStack stack = metrics.apply(DevStack.builder(Services.workDir(workDir, "dev")),
+                MetricsServer.DEV_PORT, "dev")
                 .kafka(kafka.settings().orElse(null))
                 .temporal(temporal.settings())
                 .taskQueues(java.util.List.of(taskQueue))
@@ -44,6 +48,7 @@ public final class DevCommand implements Callable<Integer> {
         System.out.println("  Temporal:   " + t + " (namespace " + stack.temporal().namespace() + ")");
         System.out.println("  Kafka:      " + stack.kafkaBootstrap());
         System.out.println("  task queue: " + taskQueue + " (" + slots + " slots)");
+        System.out.println("  metrics:    " + MetricsOptions.describe(stack));
         System.out.println("  start a search:  ./nasflow search start workflows/quickstart.json --temporal " + t);
         System.out.println("  or:              temporal workflow start --address " + t
                 + " --task-queue " + taskQueue + " --type SearchWorkflow --workflow-id my-search"

@@ -15,8 +15,8 @@ import java.util.Map;
  */
 public final class Nb201TableOptions {
     @Option(names = "--dataset", defaultValue = "cifar10", paramLabel = "NAME",
-            description = "Dataset of the 12-epoch columns: cifar10, cifar100, imagenet16-120 (default: ${DEFAULT-VALUE}). "
-                    + "Only CIFAR-10 has a shipped 200-epoch table.")
+            description = "Dataset of the 12-epoch columns: cifar10, cifar100, imagenet16-120 "
+                    + "(default: ${DEFAULT-VALUE}). Only CIFAR-10 has a shipped 200-epoch table.")
     String dataset;
 
     @Option(names = "--table-200", paramLabel = "FILE",
@@ -27,39 +27,50 @@ public final class Nb201TableOptions {
             description = "12-epoch table (.csv or .csv.gz; default: the shipped all-12ep table).")
     Path table12;
 
-    @Option(names = "--col-arch-200", paramLabel = "NAME", description = "Architecture column of the 200-epoch table (default arch_str).")
+    @Option(names = "--col-arch-200", paramLabel = "NAME",
+            description = "Architecture column of the 200-epoch table (default arch_str).")
     String colArch200;
 
-    @Option(names = "--col-train-acc-200", paramLabel = "NAME", description = "Train accuracy column (default train-accuracy).")
+    @Option(names = "--col-train-acc-200", paramLabel = "NAME",
+            description = "Train accuracy column (default train-accuracy).")
     String colTrainAcc200;
 
-    @Option(names = "--col-train-loss-200", paramLabel = "NAME", description = "Train loss column (default train-loss).")
+    @Option(names = "--col-train-loss-200", paramLabel = "NAME",
+            description = "Train loss column (default train-loss).")
     String colTrainLoss200;
 
-    @Option(names = "--col-valid-200", paramLabel = "NAME", description = "200-epoch validation accuracy column (default valid-accuracy).")
+    @Option(names = "--col-valid-200", paramLabel = "NAME",
+            description = "200-epoch validation accuracy column (default valid-accuracy).")
     String colValid200;
 
-    @Option(names = "--col-valid-loss-200", paramLabel = "NAME", description = "Validation loss column (default valid-loss).")
+    @Option(names = "--col-valid-loss-200", paramLabel = "NAME",
+            description = "Validation loss column (default valid-loss).")
     String colValidLoss200;
 
-    @Option(names = "--col-test-200", paramLabel = "NAME", description = "200-epoch test accuracy column (default test-accuracy).")
+    @Option(names = "--col-test-200", paramLabel = "NAME",
+            description = "200-epoch test accuracy column (default test-accuracy).")
     String colTest200;
 
-    @Option(names = "--col-test-loss-200", paramLabel = "NAME", description = "Test loss column (default test-loss).")
+    @Option(names = "--col-test-loss-200", paramLabel = "NAME",
+            description = "Test loss column (default test-loss).")
     String colTestLoss200;
 
-    @Option(names = "--col-time-200", paramLabel = "NAME", description = "Seconds to train 200 epochs (default train-all-time).")
+    @Option(names = "--col-time-200", paramLabel = "NAME",
+            description = "Seconds to train 200 epochs (default train-all-time).")
     String colTime200;
 
-    @Option(names = "--col-arch-12", paramLabel = "NAME", description = "Architecture column of the 12-epoch table (default cellstr).")
+    @Option(names = "--col-arch-12", paramLabel = "NAME",
+            description = "Architecture column of the 12-epoch table (default cellstr).")
     String colArch12;
 
     @Option(names = "--col-valid-12", paramLabel = "NAME",
-            description = "12-epoch validation accuracy column (default per dataset: cifar10-val, cifar100-val, imagenet-val).")
+            description = "12-epoch validation accuracy column (default per dataset: cifar10-val, "
+                    + "cifar100-val, imagenet-val).")
     String colValid12;
 
     @Option(names = "--col-test-12", paramLabel = "NAME",
-            description = "12-epoch test accuracy column (default per dataset: cifar10-test, cifar100-test, imagenet-test).")
+            description = "12-epoch test accuracy column (default per dataset: cifar10-test, "
+                    + "cifar100-test, imagenet-test).")
     String colTest12;
 
     /** The table source these options describe; throws {@link IllegalArgumentException} for an unknown dataset. */

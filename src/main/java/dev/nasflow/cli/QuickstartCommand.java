@@ -48,6 +48,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     TemporalOptions temporal;
     @Mixin
     KafkaOptions kafka;
+    @Mixin
+    MetricsOptions metrics;
 
     @Option(names = "--spec", paramLabel = "FILE", description = "Search spec (default workflows/quickstart.json).")
     Path specFile;
@@ -76,7 +78,8 @@ public final class QuickstartCommand implements Callable<Integer> {
         PrintStream err = System.err;
         long t0 = System.nanoTime();
         err.println("nasflow quickstart: starting Kafka (KRaft) and Temporal...");
-        try (DevStack stack = DevStack.builder(Services.workDir(workDir, "quickstart"))
+        try (DevStack stack = metrics.apply(DevStack.builder(Services.workDir(workDir, "quickstart")), 0,
+                "quickstart")
                 .kafka(kafka.settings().orElse(null))
                 .temporal(temporal.settings())
                 .taskQueues(List.of(spec.taskQueue()))
@@ -85,6 +88,9 @@ public final class QuickstartCommand implements Callable<Integer> {
                 .start()) {
             err.printf(Locale.ROOT, "  ready in %.1f s: Temporal %s, Kafka %s%n", (System.nanoTime() - t0) / 1e9,
                     stack.temporal().address(), stack.kafkaBootstrap());
+            if (stack.metricsServer() != null) {
+                err.println("  metrics: " + MetricsOptions.describe(stack));
+            }
             String searchId = spec.name() + "-" + Long.toString(System.currentTimeMillis(), 36);
             WorkflowClient client = stack.client();
             SearchWorkflow wf = client.newWorkflowStub(SearchWorkflow.class, WorkflowOptions.newBuilder()

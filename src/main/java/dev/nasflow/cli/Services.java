@@ -16,6 +16,7 @@ final class Services {
     static List<CandidateTrainer> trainers() {
         List<CandidateTrainer> out = new ArrayList<>();
         out.add(new TableCandidateTrainer());
+        out.add(new dev.nasflow.train.DjlCandidateTrainer());
         return out;
     }
 

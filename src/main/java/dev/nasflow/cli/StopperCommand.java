@@ -1,6 +1,7 @@
 package dev.nasflow.cli;
 
 import dev.nasflow.embedded.DevStack;
+import dev.nasflow.metrics.MetricsServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,6 +19,8 @@ public final class StopperCommand implements Callable<Integer> {
     TemporalOptions temporal;
     @Mixin
     KafkaOptions kafka;
+    @Mixin
+    MetricsOptions metrics;
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Scratch directory (default work/stopper).")
     Path workDir;
@@ -32,11 +35,12 @@ public final class StopperCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "the stopper needs a Temporal server: pass "
                     + "--temporal HOST:PORT or set TEMPORAL_ADDRESS");
         }
-        DevStack stack = DevStack.builder(Services.workDir(workDir, "stopper"))
+        DevStack stack = metrics.apply(DevStack.builder(Services.workDir(workDir, "stopper")),
+                MetricsServer.STOPPER_PORT, "stopper")
                 .kafka(kafka.required("the stopper consumes epoch metrics"))
                 .temporal(ts).workerSlots(0).stopper(true).surrogate(false).start();
         System.out.println("nasflow stopper: consuming " + stack.kafkaBootstrap() + ", deciding through "
-                + stack.temporal().address());
+                + stack.temporal().address() + "; Prometheus: " + MetricsOptions.describe(stack));
         System.out.flush();
         Services.runUntilStopped(stack);
         return 0;

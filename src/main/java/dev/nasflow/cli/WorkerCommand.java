@@ -1,6 +1,7 @@
 package dev.nasflow.cli;
 
 import dev.nasflow.embedded.DevStack;
+import dev.nasflow.metrics.MetricsServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,6 +20,8 @@ public final class WorkerCommand implements Callable<Integer> {
     TemporalOptions temporal;
     @Mixin
     KafkaOptions kafka;
+    @Mixin
+    MetricsOptions metrics;
 
     @Option(names = "--slots", paramLabel = "N", defaultValue = "4",
             description = "Concurrent candidates (default ${DEFAULT-VALUE}; DJL trains one per process).")
@@ -41,7 +44,8 @@ public final class WorkerCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "a worker needs a Temporal server: pass "
                     + "--temporal HOST:PORT or set TEMPORAL_ADDRESS (nasflow dev prints its address)");
         }
-        DevStack stack = DevStack.builder(Services.workDir(workDir, "worker"))
+        DevStack stack = metrics.apply(DevStack.builder(Services.workDir(workDir, "worker")),
+                MetricsServer.WORKER_PORT, "worker")
                 .kafka(kafka.required("the worker publishes epoch metrics"))
                 .temporal(ts)
                 .taskQueues(taskQueues)
@@ -51,7 +55,8 @@ public final class WorkerCommand implements Callable<Integer> {
                 .surrogate(false)
                 .start();
         System.out.println("nasflow worker: serving " + taskQueues + " on " + stack.temporal().address()
-                + " with " + slots + " slot(s); metrics to " + stack.kafkaBootstrap());
+                + " with " + slots + " slot(s); metrics to " + stack.kafkaBootstrap() + "; Prometheus: "
+                + MetricsOptions.describe(stack));
         System.out.flush();
         Services.runUntilStopped(stack);
         return 0;

@@ -6,16 +6,24 @@ import dev.nasflow.activity.SearchActivitiesImpl;
 import dev.nasflow.activity.SurrogateClient;
 import dev.nasflow.activity.TrainingActivitiesImpl;
 import dev.nasflow.activity.TrainingObserver;
+import dev.nasflow.activity.EpochReport;
 import dev.nasflow.activity.Workers;
+import dev.nasflow.metrics.MetricsServer;
+import dev.nasflow.metrics.NasflowMetrics;
 import dev.nasflow.spec.SpecValidator;
 import dev.nasflow.stopping.StopperObserver;
 import dev.nasflow.stopping.StopperService;
 import dev.nasflow.stream.KafkaClients;
 import dev.nasflow.stream.KafkaSettings;
 import dev.nasflow.stream.MetricsPublisher;
+import dev.nasflow.stream.SearchEvent;
+import dev.nasflow.stream.StopDecision;
 import dev.nasflow.stream.TopicSettings;
+import dev.nasflow.stream.Topics;
+import dev.nasflow.strategy.Outcome;
 import dev.nasflow.surrogate.SurrogateObserver;
 import dev.nasflow.surrogate.SurrogateService;
+import dev.nasflow.workflow.CandidateTask;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
 import org.slf4j.Logger;
@@ -24,13 +32,17 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A whole nasflow deployment in one process, for {@code nasflow dev}, {@code nasflow quickstart} and tests: Kafka
  * (embedded KRaft broker, or external), Temporal (in-process server, or external), a worker serving the task queue,
  * the early-stopping service and the surrogate service. Each part can be left out (e.g. workers in other processes).
- * {@link #close()} stops everything in reverse order.
+ * With metrics on ({@link Builder#metrics} or {@link Builder#serveMetrics}), every part reports to one
+ * {@link NasflowMetrics}: training, stopping, surrogate and search meters, Kafka client metrics and consumer lag of the
+ * services run here, the Temporal SDK's metrics, JVM metrics. {@link #close()} stops everything in reverse order.
  */
 public final class DevStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DevStack.class);
@@ -41,6 +53,8 @@ public final class DevStack implements AutoCloseable {
     private EmbeddedTemporal temporal;
     private StopperService stopper;
     private SurrogateService surrogate;
+    private NasflowMetrics metrics;
+    private MetricsServer metricsServer;
     private final Builder b;
 
     private DevStack(Builder b) {
@@ -53,6 +67,13 @@ public final class DevStack implements AutoCloseable {
 
     private DevStack start() {
         try {
+            metrics = b.metrics;
+            if (metrics == null && b.metricsPort >= 0) {
+                metrics = NasflowMetrics.prometheus(b.metricsRole);
+                closeables.add(metrics); // closed last
+                metricsServer = MetricsServer.start(metrics.prometheusRegistry(), b.metricsBind, b.metricsPort);
+                closeables.add(metricsServer);
+            }
             KafkaSettings ks = b.kafka;
             if (ks == null) {
                 broker = EmbeddedKafka.start(b.workDir.resolve("kafka"));
@@ -60,8 +81,12 @@ public final class DevStack implements AutoCloseable {
                 ks = KafkaSettings.of(broker.bootstrapServers(), broker.clientProperties());
             }
             kafka = new KafkaClients(ks);
+            if (metrics != null) {
+                kafka.metricsBinder(metrics.kafkaBinder());
+            }
             kafka.ensureTopics(b.topics);
-            temporal = EmbeddedTemporal.start(b.temporal);
+            temporal = EmbeddedTemporal.start(b.temporal,
+                    metrics == null ? null : metrics.temporalScope(b.metricsInterval));
             MetricsPublisher publisher = null;
             if (b.workerSlots > 0) {
                 publisher = kafka.publisher("nasflow-worker");
@@ -71,7 +96,7 @@ public final class DevStack implements AutoCloseable {
             if (b.workerSlots > 0) {
                 WorkerFactory factory = temporal.newWorkerFactory();
                 TrainingActivitiesImpl training = new TrainingActivitiesImpl(b.trainers,
-                        new KafkaTrainingEvents(publisher), b.trainingObserver);
+                        new KafkaTrainingEvents(publisher), observer(b.trainingObserver));
                 SearchActivitiesImpl search = new SearchActivitiesImpl(new SpecValidator(), publisher,
                         new SurrogateClient(kafka, publisher, b.surrogateTimeout, 0.9));
                 for (String q : b.taskQueues) {
@@ -79,13 +104,23 @@ public final class DevStack implements AutoCloseable {
                 }
                 factory.start();
             }
+            Map<String, List<String>> groups = new LinkedHashMap<>();
             if (b.stopper) {
-                stopper = new StopperService(kafka, temporal.client(), null, b.stopperObserver).start();
+                if (metrics != null) {
+                    metrics.watchStopper();
+                }
+                stopper = new StopperService(kafka, temporal.client(), null, observer(b.stopperObserver)).start();
                 closeables.add(stopper);
+                groups.put(StopperService.GROUP_ID, List.of(Topics.EPOCH_METRICS, Topics.SEARCH_EVENTS));
             }
             if (b.surrogate) {
-                surrogate = new SurrogateService(kafka, b.surrogateRetrainEvery, b.surrogateObserver).start();
+                surrogate = new SurrogateService(kafka, b.surrogateRetrainEvery, observer(b.surrogateObserver))
+                        .start();
                 closeables.add(surrogate);
+                groups.put(SurrogateService.GROUP_ID, List.of(Topics.SEARCH_EVENTS));
+            }
+            if (metrics != null && !groups.isEmpty()) {
+                closeables.add(metrics.monitorLag(kafka, groups, b.metricsInterval));
             }
             return this;
         } catch (RuntimeException e) {
@@ -123,6 +158,87 @@ public final class DevStack implements AutoCloseable {
         return surrogate;
     }
 
+    /** The metrics every part reports to, or null when metrics are off. */
+    public NasflowMetrics metrics() {
+        return metrics;
+    }
+
+    /** The Prometheus endpoint, or null when this stack serves none ({@link Builder#serveMetrics}). */
+    public MetricsServer metricsServer() {
+        return metricsServer;
+    }
+
+    private TrainingObserver observer(TrainingObserver o) {
+        return metrics == null ? o : new Fanout(o, metrics);
+    }
+
+    private StopperObserver observer(StopperObserver o) {
+        return metrics == null ? o : new Fanout(o, metrics);
+    }
+
+    private SurrogateObserver observer(SurrogateObserver o) {
+        return metrics == null ? o : new Fanout(o, metrics);
+    }
+
+    /** The caller's observer, then the meters. */
+    private static final class Fanout implements TrainingObserver, StopperObserver, SurrogateObserver {
+        private final Object first;
+        private final NasflowMetrics m;
+
+        Fanout(Object first, NasflowMetrics m) {
+            this.first = first;
+            this.m = m;
+        }
+
+        @Override
+        public void started(CandidateTask task) {
+            ((TrainingObserver) first).started(task);
+            m.started(task);
+        }
+
+        @Override
+        public void epoch(CandidateTask task, EpochReport report) {
+            ((TrainingObserver) first).epoch(task, report);
+            m.epoch(task, report);
+        }
+
+        @Override
+        public void cancelled(CandidateTask task, int epoch) {
+            ((TrainingObserver) first).cancelled(task, epoch);
+            m.cancelled(task, epoch);
+        }
+
+        @Override
+        public void finished(CandidateTask task, Outcome outcome, int epochs) {
+            ((TrainingObserver) first).finished(task, outcome, epochs);
+            m.finished(task, outcome, epochs);
+        }
+
+        @Override
+        public void decided(StopDecision decision, String outcome) {
+            ((StopperObserver) first).decided(decision, outcome);
+            m.decided(decision, outcome);
+        }
+
+        @Override
+        public void searchEvent(SearchEvent event) {
+            ((StopperObserver) first).searchEvent(event);
+            m.searchEvent(event);
+        }
+
+        @Override
+        public void retrained(String searchId, long version, int results, double kendallTau, double rmse) {
+            ((SurrogateObserver) first).retrained(searchId, version, results, kendallTau, rmse);
+            m.retrained(searchId, version, results, kendallTau, rmse);
+        }
+
+        @Override
+        public void published(int predictions) {
+            ((SurrogateObserver) first).published(predictions);
+            m.published(predictions);
+        }
+    }
+
     @Override
     public void close() {
         for (int i = closeables.size() - 1; i >= 0; i--) {
@@ -150,6 +266,11 @@ public final class DevStack implements AutoCloseable {
         private TrainingObserver trainingObserver = TrainingObserver.NONE;
         private StopperObserver stopperObserver = StopperObserver.NONE;
         private SurrogateObserver surrogateObserver = SurrogateObserver.NONE;
+        private NasflowMetrics metrics;
+        private int metricsPort = -1;
+        private String metricsBind = MetricsServer.DEFAULT_BIND;
+        private String metricsRole = "dev";
+        private Duration metricsInterval = Duration.ofSeconds(5);
 
         private Builder(Path workDir) {
             this.workDir = workDir;
@@ -220,6 +341,38 @@ public final class DevStack implements AutoCloseable {
 
         public Builder surrogateObserver(SurrogateObserver o) {
             this.surrogateObserver = o;
+            return this;
+        }
+
+        /**
+         * Report to these metrics (owned by the caller: the stack does not close them, nor serve them). Overrides
+         * {@link #serveMetrics}.
+         */
+        public Builder metrics(NasflowMetrics metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        /**
+         * Serve Prometheus metrics on {@code bind:port} (port 0 = any free port, see {@link #metricsServer()}), from a
+         * registry the stack owns, with the common tag {@code role}.
+         */
+        public Builder serveMetrics(String bind, int port, String role) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("metrics port " + port + " is outside 0..65535");
+            }
+            this.metricsBind = bind == null ? MetricsServer.DEFAULT_BIND : bind;
+            this.metricsPort = port;
+            this.metricsRole = role == null ? "dev" : role;
+            return this;
+        }
+
+        /** How often Temporal SDK metrics are reported and consumer lag is computed (default 5 s). */
+        public Builder metricsInterval(Duration every) {
+            if (every.isNegative() || every.isZero()) {
+                throw new IllegalArgumentException("metrics interval must be positive, got " + every);
+            }
+            this.metricsInterval = every;
             return this;
         }
 

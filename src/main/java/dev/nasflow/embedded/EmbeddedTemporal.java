@@ -1,5 +1,6 @@
 package dev.nasflow.embedded;
 
+import com.uber.m3.tally.Scope;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -86,10 +87,15 @@ public final class EmbeddedTemporal implements AutoCloseable {
      * when the settings have no address.
      */
     public static EmbeddedTemporal start(TemporalSettings settings) {
+        return start(settings, null);
+    }
+
+    /** As {@link #start(TemporalSettings)}, with the client's SDK metrics reported to {@code metricsScope}. */
+    public static EmbeddedTemporal start(TemporalSettings settings, Scope metricsScope) {
         if (settings.isExternal()) {
-            return connect(settings, TemporalClients.DEFAULT_CONNECT_TIMEOUT);
+            return connect(settings, TemporalClients.DEFAULT_CONNECT_TIMEOUT, metricsScope);
         }
-        return builder().namespace(settings.namespace()).start();
+        return builder().namespace(settings.namespace()).metricsScope(metricsScope).start();
     }
 
     /** The in-process server on a free port of 127.0.0.1, namespace {@value TemporalSettings#DEFAULT_NAMESPACE}. */
@@ -99,11 +105,16 @@ public final class EmbeddedTemporal implements AutoCloseable {
 
     /** Connects to an external server (no server is started; {@link #close()} only closes the client). */
     public static EmbeddedTemporal connect(TemporalSettings settings, Duration timeout) {
+        return connect(settings, timeout, null);
+    }
+
+    /** As {@link #connect(TemporalSettings, Duration)}, reporting SDK metrics to {@code metricsScope} (null = none). */
+    public static EmbeddedTemporal connect(TemporalSettings settings, Duration timeout, Scope metricsScope) {
         if (!settings.isExternal()) {
             throw new IllegalArgumentException("connect needs an external address (--temporal HOST:PORT or "
                     + TemporalSettings.ENV_ADDRESS + "); use start() for the in-process server");
         }
-        WorkflowServiceStubs stubs = TemporalClients.connect(settings, timeout);
+        WorkflowServiceStubs stubs = TemporalClients.connect(settings, timeout, metricsScope);
         log.info("Temporal: using external server {} namespace {}", settings.address().orElseThrow(),
                 settings.namespace());
         return new EmbeddedTemporal(null, null, settings, stubs);
@@ -222,8 +233,15 @@ public final class EmbeddedTemporal implements AutoCloseable {
         private Path tlsKey;
         private Path tlsClientCa;
         private String apiKey;
+        private Scope metricsScope;
 
         private Builder() {
+        }
+
+        /** Report the client's (and its workers') SDK metrics to this tally scope; null = none. */
+        public Builder metricsScope(Scope scope) {
+            this.metricsScope = scope;
+            return this;
         }
 
         /** Interface to listen on (default 127.0.0.1; {@code 0.0.0.0} for every interface). */
@@ -294,7 +312,7 @@ public final class EmbeddedTemporal implements AutoCloseable {
                 }
                 s.apiKey(apiKey);
                 TemporalSettings settings = s.build();
-                WorkflowServiceStubs stubs = TemporalClients.newStubs(settings);
+                WorkflowServiceStubs stubs = TemporalClients.newStubs(settings, metricsScope);
                 log.info("Temporal: in-process test server on {}{}{}", address, tlsCertChain != null ? " (TLS)" : "",
                         apiKey != null ? " (API key required)" : "");
                 return new EmbeddedTemporal(services, server, settings, stubs);

@@ -2,6 +2,7 @@ package dev.nasflow.embedded;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
+import com.uber.m3.tally.Scope;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
@@ -103,6 +104,14 @@ public final class TemporalClients {
      *                                  message names the option and the fix)
      */
     public static WorkflowServiceStubsOptions stubsOptions(TemporalSettings settings) {
+        return stubsOptions(settings, null);
+    }
+
+    /**
+     * As {@link #stubsOptions(TemporalSettings)}, with the SDK's metrics reported to {@code metricsScope} (a tally
+     * scope, e.g. over Micrometer; null = no SDK metrics). Workers made from a client on these stubs report there too.
+     */
+    public static WorkflowServiceStubsOptions stubsOptions(TemporalSettings settings, Scope metricsScope) {
         String target = settings.address().orElseThrow(() -> new IllegalArgumentException(
                 "no Temporal address: give --temporal HOST:PORT (or " + TemporalSettings.ENV_ADDRESS
                         + "), or use EmbeddedTemporal for the in-process server"));
@@ -115,12 +124,20 @@ public final class TemporalClients {
         }
         settings.tlsServerName().ifPresent(name -> b.setChannelInitializer(cb -> cb.overrideAuthority(name)));
         settings.apiKey().ifPresent(key -> b.addApiKey(() -> key));
+        if (metricsScope != null) {
+            b.setMetricsScope(metricsScope);
+        }
         return b.build();
     }
 
     /** Stubs for {@code settings}, not yet connected (the first call connects). Shut them down when done. */
     public static WorkflowServiceStubs newStubs(TemporalSettings settings) {
-        return WorkflowServiceStubs.newServiceStubs(stubsOptions(settings));
+        return newStubs(settings, null);
+    }
+
+    /** As {@link #newStubs(TemporalSettings)}, reporting SDK metrics to {@code metricsScope} (null = none). */
+    public static WorkflowServiceStubs newStubs(TemporalSettings settings, Scope metricsScope) {
+        return WorkflowServiceStubs.newServiceStubs(stubsOptions(settings, metricsScope));
     }
 
     /**
@@ -132,7 +149,12 @@ public final class TemporalClients {
      *                               the credentials, or lacks the namespace
      */
     public static WorkflowServiceStubs connect(TemporalSettings settings, Duration timeout) {
-        WorkflowServiceStubs stubs = newStubs(settings);
+        return connect(settings, timeout, null);
+    }
+
+    /** As {@link #connect(TemporalSettings, Duration)}, reporting SDK metrics to {@code metricsScope} (null = none). */
+    public static WorkflowServiceStubs connect(TemporalSettings settings, Duration timeout, Scope metricsScope) {
+        WorkflowServiceStubs stubs = newStubs(settings, metricsScope);
         String where = "Temporal server at " + settings.address().orElse("?");
         long deadline = System.nanoTime() + timeout.toNanos();
         try {

@@ -1,5 +1,6 @@
 package dev.nasflow.stopping;
 
+import dev.nasflow.spec.Direction;
 import dev.nasflow.spec.Objective;
 import dev.nasflow.spec.SearchSpec;
 import dev.nasflow.spec.StoppingSpec;
@@ -69,7 +70,7 @@ public final class StopperService implements AutoCloseable {
     private PoisonHandler poison;
     private ReplayingConsumer loop;
 
-    private record SearchInfo(String ruleName, Objective primary, boolean active) {
+    private record SearchInfo(String ruleName, Objective watched, boolean active) {
     }
 
     public StopperService(KafkaClients kafka, WorkflowClient temporal, PredictionSource predictions,
@@ -119,8 +120,8 @@ public final class StopperService implements AutoCloseable {
         if (info == null) {
             return null;
         }
-        double raw = m.metric(info.primary().metric());
-        double value = info.primary().direction().oriented(raw);
+        double raw = m.metric(info.watched().metric());
+        double value = info.watched().direction().oriented(raw);
         CurvePoint p = new CurvePoint(m.searchId(), m.candidateId(), m.epoch(), m.fidelity(), value,
                 archHashes.get(m.candidateId()));
         Optional<StopVerdict> verdict;
@@ -131,6 +132,10 @@ public final class StopperService implements AutoCloseable {
             return null;
         }
         if (verdict.isEmpty() || replay) {
+            return null;
+        }
+        if (m.epoch() >= m.fidelity() - 1) {
+            // one epoch or less to go: stopping saves little and would race the candidate's own completion
             return null;
         }
         StopVerdict v = verdict.get();
@@ -188,6 +193,11 @@ public final class StopperService implements AutoCloseable {
     }
 
     private void onSearchEvent(SearchEvent e) {
+        try {
+            observer.searchEvent(e);
+        } catch (RuntimeException ex) {
+            log.warn("stopper observer failed on {} of {}: {}", e.type(), e.searchId(), ex.toString());
+        }
         if (e.candidateId() != null) {
             Object hash = e.payload().get("archHash");
             if (hash instanceof String h) {
@@ -218,7 +228,7 @@ public final class StopperService implements AutoCloseable {
             StoppingSpec s = spec.stopping();
             StoppingRule rule = StoppingRules.create(s.rule(), s.params(), predictions);
             stopper.configure(searchId, rule);
-            SearchInfo info = new SearchInfo(s.rule(), spec.objectives().get(0), !"none".equals(s.rule()));
+            SearchInfo info = new SearchInfo(s.rule(), watched(spec), !"none".equals(s.rule()));
             searches.put(searchId, info);
             log.info("stopper: search {} uses rule {}", searchId, s.rule());
             return info.active() ? info : null;
@@ -226,6 +236,30 @@ public final class StopperService implements AutoCloseable {
             log.debug("no status for search {} yet: {}", searchId, e.toString());
             return null;
         }
+    }
+
+    /** Waits until the service's consumer has its partitions (see {@link ReplayingConsumer#awaitAssignment}). */
+    public boolean awaitReady(java.time.Duration timeout) throws InterruptedException {
+        return loop != null && loop.awaitAssignment(timeout);
+    }
+
+    /**
+     * The per-epoch metric the search's rule watches ({@code stopping.metric}, e.g. validAccuracy or validLoss) and
+     * which way is better: the direction of the objective on that metric if there is one, else losses are minimised
+     * and accuracies maximised. (Not simply the primary objective: that may be a cost such as params, which no epoch
+     * reports.)
+     */
+    static Objective watched(SearchSpec spec) {
+        String metric = spec.stopping().metric();
+        if (metric == null) {
+            return spec.objectives().get(0);
+        }
+        for (Objective o : spec.objectives()) {
+            if (o.metric().equals(metric)) {
+                return o;
+            }
+        }
+        return new Objective(metric, metric.endsWith("Loss") ? Direction.MINIMIZE : Direction.MAXIMIZE);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,15 +19,19 @@ import java.util.Set;
 
 /**
  * BANANAS (White, Neiswanger &amp; Savani 2021): Bayesian optimisation with an ensemble of neural predictors over the path
- * encoding. The first {@code initial} proposals are random. After that, each round fits an {@link MlpEnsemble} of
- * {@code ensemble} networks on the path encodings of every observed architecture → its primary objective (oriented so
- * larger is better; failed results get the worst observed value), draws {@code candidates} distinct unevaluated
- * architectures by mutating the best {@code parents} observed ones (one or two decisions), ranks them by the
- * acquisition function and proposes the top {@code batch} of them, best first.
+ * encoding. The first {@code initial} proposals are random. After that, every round (each {@code batch} proposals)
+ * trains an {@link MlpEnsemble} of {@code ensemble} networks on the path encodings of every observed architecture → its
+ * primary objective (oriented so larger is better; failed results get the worst observed value), draws up to
+ * {@code candidates} distinct, never-proposed architectures by mutating the best {@code parents} observed ones (one
+ * decision, or two with probability 0.3), ranks them by the acquisition function and proposes the best.
  *
- * <p>Acquisitions: {@code its} independent Thompson sampling (one draw from N(mean, std) per candidate), {@code ucb}
- * mean + std, {@code mean} the predicted mean. Asynchronous: before {@code initial} results have arrived it keeps
- * proposing random architectures; afterwards it never waits. Never proposes an architecture twice.
+ * <p>Acquisitions: {@code its} independent Thompson sampling (one draw from N(mean, std) of the ensemble per
+ * candidate), {@code ucb} mean + std, {@code mean} the predicted mean. The predictor (two hidden layers of 16 units) is
+ * trained from scratch once, when the first round starts, and warm-started afterwards: each round continues training
+ * for 5 epochs per new observation (at most 60), which keeps a 110-evaluation search at a few hundred milliseconds.
+ *
+ * <p>Asynchronous: before {@code initial} results have arrived it keeps proposing random architectures; afterwards it
+ * never waits. Never proposes an architecture twice; falls back to random architectures when no candidate is left.
  */
 public final class Bananas implements Strategy {
     /** Acquisition functions. */
@@ -43,6 +48,17 @@ public final class Bananas implements Strategy {
         }
     }
 
+    /** Predictor: two hidden layers of 16, trained 60 epochs from scratch once, then warm-started. */
+    private static final int[] HIDDEN = {16, 16};
+    private static final int FIT_EPOCHS = 60;
+    /** Warm-start epochs per new observation at each refit (capped at {@link #FIT_EPOCHS}). */
+    private static final int UPDATE_EPOCHS = 5;
+    private static final int MINI_BATCH = 16;
+    private static final double LEARNING_RATE = 0.01;
+    private static final double WEIGHT_DECAY = 1e-4;
+    /** Probability that a candidate gets a second mutation (edit distance 2 instead of 1). */
+    private static final double SECOND_MUTATION = 0.3;
+
     private final StrategyContext ctx;
     private final SearchSpace space;
     private final int epochs;
@@ -57,7 +73,12 @@ public final class Bananas implements Strategy {
     /** Observed architectures → oriented primary objective (worst value for failures), in arrival order. */
     private final Map<Genome, Double> observed = new LinkedHashMap<>();
     private final Deque<Genome> ranked = new ArrayDeque<>();
+    private final Map<Genome, double[]> encodings = new HashMap<>();
     private int fits;
+    private int observedAtLastFit;
+    private MlpEnsemble model;
+    private Predictor external;
+    private int externalAnswers;
 
     public Bananas(StrategyContext ctx, int initial, int ensemble, int candidates, Acquisition acquisition,
                    int parents, int batch) {
@@ -74,6 +95,20 @@ public final class Bananas implements Strategy {
         this.parents = parents;
         this.batch = batch;
         this.rng = new Random(ctx.seed());
+    }
+
+    /**
+     * Consult {@code predictor} (the live surrogate service) for each candidate pool before the strategy's own
+     * ensemble; when it answers null the own ensemble is used. Null = own ensemble only.
+     */
+    public Bananas withPredictor(Predictor predictor) {
+        this.external = predictor;
+        return this;
+    }
+
+    /** How many candidate pools were ranked with the external predictor's estimates. */
+    public int externalAnswers() {
+        return externalAnswers;
     }
 
     @Override
@@ -133,45 +168,51 @@ public final class Bananas implements Strategy {
         double[][] x = new double[genomes.size()][];
         double[] y = new double[genomes.size()];
         for (int i = 0; i < genomes.size(); i++) {
-            x[i] = space.pathEncoding(genomes.get(i));
+            x[i] = encoding(genomes.get(i));
             double v = observed.get(genomes.get(i));
             y[i] = v == Fitness.WORST ? worst : v;
         }
-        String tf = System.getProperty("b.tf", "none");
-        if (tf.equals("clip")) {
-            double[] sorted = y.clone();
-            java.util.Arrays.sort(sorted);
-            double med = sorted[sorted.length / 2];
-            for (int i = 0; i < y.length; i++) y[i] = Math.max(y[i], med);
-        } else if (tf.equals("clip75")) {
-            double[] sorted = y.clone();
-            java.util.Arrays.sort(sorted);
-            double q = sorted[(int) (sorted.length * 0.75)];
-            for (int i = 0; i < y.length; i++) y[i] = Math.max(y[i], q);
-        } else if (tf.equals("rank")) {
-            double[] sorted = y.clone();
-            java.util.Arrays.sort(sorted);
-            double[] r = new double[y.length];
-            for (int i = 0; i < y.length; i++) { int lo = java.util.Arrays.binarySearch(sorted, y[i]); r[i] = lo; }
-            for (int i = 0; i < y.length; i++) y[i] = r[i];
-        } else if (tf.equals("log")) {
-            double max = java.util.Arrays.stream(y).max().getAsDouble();
-            for (int i = 0; i < y.length; i++) y[i] = -Math.log(max + 1 - y[i]);
+        List<Genome> pool;
+        double[] mean;
+        double[] std;
+        List<Predictor.Estimate> estimates = null;
+        if (external != null) {
+            pool = candidatePool(genomes);
+            estimates = pool.isEmpty() ? null : external.predict(pool);
+        } else {
+            pool = null;
         }
-        MlpEnsemble model = new MlpEnsemble(ensembleSize, java.util.Arrays.stream(System.getProperty("b.h", "32x32").split("x")).mapToInt(Integer::parseInt).toArray(), Integer.getInteger("b.e", 150), Integer.getInteger("b.mb", 16), 0.01, 1e-4, rng.nextLong());
-        model.fit(x, y);
-        fits++;
-        List<Genome> pool = candidatePool(genomes);
+        if (estimates != null && estimates.size() == pool.size()) {
+            externalAnswers++;
+            mean = new double[pool.size()];
+            std = new double[pool.size()];
+            for (int i = 0; i < pool.size(); i++) {
+                // the service predicts the metric itself; orient it like the observations (larger is better)
+                mean[i] = ctx.primary().direction().oriented(estimates.get(i).mean());
+                std[i] = estimates.get(i).std();
+            }
+        } else {
+            fit(x, y);
+            if (pool == null) {
+                pool = candidatePool(genomes);
+            }
+            mean = new double[pool.size()];
+            std = new double[pool.size()];
+            for (int i = 0; i < pool.size(); i++) {
+                MlpEnsemble.Prediction p = model.predict(space.pathEncoding(pool.get(i)));
+                mean[i] = p.mean();
+                std[i] = p.std();
+            }
+        }
         if (pool.isEmpty()) {
             return;
         }
         double[] score = new double[pool.size()];
         for (int i = 0; i < pool.size(); i++) {
-            MlpEnsemble.Prediction p = model.predict(space.pathEncoding(pool.get(i)));
             score[i] = switch (acquisition) {
-                case ITS -> p.mean() + p.std() * rng.nextGaussian();
-                case UCB -> p.mean() + p.std();
-                case MEAN -> p.mean();
+                case ITS -> mean[i] + std[i] * rng.nextGaussian();
+                case UCB -> mean[i] + std[i];
+                case MEAN -> mean[i];
             };
         }
         List<Integer> order = new ArrayList<>();
@@ -182,6 +223,23 @@ public final class Bananas implements Strategy {
         for (int i = 0; i < Math.min(count, order.size()); i++) {
             ranked.addLast(pool.get(order.get(i)));
         }
+    }
+
+    private void fit(double[][] x, double[] y) {
+        int fresh = observed.size() - observedAtLastFit;
+        observedAtLastFit = observed.size();
+        if (model == null) {
+            model = new MlpEnsemble(ensembleSize, HIDDEN, FIT_EPOCHS, MINI_BATCH, LEARNING_RATE, WEIGHT_DECAY,
+                    rng.nextLong());
+            model.fit(x, y);
+        } else {
+            model.update(x, y, Math.min(FIT_EPOCHS, UPDATE_EPOCHS * Math.max(1, fresh)));
+        }
+        fits++;
+    }
+
+    private double[] encoding(Genome g) {
+        return encodings.computeIfAbsent(g, space::pathEncoding);
     }
 
     /** Up to {@code candidates} distinct unproposed mutations (one or two decisions) of the best observed. */
@@ -195,7 +253,7 @@ public final class Bananas implements Strategy {
         while (pool.size() < candidates && tries++ < candidates * 20) {
             Genome parent = best.get(tries % best.size());
             Genome c = space.mutate(parent, rng);
-            if (rng.nextDouble() < Double.parseDouble(System.getProperty("b.two", "0.5"))) {
+            if (rng.nextDouble() < SECOND_MUTATION) {
                 c = space.mutate(c, rng);
             }
             if (!proposed.contains(c) && seen.add(c)) {

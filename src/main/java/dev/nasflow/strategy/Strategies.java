@@ -29,7 +29,7 @@ public final class Strategies {
                 ParamDef.integer("sampleSize", 1, 10_000, 3, "tournament size: members sampled to pick the parent"
                         + " (at most population)")));
         m.put("local", List.of(
-                ParamDef.integer("initial", 1, 1_000, 10, "random architectures evaluated before the first climb"),
+                ParamDef.integer("initial", 1, 1_000, 20, "random architectures evaluated before the first climb"),
                 ParamDef.integer("restart", 1, 1_000, 1, "random architectures evaluated to start each new climb after"
                         + " a local optimum")));
         m.put("nsga2", List.of(
@@ -38,13 +38,13 @@ public final class Strategies {
                 ParamDef.number("mutationRate", 0, 1, 1.0, "probability that a child is mutated (a child equal to a"
                         + " parent always is)")));
         m.put("bananas", List.of(
-                ParamDef.integer("initial", 1, 1_000, 10, "random architectures evaluated before the predictor is"
+                ParamDef.integer("initial", 1, 1_000, 20, "random architectures evaluated before the predictor is"
                         + " used"),
                 ParamDef.integer("ensemble", 1, 20, 5, "networks in the predictor ensemble"),
                 ParamDef.integer("candidates", 1, 10_000, 100, "mutations of the best architectures scored per round"),
                 ParamDef.choice("acquisition", List.of("its", "ucb", "mean"), "its", "acquisition function:"
                         + " independent Thompson sampling, upper confidence bound (mean + std) or predicted mean"),
-                ParamDef.integer("parents", 1, 1_000, 3, "best observed architectures that candidates are mutated"
+                ParamDef.integer("parents", 1, 1_000, 10, "best observed architectures that candidates are mutated"
                         + " from"),
                 ParamDef.integer("batch", 1, 1_000, 1, "proposals per predictor fit (1 = refit after every result)")));
         m.put("asha", List.of(
@@ -67,6 +67,14 @@ public final class Strategies {
      * {@code strategy.params.NAME} and the fix. Missing parameters take their defaults.
      */
     public static Strategy create(String type, StrategyContext ctx) {
+        return create(type, ctx, null);
+    }
+
+    /**
+     * As {@link #create(String, StrategyContext)}; surrogate-guided strategies consult {@code predictor} (the live
+     * surrogate service) before their own model. Null = their own model only.
+     */
+    public static Strategy create(String type, StrategyContext ctx, Predictor predictor) {
         Objects.requireNonNull(ctx, "ctx");
         List<ParamDef> defs = type == null ? null : DEFS.get(type);
         if (defs == null) {
@@ -92,7 +100,7 @@ public final class Strategies {
                     (Double) p.get("mutationRate"));
             case "bananas" -> new Bananas(ctx, (Integer) p.get("initial"), (Integer) p.get("ensemble"),
                     (Integer) p.get("candidates"), Bananas.Acquisition.of((String) p.get("acquisition")),
-                    (Integer) p.get("parents"), (Integer) p.get("batch"));
+                    (Integer) p.get("parents"), (Integer) p.get("batch")).withPredictor(predictor);
             case "asha" -> new Asha(ctx, (Double) p.get("eta"));
             case "hyperband" -> new Hyperband(ctx, (Double) p.get("eta"));
             default -> throw new IllegalStateException("no factory for strategy type '" + type + "'");

@@ -24,9 +24,51 @@ public final class KafkaClients {
     public static final int LINGER_MS = 1;
 
     private final KafkaSettings settings;
+    private volatile ClientMetricsBinder metricsBinder = ClientMetricsBinder.NONE;
+
+    /**
+     * Binds client metrics (e.g. Micrometer's {@code KafkaClientMetrics}) to nasflow's long-lived clients: the
+     * publishers made by {@link #publisher(String)} and the service consumers ({@link ReplayingConsumer}). Each bind
+     * returns what unbinds it, closed with the client. Short-lived clients (CLI reads) are not bound.
+     */
+    public interface ClientMetricsBinder {
+        AutoCloseable producer(Producer<?, ?> producer);
+
+        AutoCloseable consumer(Consumer<?, ?> consumer);
+
+        ClientMetricsBinder NONE = new ClientMetricsBinder() {
+            @Override
+            public AutoCloseable producer(Producer<?, ?> producer) {
+                return () -> {
+                };
+            }
+
+            @Override
+            public AutoCloseable consumer(Consumer<?, ?> consumer) {
+                return () -> {
+                };
+            }
+        };
+    }
 
     public KafkaClients(KafkaSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** Binds metrics to the long-lived clients made from now on (null = none). */
+    public KafkaClients metricsBinder(ClientMetricsBinder binder) {
+        this.metricsBinder = binder == null ? ClientMetricsBinder.NONE : binder;
+        return this;
+    }
+
+    /** Binds client metrics to a long-lived consumer; close the result when the consumer closes. */
+    public AutoCloseable bindMetrics(Consumer<?, ?> consumer) {
+        return metricsBinder.consumer(consumer);
+    }
+
+    /** Binds client metrics to a long-lived producer; close the result when the producer closes. */
+    public AutoCloseable bindMetrics(Producer<?, ?> producer) {
+        return metricsBinder.producer(producer);
     }
 
     public KafkaSettings settings() {
@@ -114,9 +156,10 @@ public final class KafkaClients {
         return new EventConsumer<>(consumer(groupId), serde, new PoisonHandler(deadLetterProducer)).subscribe();
     }
 
-    /** A publisher with its own producer (closed with it). */
+    /** A publisher with its own producer (closed with it), its client metrics bound (see {@link #metricsBinder}). */
     public MetricsPublisher publisher(String clientId) {
-        return new MetricsPublisher(producer(clientId), true, System::currentTimeMillis);
+        Producer<byte[], byte[]> p = producer(clientId);
+        return new MetricsPublisher(p, true, System::currentTimeMillis, bindMetrics(p));
     }
 
     /** Creates the nasflow topics that are missing. */

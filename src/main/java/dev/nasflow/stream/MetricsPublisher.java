@@ -30,6 +30,7 @@ public final class MetricsPublisher implements AutoCloseable {
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicReference<Throwable> lastError = new AtomicReference<>();
+    private final AutoCloseable onClose;
 
     /**
      * @param producer     a byte-array producer configured by {@link KafkaClients}
@@ -37,9 +38,16 @@ public final class MetricsPublisher implements AutoCloseable {
      * @param clock        epoch-millisecond clock for timestamps
      */
     public MetricsPublisher(Producer<byte[], byte[]> producer, boolean ownsProducer, LongSupplier clock) {
+        this(producer, ownsProducer, clock, null);
+    }
+
+    /** As above; {@code onClose} (e.g. a client-metrics binding) is closed after the producer. */
+    public MetricsPublisher(Producer<byte[], byte[]> producer, boolean ownsProducer, LongSupplier clock,
+                            AutoCloseable onClose) {
         this.producer = Objects.requireNonNull(producer, "producer");
         this.ownsProducer = ownsProducer;
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.onClose = onClose;
     }
 
     /** Publishes an epoch metric, stamping its timestamp when it is 0. */
@@ -144,10 +152,20 @@ public final class MetricsPublisher implements AutoCloseable {
     }
 
     public void close(Duration timeout) {
-        if (ownsProducer) {
-            producer.close(timeout);
-        } else {
-            producer.flush();
+        try {
+            if (ownsProducer) {
+                producer.close(timeout);
+            } else {
+                producer.flush();
+            }
+        } finally {
+            if (onClose != null) {
+                try {
+                    onClose.close();
+                } catch (Exception e) {
+                    log.debug("closing publisher hook: {}", e.toString());
+                }
+            }
         }
     }
 }

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -43,6 +45,7 @@ public final class ReplayingConsumer implements AutoCloseable {
     private final Handler handler;
     private final String name;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final CountDownLatch assigned = new CountDownLatch(1);
     private volatile Consumer<byte[], byte[]> consumer;
     private Thread thread;
 
@@ -64,7 +67,8 @@ public final class ReplayingConsumer implements AutoCloseable {
     private void loop() {
         Map<TopicPartition, Long> replayUntil = new ConcurrentHashMap<>();
         try (Consumer<byte[], byte[]> c = kafka.consumer(groupId, Map.of("auto.offset.reset", "earliest",
-                "max.poll.records", "500"))) {
+                "max.poll.records", "500"));
+             AutoCloseable clientMetrics = kafka.bindMetrics(c)) {
             consumer = c;
             c.subscribe(topics, new ConsumerRebalanceListener() {
                 @Override
@@ -81,6 +85,9 @@ public final class ReplayingConsumer implements AutoCloseable {
                         }
                     }
                     c.seekToBeginning(partitions);
+                    if (!partitions.isEmpty()) {
+                        assigned.countDown();
+                    }
                 }
             });
             while (running.get()) {
@@ -116,13 +123,21 @@ public final class ReplayingConsumer implements AutoCloseable {
             }
         } catch (WakeupException e) {
             // closing
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             if (running.get()) {
                 log.error("{}: consumer loop failed", name, e);
             }
         } finally {
             consumer = null;
         }
+    }
+
+    /**
+     * Waits until the group gave this consumer its partitions for the first time (records published from then on are
+     * seen without waiting for a group join). Returns false on timeout.
+     */
+    public boolean awaitAssignment(java.time.Duration timeout) throws InterruptedException {
+        return assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -27,6 +27,7 @@ public final class MlpEnsemble {
     private final long seed;
 
     private Net[] nets;
+    private Random[] rngs;
     private int inputs = -1;
     private double yMean;
     private double yStd = 1;
@@ -78,6 +79,23 @@ public final class MlpEnsemble {
 
     /** Train every member from scratch on the samples {@code x} (n × d, n ≥ 1) and targets {@code y} (n). */
     public void fit(double[][] x, double[] y) {
+        train(x, y, epochs, true);
+    }
+
+    /**
+     * Continue training the current members (warm start) for {@code epochs} passes over a new, usually grown, training
+     * set: cheaper than {@link #fit} when the data changed a little. Targets are re-standardised on the new set. Falls
+     * back to {@link #fit} when nothing has been fitted yet or the input length changed.
+     */
+    public void update(double[][] x, double[] y, int epochs) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be positive, got " + epochs);
+        }
+        boolean fresh = nets == null || x.length == 0 || x[0].length != inputs;
+        train(x, y, fresh ? this.epochs : epochs, fresh);
+    }
+
+    private void train(double[][] x, double[] y, int passes, boolean fresh) {
         if (x.length == 0 || x.length != y.length) {
             throw new IllegalArgumentException("need at least one sample and as many targets as samples (" + x.length
                     + " samples, " + y.length + " targets)");
@@ -113,12 +131,16 @@ public final class MlpEnsemble {
             t[i] = (y[i] - yMean) / yStd;
         }
         int[][] nz = nonZero(x);
-        nets = new Net[members];
+        if (fresh) {
+            nets = new Net[members];
+            rngs = new Random[members];
+            for (int m = 0; m < members; m++) {
+                rngs[m] = new Random(seed * 0x9E3779B97F4A7C15L + 31L * m + 7);
+                nets[m] = new Net(layerSizes(d), rngs[m]);
+            }
+        }
         for (int m = 0; m < members; m++) {
-            Random rng = new Random(seed * 0x9E3779B97F4A7C15L + 31L * m + 7);
-            Net net = new Net(layerSizes(d), rng);
-            net.train(x, nz, t, epochs, batchSize, learningRate, weightDecay, rng);
-            nets[m] = net;
+            nets[m].train(x, nz, t, passes, batchSize, learningRate, weightDecay, rngs[m]);
         }
     }
 

@@ -177,6 +177,11 @@ public final class SurrogateService implements AutoCloseable {
         return new Pending(a, h, x);
     }
 
+    /** Waits until the service's consumer has its partitions (see {@link ReplayingConsumer#awaitAssignment}). */
+    public boolean awaitReady(java.time.Duration timeout) throws InterruptedException {
+        return loop != null && loop.awaitAssignment(timeout);
+    }
+
     @Override
     public void close() {
         if (loop != null) {

@@ -470,7 +470,8 @@ public class SearchWorkflowImpl implements SearchWorkflow {
     public String stopCandidate(StopRequest request) {
         String id = request.candidateId();
         Running r = running.get(id);
-        if (r == null) {
+        if (r == null || r.promise().isCompleted()) {
+            // finished (its completion may already be in this workflow task): nothing to cancel
             return "already finished";
         }
         if (stopRequests.putIfAbsent(id, request) != null) {

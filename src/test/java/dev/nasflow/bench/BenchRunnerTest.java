@@ -114,6 +114,22 @@ class BenchRunnerTest {
     }
 
     @Test
+    void promotionsPayOnlyNewEpochsWhenResumed() {
+        Genome g = Nb201Table.genome(Nb201Table.index(Nb201TableTest.BEST));
+        double all = table.trainAllTime(Nb201Table.index(g));
+        List<Proposal> script = List.of(new Proposal(g, 4), new Proposal(g, 12), new Proposal(g, 12));
+        BenchConfig c = BenchConfig.protocol("scripted", 1, 1);
+        RunResult full = new BenchRunner(table, (t, ctx) -> new TestStrategies.Scripted(script)).runOne(c, 1);
+        assertEquals(all * 28 / 200, full.simSeconds(), 1e-9);
+        TestStrategies.Scripted s = new TestStrategies.Scripted(script);
+        RunResult resumed = new BenchRunner(table, (t, ctx) -> s).runOne(c.withResumePromotions(true), 1);
+        assertEquals(all * 12 / 200, resumed.simSeconds(), 1e-9, "4 epochs, then 8 more, then nothing new");
+        assertEquals(all * 8 / 200, s.observed.get(1).metric("simSeconds"), 1e-9);
+        assertEquals(table.valid12(Nb201Table.index(g)), s.observed.get(1).metric("validAccuracy"));
+        assertEquals(0.0, s.observed.get(2).metric("simSeconds"));
+    }
+
+    @Test
     void batchesAreEvaluatedBeforeTheyAreObservedAndCutAtTheBudget() {
         List<Proposal> script = new ArrayList<>();
         Random rng = new Random(5);

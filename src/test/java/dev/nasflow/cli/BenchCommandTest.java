@@ -128,6 +128,29 @@ class BenchCommandTest {
     }
 
     @Test
+    void productionPathUsesTheStrategyRegistry() throws Exception {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute("bench", "--strategy", "rea", "--runs", "3", "--seed", "5", "--json",
+                "--param", "population=20", "--param", "sampleSize=5");
+        assertEquals(0, code, err.toString());
+        JsonNode root = new ObjectMapper().readTree(out.toString());
+        assertEquals("rea", root.get("strategy").asText());
+        assertEquals(3, root.get("runs").size());
+        assertEquals(20, root.get("params").get("population").asInt());
+
+        StringWriter err2 = new StringWriter();
+        cl.setErr(new PrintWriter(err2));
+        assertEquals(2, cl.execute("bench", "--strategy", "nope", "--runs", "1"));
+        assertTrue(err2.toString().contains("unknown strategy 'nope'"), err2.toString());
+        assertEquals(2, cl.execute("bench", "--strategy", "rea", "--runs", "1", "--param", "populaton=3"));
+        assertTrue(err2.toString().contains("strategy.params.populaton"), err2.toString());
+    }
+
+    @Test
     void registeredInMain() {
         CommandLine main = Main.commandLine();
         assertTrue(main.getSubcommands().containsKey("bench"));
