@@ -118,7 +118,7 @@ public final class OverheadBench {
                      DevStack stack = stack(dir, dev.settings())) {
                     Map<String, Object> m = measure(mode, stack.client(), t0, "Temporal dev server "
                             + TemporalDevServer.version(bin) + " (SQLite file " + dev.dbFile().getFileName()
-                            + "), embedded Kafka");
+                            + "), embedded Kafka", dev.pid());
                     yield m;
                 }
             }
@@ -136,7 +136,8 @@ public final class OverheadBench {
                 .start();
     }
 
-    private Map<String, Object> measure(Mode mode, WorkflowClient client, long t0, String what) throws Exception {
+    private Map<String, Object> measure(Mode mode, WorkflowClient client, long t0, String what, long... cpuPids)
+            throws Exception {
         double setup = (System.nanoTime() - t0) / 1e9;
         String tag = "overhead-" + mode.key().toLowerCase(Locale.ROOT) + "-" + Long.toString(System.currentTimeMillis(), 36);
         if (config.warmup() > 0) {
@@ -147,7 +148,7 @@ public final class OverheadBench {
         List<SearchRun.Measurement> runs = new ArrayList<>();
         for (int r = 0; r < config.repeats(); r++) {
             SearchRun.Measurement m = SearchRun.run(client, spec(tag + "-" + r, config.candidates(), r + 1),
-                    tag + "-" + r, 1800);
+                    tag + "-" + r, 1800, null, cpuPids);
             progress.accept(String.format(Locale.ROOT, "%s: %d candidates in %.2f s = %.1f candidates/s",
                     mode.key(), m.candidates(), m.wallSeconds(), m.candidatesPerSecond()));
             runs.add(m);
@@ -158,6 +159,11 @@ public final class OverheadBench {
         out.put("stack", what);
         out.put("candidatesPerSecond", Stats.round(median, 2));
         out.put("msPerCandidate", Stats.round(1000.0 / median, 3));
+        double[] cpu = runs.stream().mapToDouble(m -> m.cpuSeconds() * 1000 / m.candidates()).toArray();
+        out.put("cpuMsPerCandidate", Stats.round(Stats.median(cpu), 3));
+        out.put("cpuMeasured", cpuPids.length == 0 ? "this JVM (all its threads: worker, client, "
+                + (mode == Mode.IN_PROCESS_NO_KAFKA ? "Temporal server)" : "Temporal server, Kafka broker)")
+                : "this JVM (worker, client, Kafka broker) + the dev server process");
         out.put("population", config.population());
         out.put("concurrency", config.concurrency());
         out.put("setupSeconds", Stats.round(setup, 2));

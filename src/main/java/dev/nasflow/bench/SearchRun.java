@@ -1,15 +1,22 @@
 package dev.nasflow.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nasflow.workflow.SearchResult;
+import dev.nasflow.workflow.SearchState;
 import dev.nasflow.workflow.SearchStatus;
 import dev.nasflow.workflow.SearchWorkflow;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -67,9 +74,16 @@ public final class SearchRun {
      * @param wallSeconds    start request to result
      * @param historyLength  events in the last run's history (after the last continue-as-new)
      * @param continuedAsNew how many times the search continued as new
+     * @param cpuSeconds     CPU time this JVM (and the processes named at the run) used meanwhile, all threads; NaN
+     *                       when not measured. Unlike wall time it barely moves when other work shares the machine.
      */
     public record Measurement(int candidates, int generations, double wallSeconds, long historyLength,
-                              int continuedAsNew) {
+                              int continuedAsNew, double cpuSeconds) {
+        public Measurement(int candidates, int generations, double wallSeconds, long historyLength,
+                           int continuedAsNew) {
+            this(candidates, generations, wallSeconds, historyLength, continuedAsNew, Double.NaN);
+        }
+
         public double candidatesPerSecond() {
             return wallSeconds <= 0 ? Double.NaN : candidates / wallSeconds;
         }
@@ -89,6 +103,10 @@ public final class SearchRun {
             m.put("wallSeconds", Stats.round(wallSeconds, 4));
             m.put("candidatesPerSecond", Stats.round(candidatesPerSecond(), 2));
             m.put("msPerCandidate", Stats.round(secondsPerCandidate() * 1000, 3));
+            if (!Double.isNaN(cpuSeconds)) {
+                m.put("cpuSeconds", Stats.round(cpuSeconds, 3));
+                m.put("cpuMsPerCandidate", Stats.round(cpuSeconds * 1000 / candidates, 3));
+            }
             m.put("historyLength", historyLength);
             m.put("continuedAsNew", continuedAsNew);
             return m;
@@ -98,15 +116,66 @@ public final class SearchRun {
     /** Starts the search {@code spec} as workflow {@code workflowId} and waits (at most {@code timeoutSeconds}). */
     public static Measurement run(WorkflowClient client, ObjectNode spec, String workflowId, long timeoutSeconds)
             throws Exception {
+        return run(client, spec, workflowId, timeoutSeconds, null);
+    }
+
+    /** As {@link #run(WorkflowClient, ObjectNode, String, long)}, starting with {@code state} (e.g. a history limit). */
+    public static Measurement run(WorkflowClient client, ObjectNode spec, String workflowId, long timeoutSeconds,
+                                  SearchState state, long... cpuPids) throws Exception {
         String queue = spec.path("taskQueue").asText("nasflow");
         SearchWorkflow wf = client.newWorkflowStub(SearchWorkflow.class, WorkflowOptions.newBuilder()
                 .setWorkflowId(workflowId).setTaskQueue(queue).build());
+        long cpu0 = cpuNanos(cpuPids);
         long t0 = System.nanoTime();
-        WorkflowClient.start(wf::run, spec, null);
+        WorkflowClient.start(wf::run, spec, state);
         WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
         SearchResult result = stub.getResultAsync(SearchResult.class).get(timeoutSeconds, TimeUnit.SECONDS);
         double wall = (System.nanoTime() - t0) / 1e9;
+        long cpu1 = cpuNanos(cpuPids);
+        double cpu = cpu0 < 0 || cpu1 < 0 ? Double.NaN : (cpu1 - cpu0) / 1e9;
         SearchStatus st = result.status();
-        return new Measurement(st.evaluations(), st.generation() + 1, wall, st.historyLength(), st.continuedAsNew());
+        return new Measurement(st.evaluations(), st.generation() + 1, wall, st.historyLength(), st.continuedAsNew(),
+                cpu);
+    }
+
+    /** CPU time of this JVM plus the given processes (nanoseconds), or -1 when the platform does not tell. */
+    public static long cpuNanos(long... pids) {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (!(os instanceof com.sun.management.OperatingSystemMXBean sun)) {
+            return -1;
+        }
+        long total = sun.getProcessCpuTime();
+        if (total < 0) {
+            return -1;
+        }
+        for (long pid : pids) {
+            Optional<Duration> d = ProcessHandle.of(pid).flatMap(ph -> ph.info().totalCpuDuration());
+            if (d.isEmpty()) {
+                return -1;
+            }
+            total += d.get().toNanos();
+        }
+        return total;
+    }
+
+    /** The input of a run: its size and how many candidate results the carried {@link SearchState} holds. */
+    public record StartInput(long bytes, int carriedResults) {
+    }
+
+    /**
+     * The input of the latest run of {@code workflowId} (after continue-as-new: spec + the carried
+     * {@link SearchState}), from its first history event.
+     */
+    public static StartInput startInput(WorkflowClient client, String workflowId) throws java.io.IOException {
+        HistoryEvent first = client.fetchHistory(workflowId).getHistory().getEvents(0);
+        var input = first.getWorkflowExecutionStartedEventAttributes().getInput();
+        int results = 0;
+        if (input.getPayloadsCount() > 1) {
+            JsonNode state = new ObjectMapper().readTree(input.getPayloads(1).getData().toByteArray());
+            for (JsonNode g : state.path("generations")) {
+                results += g.path("results").size();
+            }
+        }
+        return new StartInput(input.getSerializedSize(), results);
     }
 }

@@ -41,6 +41,7 @@ import java.util.regex.Pattern;
                 BenchOverheadCommand.class,
                 BenchStopLatencyCommand.class,
                 BenchStoppingCommand.class,
+                BenchScalingCommand.class,
         })
 public final class BenchCommand implements Callable<Integer> {
     private static final Pattern INT = Pattern.compile("[-+]?\\d+");

@@ -1,0 +1,278 @@
+package dev.nasflow.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nasflow.embedded.DevStack;
+import dev.nasflow.embedded.EmbeddedTemporal;
+import dev.nasflow.embedded.TemporalSettings;
+import dev.nasflow.workflow.SearchState;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * How nasflow scales ({@code nasflow bench scaling}), in two parts.
+ *
+ * <p><b>Workers</b>: one Temporal server (in-process test server, served on loopback) and one embedded Kafka broker in
+ * this JVM with no worker of its own ({@code workerSlots(0)}); {@code nasflow worker} processes (separate JVMs, started
+ * here with this JVM's java and class path) are added one by one up to each count in {@link Config#workers()}. Each
+ * worker has {@link Config#slotsPerWorker()} activity slots; candidates are table-trainer candidates paced
+ * {@link Config#pacingMillis()} ms of real time per epoch (training that waits on something other than these CPUs, so
+ * more workers can help on a 2-core machine). Reported per count: candidates/s, speed-up over one worker, and the
+ * ideal (slots x workers / seconds per candidate).
+ *
+ * <p><b>Population</b>: time per generation for each population size (no-work candidates, as in
+ * {@link OverheadBench}, in-process stack with an in-process worker), a linear fit of seconds per generation against
+ * population (slope = cost per candidate, intercept = fixed cost per generation) and the workflow history: events in
+ * the last run, continue-as-new count with a history limit, and the size of the state carried across continue-as-new
+ * (it holds every finished result, so it grows with the search while the event count stays bounded).
+ */
+public final class ScalingBench {
+    /**
+     * @param workers          worker-process counts to measure, ascending (e.g. 1, 2, 4)
+     * @param slotsPerWorker   activity slots per worker process
+     * @param pacingMillis     real-time pacing per epoch of the worker part
+     * @param epochs           epochs per candidate of the worker part
+     * @param candidatesPerSlot candidates per measured search of the worker part, per slot in use
+     * @param populationPerSlot population (= maxConcurrent) of the worker part, per slot in use
+     * @param populations      population sizes of the population part (e.g. 10, 50, 200)
+     * @param generations      generations per population size
+     * @param inProcessSlots   activity slots of the in-process worker of the population part
+     * @param historyLimit     continue-as-new above this many history events (population part)
+     * @param javaCommand      java binary for the worker processes
+     * @param classPath        class path for the worker processes
+     */
+    public record Config(List<Integer> workers, int slotsPerWorker, int pacingMillis, int epochs,
+                         int candidatesPerSlot, int populationPerSlot, List<Integer> populations, int generations, int inProcessSlots,
+                         long historyLimit, Path workDir, String javaCommand, String classPath) {
+        public Config {
+            workers = List.copyOf(workers);
+            populations = List.copyOf(populations);
+            for (int i = 0; i < workers.size(); i++) {
+                if (workers.get(i) < 1 || (i > 0 && workers.get(i) <= workers.get(i - 1))) {
+                    throw new IllegalArgumentException("--workers must be ascending counts >= 1, got " + workers);
+                }
+            }
+            boolean badPopulations = populations.stream().anyMatch(p -> p < 1)
+                    || (!populations.isEmpty() && populations.stream().distinct().count() < 2);
+            if (badPopulations) {
+                throw new IllegalArgumentException("--populations needs at least two distinct sizes >= 1, got "
+                        + populations);
+            }
+            if (slotsPerWorker < 1 || pacingMillis < 0 || epochs < 1 || candidatesPerSlot < 1
+                    || populationPerSlot < 1 || generations < 1
+                    || inProcessSlots < 1 || historyLimit < 0) {
+                throw new IllegalArgumentException("--slots, --epochs, --candidates-per-slot, --population-per-slot, "
+                        + "--generations and "
+                        + "--in-process-slots must be >= 1, --pacing-ms and --history-limit >= 0");
+            }
+        }
+    }
+
+    private final Config config;
+    private final Consumer<String> progress;
+
+    public ScalingBench(Config config, Consumer<String> progress) {
+        this.config = config;
+        this.progress = progress == null ? s -> { } : progress;
+    }
+
+    public Map<String, Object> run() throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (!config.workers().isEmpty()) {
+            out.put("workers", workers());
+        }
+        if (!config.populations().isEmpty()) {
+            out.put("population", populations());
+        }
+        return out;
+    }
+
+    // ---- worker processes ----
+
+    private Map<String, Object> workers() throws Exception {
+        Path dir = config.workDir().resolve("workers");
+        Files.createDirectories(dir);
+        List<Process> procs = new ArrayList<>();
+        List<Map<String, Object>> points = new ArrayList<>();
+        double perCandidate = config.epochs() * config.pacingMillis() / 1000.0;
+        try (DevStack stack = DevStack.builder(dir)
+                .temporal(TemporalSettings.embedded())
+                .workerSlots(0)
+                .stopper(false)
+                .surrogate(false)
+                .start()) {
+            EmbeddedTemporal temporal = stack.temporal();
+            double base = Double.NaN;
+            String tag = "scaling-" + Long.toString(System.currentTimeMillis(), 36);
+            for (int count : config.workers()) {
+                while (procs.size() < count) {
+                    procs.add(startWorker(dir, procs.size(), temporal.address(), stack.kafkaBootstrap()));
+                }
+                int slots = count * config.slotsPerWorker();
+                // warm-up: the new workers' JIT and connections, one candidate per slot
+                SearchRun.run(stack.client(), spec(tag + "-w" + count + "-warmup", slots * 2, slots), tag + "-w"
+                        + count + "-warmup", 600);
+                int n = slots * config.candidatesPerSlot();
+                SearchRun.Measurement m = SearchRun.run(stack.client(), spec(tag + "-w" + count, n, slots),
+                        tag + "-w" + count, 1800);
+                double rate = m.candidatesPerSecond();
+                if (Double.isNaN(base)) {
+                    base = rate / count;
+                }
+                double ideal = perCandidate > 0 ? slots / perCandidate : Double.NaN;
+                progress.accept(String.format(Locale.ROOT, "workers %d (%d slots): %d candidates in %.2f s = %.1f "
+                        + "candidates/s (ideal %.1f)", count, slots, m.candidates(), m.wallSeconds(), rate, ideal));
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("workers", count);
+                p.put("slots", slots);
+                p.put("candidates", m.candidates());
+                p.put("wallSeconds", Stats.round(m.wallSeconds(), 3));
+                p.put("candidatesPerSecond", Stats.round(rate, 2));
+                p.put("speedupOverOneWorker", Stats.round(rate / base, 3));
+                p.put("idealCandidatesPerSecond", Stats.round(ideal, 2));
+                p.put("efficiency", Stats.round(rate / ideal, 3));
+                points.add(p);
+            }
+        } finally {
+            stopWorkers(procs);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("setup", String.format(Locale.ROOT, "in-process Temporal test server + embedded Kafka in the bench "
+                        + "JVM (no worker there); 'nasflow worker --slots %d' processes; table trainer, %d epoch(s) "
+                        + "paced %d ms each (real-time wait, not CPU); population = maxConcurrent = %d x slots; "
+                        + "%d candidates per slot", config.slotsPerWorker(), config.epochs(), config.pacingMillis(),
+                config.populationPerSlot(), config.candidatesPerSlot()));
+        out.put("points", points);
+        return out;
+    }
+
+    private ObjectNode spec(String name, int candidates, int slots) {
+        int pop = slots * config.populationPerSlot();
+        return SearchRun.spec(name, candidates, pop, pop, config.epochs(), config.pacingMillis(), 1, "nasflow");
+    }
+
+    private Process startWorker(Path dir, int i, String temporal, String kafka) throws IOException,
+            InterruptedException {
+        Path log = dir.resolve("worker-" + i + ".log");
+        List<String> cmd = List.of(config.javaCommand(), "-cp", config.classPath(), "dev.nasflow.cli.Main", "worker",
+                "--temporal", temporal, "--kafka", kafka, "--slots", Integer.toString(config.slotsPerWorker()),
+                "--work-dir", dir.resolve("worker-" + i).toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("worker process " + i + " exited with " + p.exitValue() + "; log "
+                        + log + ":\n" + tail(log));
+            }
+            if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains("nasflow worker: serving")) {
+                progress.accept("worker " + i + " up (pid " + p.pid() + ")");
+                return p;
+            }
+            Thread.sleep(100);
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("worker process " + i + " not serving after 120 s; log " + log + ":\n"
+                + tail(log));
+    }
+
+    private static String tail(Path log) {
+        try {
+            String s = Files.readString(log, StandardCharsets.UTF_8);
+            return s.substring(Math.max(0, s.length() - 3000));
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void stopWorkers(List<Process> procs) {
+        for (Process p : procs) {
+            p.destroy(); // SIGTERM: the worker's shutdown hook closes its stack
+        }
+        for (Process p : procs) {
+            try {
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    // ---- population sizes ----
+
+    private Map<String, Object> populations() throws Exception {
+        Path dir = config.workDir().resolve("population");
+        Files.createDirectories(dir);
+        List<Map<String, Object>> points = new ArrayList<>();
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        try (DevStack stack = DevStack.builder(dir)
+                .temporal(TemporalSettings.embedded())
+                .workerSlots(config.inProcessSlots())
+                .trainers(List.of(new TableCandidateTrainer()))
+                .stopper(false)
+                .surrogate(false)
+                .start()) {
+            String tag = "population-" + Long.toString(System.currentTimeMillis(), 36);
+            int maxPop = config.populations().stream().mapToInt(Integer::intValue).max().orElse(1);
+            SearchRun.run(stack.client(), noWork(tag + "-warmup", maxPop * 2, maxPop), tag + "-warmup", 1800);
+            for (int pop : config.populations()) {
+                String id = tag + "-p" + pop;
+                SearchRun.Measurement m = SearchRun.run(stack.client(), noWork(id, pop * config.generations(), pop),
+                        id, 1800, SearchState.withHistoryLimit(config.historyLimit()));
+                SearchRun.StartInput carried = SearchRun.startInput(stack.client(), id);
+                progress.accept(String.format(Locale.ROOT, "population %d: %d generations in %.2f s = %.3f s per "
+                                + "generation; history %d events, continued as new %d times", pop, m.generations(),
+                        m.wallSeconds(), m.secondsPerGeneration(), m.historyLength(), m.continuedAsNew()));
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("population", pop);
+                p.put("generations", m.generations());
+                p.put("candidates", m.candidates());
+                p.put("wallSeconds", Stats.round(m.wallSeconds(), 3));
+                p.put("secondsPerGeneration", Stats.round(m.secondsPerGeneration(), 4));
+                p.put("msPerCandidate", Stats.round(m.secondsPerCandidate() * 1000, 3));
+                p.put("historyLength", m.historyLength());
+                p.put("continuedAsNew", m.continuedAsNew());
+                p.put("startInputBytes", carried.bytes());
+                p.put("carriedResults", carried.carriedResults());
+                if (carried.carriedResults() > 0) {
+                    p.put("carriedBytesPerResult", Stats.round((double) carried.bytes() / carried.carriedResults(), 1));
+                }
+                points.add(p);
+                xs.add((double) pop);
+                ys.add(m.secondsPerGeneration());
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("setup", String.format(Locale.ROOT, "in-process Temporal test server + embedded Kafka + in-process "
+                        + "worker (%d slots); no-work candidates (table trainer, 1 epoch, pacing 0); maxConcurrent = "
+                        + "population; %d generations per size; continue-as-new above %d history events",
+                config.inProcessSlots(), config.generations(), config.historyLimit()));
+        out.put("points", points);
+        double[] fit = Stats.linearFit(xs.stream().mapToDouble(Double::doubleValue).toArray(),
+                ys.stream().mapToDouble(Double::doubleValue).toArray());
+        Map<String, Object> lin = new LinkedHashMap<>();
+        lin.put("secondsPerGenerationFixed", Stats.round(fit[0], 4));
+        lin.put("msPerCandidate", Stats.round(fit[1] * 1000, 3));
+        lin.put("r2", Stats.round(fit[2], 4));
+        out.put("linearFit", lin);
+        return out;
+    }
+
+    private ObjectNode noWork(String name, int candidates, int population) {
+        return SearchRun.spec(name, candidates, population, population, 1, 0, 1, "nasflow");
+    }
+}
