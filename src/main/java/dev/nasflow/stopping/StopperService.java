@@ -31,7 +31,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,11 +52,13 @@ public final class StopperService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StopperService.class);
     public static final String GROUP_ID = "nasflow-stopper";
     /**
-     * Decisions delivered at once. A delivery is an update round trip that waits for a workflow task, and candidates
-     * trained in lockstep produce bursts of decisions (they reach the grace epoch together): with more updates in
-     * flight the server hands them to the workflow together (docs/BENCHMARKS.md, stop latency).
+     * Decisions delivered at once. A delivery blocks its thread for an update round trip, which returns only when
+     * the workflow task that ran the handler completes, and candidates trained in lockstep produce bursts of
+     * decisions (they reach the grace epoch together): with a few threads the tail of a burst waited for the head's
+     * round trips (measured: 600-800 ms queued behind 16 threads with 50 candidates; docs/BENCHMARKS.md). Idle
+     * threads end after 30 s.
      */
-    static final int DELIVERY_THREADS = 16;
+    static final int DELIVERY_THREADS = 64;
 
     private final KafkaClients kafka;
     private final WorkflowClient temporal;
@@ -64,11 +67,7 @@ public final class StopperService implements AutoCloseable {
     private final Map<String, SearchInfo> searches = new ConcurrentHashMap<>();
     private final Map<String, String> archHashes = new ConcurrentHashMap<>();
     private final PredictionSource predictions;
-    private final ExecutorService delivery = Executors.newFixedThreadPool(DELIVERY_THREADS, r -> {
-        Thread t = new Thread(r, "stopper-delivery");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService delivery = deliveryPool();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong decisions = new AtomicLong();
     private final AtomicLong metricsSeen = new AtomicLong();
@@ -150,6 +149,17 @@ public final class StopperService implements AutoCloseable {
         Map<String, Double> metrics = new LinkedHashMap<>(m.metrics());
         StopRequest request = new StopRequest(v.candidateId(), v.reason(), v.rule(), v.epoch(), metrics);
         return CompletableFuture.runAsync(() -> deliver(request, m, v, decidedAt), delivery);
+    }
+
+    private static ExecutorService deliveryPool() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(DELIVERY_THREADS, DELIVERY_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "stopper-delivery");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private void deliver(StopRequest request, EpochMetric m, StopVerdict v, long decidedAt) {
