@@ -89,6 +89,20 @@ class HtmlReportTest {
     }
 
     @Test
+    void aSearchWithoutResultsYetStillRenders() throws Exception {
+        SearchResult full = ReportFixtures.search("rep-empty", ReportFixtures.ONE_OBJECTIVE).result();
+        dev.nasflow.workflow.SearchStatus s = full.status();
+        dev.nasflow.workflow.SearchStatus running = new dev.nasflow.workflow.SearchStatus(s.searchId(), "RUNNING", 0,
+                0, 0, 0, 0, 0, 0, List.of("rep-empty-g0-c0"), null, 0, 1200, 0, 12, s.spec());
+        String html = HtmlReport.render(new SearchReport(new SearchResult(running, List.of(), List.of()), null,
+                null, "test", null));
+        JsonNode d = embeddedData(html);
+        assertEquals(0, d.path("candidates").size());
+        assertTrue(d.path("bestId").isNull());
+        assertEquals("RUNNING", d.path("phase").asText());
+    }
+
+    @Test
     void markupInIdsAndNamesCannotBreakOutOfTheDataBlock() throws Exception {
         ReportFixtures.Fixture f = ReportFixtures.search("x</script><script>alert(1)</script>",
                 ReportFixtures.ONE_OBJECTIVE);
