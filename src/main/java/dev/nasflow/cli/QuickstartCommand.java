@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.embedded.DevStack;
 import dev.nasflow.embedded.TemporalClients;
+import dev.nasflow.report.HtmlReport;
 import dev.nasflow.spec.SearchSpec;
 import dev.nasflow.spec.SpecValidation;
 import dev.nasflow.spec.SpecValidator;
@@ -68,6 +69,10 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "10", description = "Leaderboard rows (default ${DEFAULT-VALUE}).")
     int top;
 
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Also write the search's self-contained HTML report (learning curves from the stack's Kafka).")
+    Path reportFile;
+
     @Override
     public Integer call() throws Exception {
         Path file = specFile != null ? specFile
@@ -131,6 +136,11 @@ public final class QuickstartCommand implements Callable<Integer> {
             out.println(Topics.STOP_DECISIONS + ": " + decisions.size() + " decision(s) for " + searchId);
             for (StopDecision d : decisions.subList(0, Math.min(5, decisions.size()))) {
                 out.println("  " + d.candidateId() + " @ epoch " + d.epoch() + " (" + d.rule() + "): " + d.reason());
+            }
+            if (reportFile != null) {
+                HtmlReport.write(ReportCommand.build(result, java.util.Optional.of(stack.kafka().settings()),
+                        "nasflow quickstart (result of the completed search)", Duration.ofSeconds(30)), reportFile);
+                out.println("report: " + reportFile);
             }
             out.printf(Locale.ROOT, "finished in %.1f s%n", (System.nanoTime() - t0) / 1e9);
             if (json) {
