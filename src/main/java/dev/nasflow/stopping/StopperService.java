@@ -17,6 +17,7 @@ import dev.nasflow.stream.Topics;
 import dev.nasflow.workflow.SearchStatus;
 import dev.nasflow.workflow.StopRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowStub;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,7 +31,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +51,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class StopperService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StopperService.class);
     public static final String GROUP_ID = "nasflow-stopper";
+    /**
+     * Decisions delivered at once. A delivery blocks its thread for an update round trip, which returns only when
+     * the workflow task that ran the handler completes, and candidates trained in lockstep produce bursts of
+     * decisions (they reach the grace epoch together): with a few threads the tail of a burst waited for the head's
+     * round trips (measured: 600-800 ms queued behind 16 threads with 50 candidates; docs/BENCHMARKS.md). Idle
+     * threads end after 30 s.
+     */
+    static final int DELIVERY_THREADS = 64;
 
     private final KafkaClients kafka;
     private final WorkflowClient temporal;
@@ -57,11 +67,7 @@ public final class StopperService implements AutoCloseable {
     private final Map<String, SearchInfo> searches = new ConcurrentHashMap<>();
     private final Map<String, String> archHashes = new ConcurrentHashMap<>();
     private final PredictionSource predictions;
-    private final ExecutorService delivery = Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "stopper-delivery");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService delivery = deliveryPool();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong decisions = new AtomicLong();
     private final AtomicLong metricsSeen = new AtomicLong();
@@ -143,6 +149,17 @@ public final class StopperService implements AutoCloseable {
         Map<String, Double> metrics = new LinkedHashMap<>(m.metrics());
         StopRequest request = new StopRequest(v.candidateId(), v.reason(), v.rule(), v.epoch(), metrics);
         return CompletableFuture.runAsync(() -> deliver(request, m, v, decidedAt), delivery);
+    }
+
+    private static ExecutorService deliveryPool() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(DELIVERY_THREADS, DELIVERY_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "stopper-delivery");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private void deliver(StopRequest request, EpochMetric m, StopVerdict v, long decidedAt) {
@@ -232,6 +249,12 @@ public final class StopperService implements AutoCloseable {
             searches.put(searchId, info);
             log.info("stopper: search {} uses rule {}", searchId, s.rule());
             return info.active() ? info : null;
+        } catch (WorkflowNotFoundException gone) {
+            // no such workflow on this Temporal (deleted after retention, or another cluster's search): remember it,
+            // or every replayed metric of it would cost a query
+            log.info("stopper: search {} is not on this Temporal server: ignoring its metrics", searchId);
+            searches.put(searchId, new SearchInfo("none", null, false));
+            return null;
         } catch (RuntimeException e) {
             log.debug("no status for search {} yet: {}", searchId, e.toString());
             return null;

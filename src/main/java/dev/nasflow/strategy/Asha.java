@@ -67,7 +67,7 @@ public final class Asha implements Strategy {
         }
         List<Integer> r = new ArrayList<>();
         for (int k = 0; ; k++) {
-            long e = Math.round(minEpochs * Math.pow(eta, k));
+            long e = Math.round(minEpochs * StrictMath.pow(eta, k));
             if (e >= maxEpochs) {
                 break;
             }

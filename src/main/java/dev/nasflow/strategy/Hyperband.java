@@ -66,19 +66,19 @@ public final class Hyperband implements Strategy {
             throw new IllegalArgumentException("strategy.params.eta: must be greater than 1, got " + eta);
         }
         double r = (double) maxEpochs / minEpochs;
-        int sMax = (int) Math.floor(Math.log(r) / Math.log(eta) + 1e-9);
+        int sMax = (int) Math.floor(StrictMath.log(r) / StrictMath.log(eta) + 1e-9);
         List<List<Rung>> out = new ArrayList<>();
         for (int s = sMax; s >= 0; s--) {
-            int n = (int) Math.ceil((sMax + 1.0) / (s + 1) * Math.pow(eta, s) - 1e-9);
-            double r0 = r * Math.pow(eta, -s);
+            int n = (int) Math.ceil((sMax + 1.0) / (s + 1) * StrictMath.pow(eta, s) - 1e-9);
+            double r0 = r * StrictMath.pow(eta, -s);
             List<Rung> rungs = new ArrayList<>();
             for (int i = 0; i <= s; i++) {
-                int ni = (int) Math.floor(n * Math.pow(eta, -i) + 1e-9);
+                int ni = (int) Math.floor(n * StrictMath.pow(eta, -i) + 1e-9);
                 if (ni < 1) {
                     break;
                 }
-                int epochs = i == s ? maxEpochs
-                        : (int) Math.max(minEpochs, Math.min(maxEpochs, Math.round(minEpochs * r0 * Math.pow(eta, i))));
+                long scaled = Math.round(minEpochs * r0 * StrictMath.pow(eta, i));
+                int epochs = i == s ? maxEpochs : (int) Math.max(minEpochs, Math.min(maxEpochs, scaled));
                 rungs.add(new Rung(ni, epochs));
             }
             out.add(List.copyOf(rungs));

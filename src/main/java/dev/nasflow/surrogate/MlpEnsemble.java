@@ -8,7 +8,8 @@ import java.util.Random;
  * performance predictors such as BANANAS (White et al. 2021): each member is trained independently with its own seeded
  * initialisation and mini-batch order, and the ensemble predicts the mean and the standard deviation of the members.
  *
- * <p>Deterministic for a given seed: no threads, clocks or unseeded randomness. Inputs may be any dense vectors; zero
+ * <p>Deterministic for a given seed: no threads, clocks or unseeded randomness, and only correctly rounded or
+ * {@link StrictMath} functions, so a fit gives bit-identical results on every JVM (workflow replay). Inputs may be any dense vectors; zero
  * inputs are skipped in the first layer, so sparse encodings (one-hot, path encodings) train fast. Targets are
  * standardised internally and predictions are returned in the original units. Training uses Adam on the mean squared
  * error with L2 weight decay.
@@ -382,8 +383,8 @@ public final class MlpEnsemble {
             final double b2 = 0.999;
             final double eps = 1e-8;
             step++;
-            double c1 = 1 - Math.pow(b1, step);
-            double c2 = 1 - Math.pow(b2, step);
+            double c1 = 1 - StrictMath.pow(b1, step);
+            double c2 = 1 - StrictMath.pow(b2, step);
             for (int l = 0; l < w.length; l++) {
                 double[] wl = w[l];
                 double[] g = gw[l];

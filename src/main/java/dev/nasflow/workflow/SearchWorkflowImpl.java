@@ -183,8 +183,9 @@ public class SearchWorkflowImpl implements SearchWorkflow {
                 break;
             }
             Workflow.await(() -> anyRunningDone()
-                    || (!paused && !stopRequested && running.size() < maxConcurrent && !queued.isEmpty())
-                    || (running.isEmpty() && (stopRequested || queued.isEmpty())));
+                    || (!paused && !stopRequested && !realTimeExceeded() && running.size() < maxConcurrent
+                    && !queued.isEmpty())
+                    || (running.isEmpty() && (stopRequested || realTimeExceeded() || queued.isEmpty())));
             collectFinished();
         }
         TreeMap<Integer, CandidateResult> ordered = new TreeMap<>();

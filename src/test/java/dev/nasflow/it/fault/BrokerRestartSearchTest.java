@@ -3,6 +3,7 @@ package dev.nasflow.it.fault;
 import dev.nasflow.bench.TableCandidateTrainer;
 import dev.nasflow.embedded.DevStack;
 import dev.nasflow.embedded.EmbeddedKafka;
+import dev.nasflow.embedded.TemporalDevServer;
 import dev.nasflow.strategy.Outcome;
 import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.EventSerde;
@@ -49,7 +50,9 @@ class BrokerRestartSearchTest {
     void brokerRestartMidSearchLosesNothingAndAppliesNoStopTwice(@TempDir Path dir) {
         long t0 = System.nanoTime();
         Map<String, List<String>> outcomesByCandidate = new ConcurrentHashMap<>();
-        try (DevStack stack = DevStack.builder(dir).taskQueues(List.of(QUEUE)).workerSlots(6)
+        try (TemporalDevServer server = Fault.devServerIfInstalled(dir.resolve("temporal"));
+             DevStack stack = DevStack.builder(dir).temporal(Fault.settingsOf(server)).taskQueues(List.of(QUEUE))
+                     .workerSlots(6)
                 .trainers(List.of(new TableCandidateTrainer()))
                 .stopperObserver((d, outcome) -> outcomesByCandidate
                         .computeIfAbsent(d.candidateId(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
@@ -125,6 +128,7 @@ class BrokerRestartSearchTest {
             fig.put("stoppedEarly", stoppedEarly);
             fig.put("brokerOutageSeconds", Fault.round1(outageSeconds));
             fig.put("brokerRestartSeconds", Fault.round1(broker.lastStartDuration().toMillis() / 1000.0));
+            fig.put("temporal", server == null ? "in-process test server" : "dev server");
             fig.put("searchSeconds", Fault.round1((System.nanoTime() - t0) / 1e9));
             fig.put("outcomes", Fault.outcomes(results));
             Fault.figures("broker-restart", fig);

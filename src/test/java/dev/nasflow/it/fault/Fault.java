@@ -280,4 +280,23 @@ final class Fault {
         }
         return new java.util.TreeSet<>(ids);
     }
+
+    /**
+     * The real Temporal dev server when its binary is installed (started under {@code dir}), else null: the caller
+     * then uses the in-process test server. Scenarios with early stopping prefer the real server: on the test server
+     * a stop decision racing its candidate's completion can wedge the workflow (see docs/RELIABILITY.md).
+     */
+    static dev.nasflow.embedded.TemporalDevServer devServerIfInstalled(Path dir) {
+        Path bin = dev.nasflow.embedded.TemporalDevServer.findBinary().orElse(null);
+        if (bin == null) {
+            System.err.println("!!! no `temporal` binary (bash ops/scripts/setup-python.sh): using the in-process "
+                    + "Temporal test server");
+            return null;
+        }
+        return dev.nasflow.embedded.TemporalDevServer.builder().binary(bin).workDir(dir).start();
+    }
+
+    static dev.nasflow.embedded.TemporalSettings settingsOf(dev.nasflow.embedded.TemporalDevServer server) {
+        return server == null ? dev.nasflow.embedded.TemporalSettings.embedded() : server.settings();
+    }
 }

@@ -3,6 +3,7 @@ package dev.nasflow.it.fault;
 import dev.nasflow.embedded.DevStack;
 import dev.nasflow.embedded.EmbeddedKafka;
 import dev.nasflow.embedded.EmbeddedKafka.SaslMechanism;
+import dev.nasflow.embedded.TemporalDevServer;
 import dev.nasflow.embedded.TlsMaterial;
 import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.EventSerde;
@@ -64,8 +65,10 @@ class SecureKafkaSearchTest {
             try (OutputStream out = Files.newOutputStream(props)) {
                 p.store(out, "SASL_SSL client settings for the worker process");
             }
-            try (DevStack stack = DevStack.builder(dir.resolve("stack")).kafka(secure).taskQueues(List.of(QUEUE))
-                    .workerSlots(0).surrogateRetrainEvery(3).start()) {
+            try (TemporalDevServer server = Fault.devServerIfInstalled(dir.resolve("temporal"));
+                 DevStack stack = DevStack.builder(dir.resolve("stack")).kafka(secure)
+                         .temporal(Fault.settingsOf(server)).taskQueues(List.of(QUEUE)).workerSlots(0)
+                         .surrogateRetrainEvery(3).start()) {
                 NasflowProcess worker = NasflowProcess.start("secure-worker", Path.of("target", "reliability", "logs",
                         "secure"), List.of("worker", "--temporal", stack.temporal().address(), "--kafka",
                         broker.bootstrapServers(), "--kafka-properties", props.toString(), "--slots", "4",

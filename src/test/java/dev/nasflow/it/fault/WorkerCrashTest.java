@@ -33,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +64,8 @@ class WorkerCrashTest {
     static final String WF_QUEUE = "fault-wf";
     static final String TRAIN_QUEUE = "fault-train";
 
-    record Victim(String candidateId, int heartbeatEpoch, int attempt) {
+    /** A training attempt running on a worker: its activity id (one per candidate), last heartbeat epoch, attempt. */
+    record Victim(String activityId, int heartbeatEpoch, int attempt) {
     }
 
     record Kill(long pid, List<Victim> victims, long atMillis) {
@@ -100,46 +100,49 @@ class WorkerCrashTest {
             long startupSeconds = Fault.secondsSince(t0);
 
             String id = "crash-" + Long.toHexString(System.nanoTime());
-            int population = 18;
-            int budget = 3 * population;
-            ObjectNode spec = Fault.spec("worker-crash", "random", budget, population, WORKERS * SLOTS, PACING_MS,
-                    "none", TRAIN_QUEUE);
+            // one large generation (no generation barrier), twice as many candidates in flight as worker slots:
+            // candidates waiting out a dead worker's heartbeat timeout do not keep the live workers idle. After the
+            // kills a real-time limit ends it: no more launches, the running candidates finish.
+            int proposedCount = 300;
+            ObjectNode spec = Fault.spec("worker-crash", "random", proposedCount, proposedCount,
+                    2 * WORKERS * SLOTS, PACING_MS, "none", TRAIN_QUEUE);
             SearchWorkflow search = Fault.start(stack.client(), WF_QUEUE, id, spec);
 
             long lastKill = 0;
+            long searchStart = System.currentTimeMillis();
             Map<String, String> activityCandidates = new java.util.HashMap<>();
             Map<String, Integer> hits = new java.util.HashMap<>();
+            long lastStatus = 0;
             while (kills.size() < KILLS) {
-                SearchStatus st = search.status();
-                if (!"RUNNING".equals(st.phase())) {
-                    break;
+                if (System.currentTimeMillis() - lastStatus > 2000) {
+                    SearchStatus st = search.status();
+                    lastStatus = System.currentTimeMillis();
+                    if (!"RUNNING".equals(st.phase())) {
+                        break;
+                    }
                 }
-                // keep the search long enough for all the kills: extend the budget near its end
-                if (st.evaluations() + st.running().size() >= budget - population) {
-                    budget += population;
-                    search.setBudget(new BudgetSpec(budget, null, null, null, null, null));
-                }
-                if (System.currentTimeMillis() - lastKill < 2000) {
-                    Fault.sleep(50);
+                if (System.currentTimeMillis() - lastKill < 1500) {
+                    Fault.sleep(100);
                     continue;
                 }
-                Map<Long, List<Victim>> busy = runningByPid(stack, id, activityCandidates);
-                // the victim: a live worker training first attempts mid-way (heartbeat at epoch 1..10), none of its
-                // candidates already interrupted twice (spreads the kills; 8 attempts is the retry limit)
+                Map<Long, List<Victim>> busy = runningByPid(stack, id);
+                // the victim: a live worker training candidates mid-way (heartbeat at epoch 1..10, first or second
+                // attempt), none of its candidates already interrupted twice (spreads the kills over candidates: 8
+                // attempts is the retry limit)
                 NasflowProcess victim = null;
                 int best = 0;
                 for (NasflowProcess w : workers) {
                     List<Victim> v = busy.getOrDefault(w.pid(), List.of());
-                    long fresh = v.stream().filter(x -> x.attempt() == 1 && x.heartbeatEpoch() >= 1
+                    long fresh = v.stream().filter(x -> x.attempt() <= 2 && x.heartbeatEpoch() >= 1
                             && x.heartbeatEpoch() <= 10).count();
-                    boolean spared = v.stream().anyMatch(x -> hits.getOrDefault(x.candidateId(), 0) >= 2);
+                    boolean spared = v.stream().anyMatch(x -> hits.getOrDefault(x.activityId(), 0) >= 2);
                     if (w.isAlive() && !spared && fresh > best) {
                         victim = w;
                         best = (int) fresh;
                     }
                 }
                 if (victim == null) {
-                    Fault.sleep(50);
+                    Fault.sleep(150);
                     continue;
                 }
                 // land inside an epoch (each lasts PACING_MS; the boundary work takes a few ms)
@@ -147,13 +150,13 @@ class WorkerCrashTest {
                 victim.kill();
                 lastKill = System.currentTimeMillis();
                 kills.add(new Kill(victim.pid(), busy.get(victim.pid()), lastKill));
-                busy.get(victim.pid()).forEach(x -> hits.merge(x.candidateId(), 1, Integer::sum));
+                busy.get(victim.pid()).forEach(x -> hits.merge(x.activityId(), 1, Integer::sum));
                 workers.remove(victim);
                 workers.add(newWorker.get());
             }
             assertEquals(KILLS, kills.size(), "the search ended before " + KILLS + " kills");
-            // no further generation after the current one
-            search.setBudget(new BudgetSpec(Math.max(1, search.status().evaluations()), null, null, null, null,
+            // out of real time now: launch nothing more, let the running candidates finish
+            search.setBudget(new BudgetSpec(null, null, search.status().elapsedMillis() / 1000.0 + 0.1, null, null,
                     null));
             SearchResult r = Fault.result(stack.client(), id, Duration.ofMinutes(4));
             double searchSeconds = (System.nanoTime() - t0) / 1e9 - startupSeconds;
@@ -162,7 +165,10 @@ class WorkerCrashTest {
             List<CandidateResult> results = r.leaderboard();
             List<SearchEvent> evs = Fault.searchEvents(stack.kafka(), id);
             List<EpochMetric> metrics = Fault.epochMetrics(stack.kafka(), id);
-            Set<String> proposed = Fault.proposedIds(id, evs);
+            // the candidates handed to workers (scheduled training activities); the rest of the generation was
+            // never launched when the real-time limit came, and is not part of the result by design
+            learnCandidates(stack, id, activityCandidates);
+            Set<String> proposed = new TreeSet<>(activityCandidates.values());
             Map<String, Long> perCandidate = Fault.resultsPerCandidate(results);
             Set<String> lost = new TreeSet<>(proposed);
             lost.removeAll(perCandidate.keySet());
@@ -176,10 +182,11 @@ class WorkerCrashTest {
             for (Kill k : kills) {
                 for (Victim v : k.victims()) {
                     if (v.heartbeatEpoch() > 10) {
-                        continue; // at least a full epoch was left: it may have finished before the kill landed
+                        continue; // less than a full epoch may have been left: it may have finished before the kill
                     }
-                    interruptions.merge(v.candidateId(), 1, Integer::sum);
-                    lastSeenEpoch.put(v.candidateId(), v.heartbeatEpoch());
+                    String candidate = activityCandidates.getOrDefault(v.activityId(), "activity-" + v.activityId());
+                    interruptions.merge(candidate, 1, Integer::sum);
+                    lastSeenEpoch.put(candidate, v.heartbeatEpoch());
                 }
             }
             int interruptedAttempts = interruptions.values().stream().mapToInt(Integer::intValue).sum();
@@ -217,6 +224,7 @@ class WorkerCrashTest {
             fig.put("injected", KILLS + " x SIGKILL of a training worker process mid-epoch (" + WORKERS + " workers x "
                     + SLOTS + " slots, table trainer " + PACING_MS + " ms/epoch, 12 epochs)");
             fig.put("loaded", proposed.size());
+            fig.put("proposedNotLaunched", proposedCount - proposed.size());
             fig.put("results", results.size());
             fig.put("lost", lost.size());
             fig.put("duplicated", duplicateResults);
@@ -228,6 +236,10 @@ class WorkerCrashTest {
             fig.put("epochMetrics", metrics.size());
             fig.put("epochsReRun", dupEpochTotal);
             fig.put("kills", kills.size());
+            fig.put("killWindowSeconds", kills.isEmpty() ? 0 : Fault.round1((kills.get(kills.size() - 1).atMillis()
+                    - kills.get(0).atMillis()) / 1000.0));
+            fig.put("firstKillAfterSeconds", kills.isEmpty() ? 0 : Fault.round1((kills.get(0).atMillis()
+                    - searchStart) / 1000.0));
             fig.put("searchSeconds", Fault.round1(searchSeconds));
             fig.put("workerStartSeconds", startupSeconds);
             fig.put("outcomes", Fault.outcomes(results));
@@ -273,7 +285,7 @@ class WorkerCrashTest {
     }
 
     /** Started training attempts per worker process id, with the epoch of their last heartbeat the server holds. */
-    static Map<Long, List<Victim>> runningByPid(DevStack stack, String workflowId, Map<String, String> candidates) {
+    static Map<Long, List<Victim>> runningByPid(DevStack stack, String workflowId) {
         var d = stack.temporal().stubs().blockingStub().describeWorkflowExecution(
                 DescribeWorkflowExecutionRequest.newBuilder().setNamespace(stack.temporal().namespace())
                         .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId)).build());
@@ -299,11 +311,7 @@ class WorkerCrashTest {
                         Optional.of(a.getHeartbeatDetails()), ResumePoint.class, ResumePoint.class);
                 epoch = p == null ? 0 : p.epoch();
             }
-            if (!candidates.containsKey(a.getActivityId())) {
-                learnCandidates(stack, workflowId, candidates);
-            }
-            String candidate = candidates.getOrDefault(a.getActivityId(), "activity-" + a.getActivityId());
-            out.computeIfAbsent(pid, k -> new ArrayList<>()).add(new Victim(candidate, epoch,
+            out.computeIfAbsent(pid, k -> new ArrayList<>()).add(new Victim(a.getActivityId(), epoch,
                     a.getAttempt()));
         }
         return out;

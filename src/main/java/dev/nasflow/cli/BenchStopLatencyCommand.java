@@ -1,0 +1,128 @@
+package dev.nasflow.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nasflow.bench.StopLatencyBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** {@code nasflow bench stop-latency}: metric published → training loop stopped, under many concurrent candidates. */
+@Command(name = "stop-latency", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Measures the streaming early-stopping path end to end on a real Kafka broker and a real Temporal "
+                        + "server (embedded unless --kafka / --temporal name external ones), with an in-process "
+                        + "worker and early-stopping service: one generation of --candidates NB201 table candidates "
+                        + "trains concurrently in real time under a median rule that stops many of them.",
+                "Per accepted decision: metric published (EpochMetric.timestamp) -> the training activity saw the "
+                        + "cancellation. Prints p50/p99; with --json exactly one JSON object "
+                        + "{\"p50Ms\", \"p99Ms\", \"decisions\", ...} on stdout (progress goes to stderr)."})
+public final class BenchStopLatencyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    TemporalOptions temporal;
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--candidates", defaultValue = "50", paramLabel = "N",
+            description = "Candidates training at once (default: ${DEFAULT-VALUE}).")
+    int candidates;
+
+    @Option(names = "--epochs", defaultValue = "12", paramLabel = "E",
+            description = "Epochs per candidate (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--pacing-ms", defaultValue = "200", paramLabel = "MS",
+            description = "Real milliseconds per epoch (default: ${DEFAULT-VALUE}).")
+    int pacingMs;
+
+    @Option(names = "--grace-period", defaultValue = "2", paramLabel = "E",
+            description = "Median rule: first epoch a candidate may be stopped (default: ${DEFAULT-VALUE}).")
+    int gracePeriod;
+
+    @Option(names = "--min-trials", defaultValue = "3", paramLabel = "N",
+            description = "Median rule: other candidates needed at an epoch (default: ${DEFAULT-VALUE}).")
+    int minTrials;
+
+    @Option(names = "--timeout", defaultValue = "PT5M", paramLabel = "DURATION",
+            description = "Limit for the search, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--work-dir", paramLabel = "DIR",
+            description = "Broker data (default: a fresh work/bench-stop-latency/run-* directory, deleted afterwards).")
+    Path workDir;
+
+    @Option(names = "--json", description = "Print exactly one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        StopLatencyBench.Config config;
+        // a fresh broker directory per run (unless given): runs must not replay each other's streams
+        Path dir = workDir != null ? workDir : Services.workDir(null, "bench-stop-latency")
+                .resolve("run-" + Long.toString(System.currentTimeMillis(), 36));
+        try {
+            config = new StopLatencyBench.Config(candidates, epochs, pacingMs, gracePeriod, minTrials,
+                    temporal.settings(), kafka.settings().orElse(null), dir, timeout);
+        } catch (IllegalArgumentException e) {
+            err.println("nasflow bench stop-latency: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        StopLatencyBench.Result r;
+        try {
+            r = new StopLatencyBench().run(config, line -> {
+                err.println("bench stop-latency: " + line);
+                err.flush();
+            });
+        } finally {
+            if (workDir == null) {
+                deleteTree(dir);
+            }
+        }
+        if (json) {
+            out.println(new ObjectMapper().writeValueAsString(r.toJson()));
+        } else {
+            out.printf(Locale.ROOT, "stop latency (metric published -> training loop stopped) over %d decisions: "
+                            + "p50 %d ms, p90 %d ms, p99 %d ms, max %d ms%n", r.decisions(), r.total().p50(),
+                    r.total().p90(), r.total().p99(), r.total().max());
+            out.printf(Locale.ROOT, "  metric -> decision   p50 %4d ms  p99 %4d ms%n", r.decide().p50(),
+                    r.decide().p99());
+            out.printf(Locale.ROOT, "  decision -> update returned + published   p50 %4d ms  p99 %4d ms%n",
+                    r.deliver().p50(), r.deliver().p99());
+            out.printf(Locale.ROOT, "  decision -> activity saw the cancellation  p50 %4d ms  p99 %4d ms%n",
+                    r.cancel().p50(), r.cancel().p99());
+            out.printf(Locale.ROOT, "%d candidates, %d stopped early, %d decisions rejected (finished first); "
+                            + "search %.1f s; Temporal %s, Kafka %s%n", r.candidates(), r.stoppedEarly(), r.rejected(),
+                    r.searchSeconds(), r.temporal(), r.kafka());
+        }
+        out.flush();
+        return r.decisions() > 0 ? 0 : 1;
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a leftover directory is only disk space
+        }
+    }
+}
