@@ -3,7 +3,7 @@
 
 The same search as `nasflow bench overhead` and `optuna_overhead.py`: the 6 NAS-Bench-201 cell edges as
 `tune.choice` over the 5 ops (Tune's default random/grid variant generator), each trial one report of a constant (no
-work). A local Ray cluster (`ray.init(num_cpus=...)`); experiment state goes to a local storage path (Tune's
+work), --cpu-per-trial CPUs reserved per trial (fractional: several no-work trials share a core), actors reused. A local Ray cluster (`ray.init(num_cpus=...)`); experiment state goes to a local storage path (Tune's
 checkpointing of trial and experiment state). The timed part is `Tuner.fit()` only (not `ray.init`), after a small
 warm-up fit. Stops after N trials or --max-seconds (Tune's time budget), whichever first.
 
@@ -21,13 +21,13 @@ def trainable(config):
     return {"score": 1.0}  # one epoch of no work, reported once
 
 
-def fit(tune, n, max_seconds, storage, name, concurrency):
+def fit(tune, n, max_seconds, storage, name, concurrency, cpu_per_trial):
     from ray.tune import RunConfig, TuneConfig, Tuner
     ops = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
     space = {"edge%d" % e: tune.choice(ops) for e in range(6)}
-    tuner = Tuner(trainable, param_space=space,
+    tuner = Tuner(tune.with_resources(trainable, {"cpu": cpu_per_trial}), param_space=space,
                   tune_config=TuneConfig(num_samples=n, metric="score", mode="max", time_budget_s=max_seconds,
-                                         max_concurrent_trials=concurrency),
+                                         max_concurrent_trials=concurrency, reuse_actors=True),
                   run_config=RunConfig(name=name, storage_path=storage, verbose=0))
     t0 = time.perf_counter()
     results = tuner.fit()
@@ -42,7 +42,9 @@ def main():
     ap.add_argument("--max-seconds", type=float, default=120.0)
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--num-cpus", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--concurrency", type=int, default=0, help="max concurrent trials (0 = Tune's default)")
+    ap.add_argument("--concurrency", type=int, default=0, help="max concurrent trials (0 = as the CPUs allow)")
+    ap.add_argument("--cpu-per-trial", type=float, default=0.25,
+                    help="CPUs reserved per trial (default 0.25: 4 no-work trials per core at a time)")
     ap.add_argument("--workdir", default=None)
     args = ap.parse_args()
     os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
@@ -57,14 +59,15 @@ def main():
     conc = args.concurrency or None
     try:
         if args.warmup > 0:
-            fit(tune, args.warmup, args.max_seconds, storage, "warmup", conc)
-        n, wall = fit(tune, args.trials, args.max_seconds, storage, "timed", conc)
+            fit(tune, args.warmup, args.max_seconds, storage, "warmup", conc, args.cpu_per_trial)
+        n, wall = fit(tune, args.trials, args.max_seconds, storage, "timed", conc, args.cpu_per_trial)
     finally:
         ray.shutdown()
     print(json.dumps({"ray": ray.__version__, "trials": n, "wallSeconds": round(wall, 4),
                       "trialsPerSecond": round(n / wall, 2) if n else 0.0,
                       "msPerTrial": round(1000 * wall / n, 3) if n else None, "initSeconds": round(init, 2),
-                      "numCpus": args.num_cpus, "maxConcurrentTrials": conc or "default",
+                      "numCpus": args.num_cpus, "cpuPerTrial": args.cpu_per_trial,
+                      "maxConcurrentTrials": conc or "as the CPUs allow", "reuseActors": True,
                       "storage": "local storage_path (Tune experiment/trial state)"}))
 
 

@@ -147,9 +147,9 @@ public final class ScalingBench {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("setup", String.format(Locale.ROOT, "in-process Temporal test server + embedded Kafka in the bench "
-                        + "JVM (no worker there); 'nasflow worker --slots %d' processes; table trainer, %d epoch(s) "
-                        + "paced %d ms each (real-time wait, not CPU); population = maxConcurrent = %d x slots; "
-                        + "%d candidates per slot", config.slotsPerWorker(), config.epochs(), config.pacingMillis(),
+                        + "JVM (no worker there); 'nasflow worker --slots %d --metrics-port 0' processes; table "
+                        + "trainer, %d epoch(s) paced %d ms each (real-time wait, not CPU); population = "
+                        + "maxConcurrent = %d x slots; %d candidates per slot", config.slotsPerWorker(), config.epochs(), config.pacingMillis(),
                 config.populationPerSlot(), config.candidatesPerSlot()));
         out.put("points", points);
         return out;
@@ -165,6 +165,7 @@ public final class ScalingBench {
         Path log = dir.resolve("worker-" + i + ".log");
         List<String> cmd = List.of(config.javaCommand(), "-cp", config.classPath(), "dev.nasflow.cli.Main", "worker",
                 "--temporal", temporal, "--kafka", kafka, "--slots", Integer.toString(config.slotsPerWorker()),
+                "--metrics-port", "0",
                 "--work-dir", dir.resolve("worker-" + i).toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
