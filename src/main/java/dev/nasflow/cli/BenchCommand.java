@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
                         + "--budget-seconds of simulated time (the evaluation crossing it counts), and each run reports "
                         + "the 200-epoch validation accuracy of its pick.",
                 "Prints one line per run and mean \u00b1 std; with --json exactly one JSON object on stdout."},
-        subcommands = {})
+        subcommands = {BenchTrainCommand.class, BenchMemoryCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     private static final Pattern INT = Pattern.compile("[-+]?\\d+");
     private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");

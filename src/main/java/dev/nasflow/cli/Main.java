@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 TailCommand.class,
                 BenchCommand.class,
                 SpecCommand.class,
+                ExportCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

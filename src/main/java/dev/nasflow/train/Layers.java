@@ -75,7 +75,7 @@ final class Layers {
         Shape k = new Shape(3, 3);
         Shape s = new Shape(stride, stride);
         Shape p = new Shape(1, 1);
-        return new Fn("avg_pool_3x3", x -> Pool.avgPool2d(x, k, s, p, false, false),
+        return new Fn("avg_pool_3x3/s" + stride, x -> Pool.avgPool2d(x, k, s, p, false, false),
                 in -> Composite.strided(in, in.get(1), stride));
     }
 
@@ -83,7 +83,7 @@ final class Layers {
         Shape k = new Shape(3, 3);
         Shape s = new Shape(stride, stride);
         Shape p = new Shape(1, 1);
-        return new Fn("max_pool_3x3", x -> Pool.maxPool2d(x, k, s, p, false),
+        return new Fn("max_pool_3x3/s" + stride, x -> Pool.maxPool2d(x, k, s, p, false),
                 in -> Composite.strided(in, in.get(1), stride));
     }
 
