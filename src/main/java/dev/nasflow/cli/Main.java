@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 SpecCommand.class,
                 ReportCommand.class,
+                ExportCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
