@@ -22,7 +22,10 @@ import java.util.concurrent.TimeUnit;
  * stopping and surrogate retrains, so that every meter gets data within seconds.
  */
 final class MetricsSearch {
-    /** 18 candidates of 8 paced epochs, 6 at a time: about 5 s; the median rule stops several of them. */
+    /**
+     * 18 candidates of 8 epochs paced 250 ms (slow enough that stop decisions land while candidates still train), 6 at
+     * a time; the median rule stops several of them.
+     */
     static final String SPEC = """
             {
               "name": "obs-test",
@@ -33,7 +36,7 @@ final class MetricsSearch {
               "objectives": [{"metric": "validAccuracy", "direction": "maximize"}],
               "fidelity": {"epochs": 8},
               "stopping": {"rule": "median", "gracePeriod": 2, "minTrials": 3, "metric": "validAccuracy"},
-              "trainer": {"type": "nb201", "dataset": "cifar10", "pacingMillisPerEpoch": 80},
+              "trainer": {"type": "nb201", "dataset": "cifar10", "pacingMillisPerEpoch": 250},
               "taskQueue": "nasflow"
             }
             """;

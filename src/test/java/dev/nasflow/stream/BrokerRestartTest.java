@@ -174,7 +174,7 @@ class BrokerRestartTest {
         int controllerPort = kafka.controllerPort();
         kafka.close();
         assertTrue(!kafka.isRunning());
-        Set<String> leaked = ThreadLeaks.leakedNonDaemon(threadsBefore, Duration.ofSeconds(15));
+        Set<String> leaked = ThreadLeaks.leakedNonDaemon(threadsBefore, Duration.ofSeconds(40));
         assertEquals(Set.of(), leaked, "non-daemon threads left after close");
         for (int p : new int[] {port, controllerPort}) {
             try (ServerSocket s = new ServerSocket()) {
