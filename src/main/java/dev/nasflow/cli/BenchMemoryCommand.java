@@ -40,7 +40,7 @@ public final class BenchMemoryCommand implements Callable<Integer> {
     @Option(names = "--candidates", defaultValue = "100", description = "Candidates (default ${DEFAULT-VALUE}).")
     int candidates;
 
-    @Option(names = "--warmup", defaultValue = "10", description = "Candidates before the baseline (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "20", description = "Candidates before the baseline (default ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--spec", paramLabel = "FILE", description = "Search spec with a djl trainer "

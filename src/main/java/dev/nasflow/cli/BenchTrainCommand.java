@@ -142,7 +142,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     }
 
     private JsonNode runPython(String python, Path script) throws Exception {
-        Process p = new ProcessBuilder(python, script.toString(), "--threads", Integer.toString(threads),
+        Process p = new ProcessBuilder(python, "-W", "ignore", script.toString(), "--threads", Integer.toString(threads),
                 "--batch", Integer.toString(batch), "--steps", Integer.toString(steps),
                 "--warmup", Integer.toString(warmup))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -39,7 +39,8 @@ public final class Exporter {
 
     /**
      * The checkpoint {@code id} names: a checkpoint directory, a candidate directory (its newest epoch), or a
-     * candidate id looked up under {@code artifactsRoot} (two levels: search, candidate).
+     * candidate id looked up under {@code artifactsRoot} (up to four levels deep: [spec artifacts dir], search,
+     * candidate).
      */
     public static Path locate(String id, Path artifactsRoot) throws IOException {
         Path direct = Path.of(id);
@@ -54,7 +55,7 @@ public final class Exporter {
         }
         List<Path> found = new ArrayList<>();
         if (Files.isDirectory(artifactsRoot)) {
-            try (Stream<Path> s = Files.walk(artifactsRoot, 2)) {
+            try (Stream<Path> s = Files.walk(artifactsRoot, 4)) {
                 s.filter(p -> p.getFileName().toString().equals(id) && Files.isDirectory(p)).forEach(found::add);
             }
         }
