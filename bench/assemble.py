@@ -255,9 +255,15 @@ def scaling(raw):
     if pop.get("points"):
         p = pop["points"]
         ratios["msPerCandidateLargestOverSmallestPopulation"] = rnd(p[-1]["msPerCandidate"] / p[0]["msPerCandidate"], 3)
-        fit = pop.get("linearFit", {})
-        goals["linearCost"] = goal("seconds per generation linear in population (r2 of the fit >= 0.95)",
-                                   fit.get("r2"), fit.get("r2") is not None and fit["r2"] >= 0.95)
+        if p[0].get("cpuMsPerCandidate"):
+            growth = p[-1]["cpuMsPerCandidate"] / p[0]["cpuMsPerCandidate"]
+            ratios["cpuMsPerCandidateLargestOverSmallestPopulation"] = rnd(growth, 3)
+            goals["linearCost"] = goal("time per generation grows at most linearly with the population: CPU ms per "
+                                       "candidate at the largest population <= 1.25 x at the smallest",
+                                       rnd(growth, 3), growth <= 1.25)
+        fit = pop.get("linearFitCpu") or pop.get("linearFit") or {}
+        if fit:
+            ratios["linearFitCpuR2"] = fit.get("r2")
         limit = re.search(r"above (\d+) history events", pop.get("setup", ""))
         if limit:
             lim = int(limit.group(1))

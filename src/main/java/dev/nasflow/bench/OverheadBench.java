@@ -139,7 +139,8 @@ public final class OverheadBench {
     private Map<String, Object> measure(Mode mode, WorkflowClient client, long t0, String what, long... cpuPids)
             throws Exception {
         double setup = (System.nanoTime() - t0) / 1e9;
-        String tag = "overhead-" + mode.key().toLowerCase(Locale.ROOT) + "-" + Long.toString(System.currentTimeMillis(), 36);
+        String tag = "overhead-" + mode.key().toLowerCase(Locale.ROOT) + "-"
+                + Long.toString(System.currentTimeMillis(), 36);
         if (config.warmup() > 0) {
             progress.accept(String.format(Locale.ROOT, "%s: warm-up search, %d candidates", mode.key(),
                     config.warmup()));

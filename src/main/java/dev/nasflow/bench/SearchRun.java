@@ -119,7 +119,10 @@ public final class SearchRun {
         return run(client, spec, workflowId, timeoutSeconds, null);
     }
 
-    /** As {@link #run(WorkflowClient, ObjectNode, String, long)}, starting with {@code state} (e.g. a history limit). */
+    /**
+     * As {@link #run(WorkflowClient, ObjectNode, String, long)}, starting with {@code state} (e.g. a history limit),
+     * counting the CPU time of this JVM and of the processes {@code cpuPids}.
+     */
     public static Measurement run(WorkflowClient client, ObjectNode spec, String workflowId, long timeoutSeconds,
                                   SearchState state, long... cpuPids) throws Exception {
         String queue = spec.path("taskQueue").asText("nasflow");
