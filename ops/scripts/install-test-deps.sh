@@ -28,3 +28,21 @@ if [ "${#need[@]}" -gt 0 ]; then
 else
   echo "install-test-deps: prometheus, promtool, docker-compose and chromium are installed"
 fi
+# Full Fashion-MNIST (MIT) for the djl trainer's full-dataset runs: Debian package dataset-fashion-mnist installs the
+# IDX files in /usr/share/datasets/fashion-mnist. Optional: the tests use generated data and the bundled subset
+# (activities/data/fashion-mnist-small), so a machine without apt (or without root) skips this step.
+if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "install-test-deps: installing dataset-fashion-mnist (Debian)"
+    (apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1 \
+      || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1; }) \
+      || echo "install-test-deps: could not install dataset-fashion-mnist; full-dataset benchmarks need it" >&2
+  else
+    echo "install-test-deps: skipping dataset-fashion-mnist (needs apt-get as root)" >&2
+  fi
+fi
+# Optional PyTorch (CPU wheel from PyPI, large) for the export parity test and bench/pytorch_train.py:
+# NASFLOW_TORCH=1 ops/scripts/install-test-deps.sh
+if [ "${NASFLOW_TORCH:-0}" = 1 ]; then
+  NASFLOW_TORCH=1 bash ops/scripts/setup-python.sh
+fi

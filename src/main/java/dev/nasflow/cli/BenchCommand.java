@@ -38,10 +38,12 @@ import java.util.regex.Pattern;
                         + "reports the 200-epoch validation accuracy of its pick.",
                 "Prints one line per run and mean \u00b1 std; with --json exactly one JSON object on stdout."},
         subcommands = {
+                BenchMemoryCommand.class,
                 BenchOverheadCommand.class,
+                BenchScalingCommand.class,
                 BenchStopLatencyCommand.class,
                 BenchStoppingCommand.class,
-                BenchScalingCommand.class,
+                BenchTrainCommand.class,
         })
 public final class BenchCommand implements Callable<Integer> {
     private static final Pattern INT = Pattern.compile("[-+]?\\d+");

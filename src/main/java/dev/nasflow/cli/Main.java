@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
                 TailCommand.class,
                 BenchCommand.class,
                 SpecCommand.class,
+                ReportCommand.class,
+                ExportCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

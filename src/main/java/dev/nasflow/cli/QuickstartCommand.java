@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.embedded.DevStack;
 import dev.nasflow.embedded.TemporalClients;
+import dev.nasflow.report.HtmlReport;
 import dev.nasflow.spec.SearchSpec;
 import dev.nasflow.spec.SpecValidation;
 import dev.nasflow.spec.SpecValidator;
@@ -54,6 +55,10 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--spec", paramLabel = "FILE", description = "Search spec (default workflows/quickstart.json).")
     Path specFile;
 
+    @Option(names = "--djl", description = "Train real networks with DJL on the bundled Fashion-MNIST subset "
+            + "(workflows/quickstart-djl.json) instead of the NAS-Bench-201 table.")
+    boolean djl;
+
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Broker data and logs (default work/quickstart).")
     Path workDir;
 
@@ -64,9 +69,14 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "10", description = "Leaderboard rows (default ${DEFAULT-VALUE}).")
     int top;
 
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Also write the search's self-contained HTML report (learning curves from the stack's Kafka).")
+    Path reportFile;
+
     @Override
     public Integer call() throws Exception {
-        Path file = specFile != null ? specFile : home().resolve("workflows/quickstart.json");
+        Path file = specFile != null ? specFile
+                : home().resolve(djl ? "workflows/quickstart-djl.json" : "workflows/quickstart.json");
         SpecValidation v = new SpecValidator().validate(file);
         if (!v.ok()) {
             System.err.println(v.report());
@@ -83,7 +93,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                 .kafka(kafka.settings().orElse(null))
                 .temporal(temporal.settings())
                 .taskQueues(List.of(spec.taskQueue()))
-                .workerSlots(Math.max(1, spec.budget().maxConcurrent()))
+                .workerSlots(workerSlots(spec))
                 .trainers(Services.trainers())
                 .start()) {
             err.printf(Locale.ROOT, "  ready in %.1f s: Temporal %s, Kafka %s%n", (System.nanoTime() - t0) / 1e9,
@@ -127,6 +137,11 @@ public final class QuickstartCommand implements Callable<Integer> {
             for (StopDecision d : decisions.subList(0, Math.min(5, decisions.size()))) {
                 out.println("  " + d.candidateId() + " @ epoch " + d.epoch() + " (" + d.rule() + "): " + d.reason());
             }
+            if (reportFile != null) {
+                HtmlReport.write(ReportCommand.build(result, java.util.Optional.of(stack.kafka().settings()),
+                        "nasflow quickstart (result of the completed search)", Duration.ofSeconds(30)), reportFile);
+                out.println("report: " + reportFile);
+            }
             out.printf(Locale.ROOT, "finished in %.1f s%n", (System.nanoTime() - t0) / 1e9);
             if (json) {
                 Map<String, Object> line = new LinkedHashMap<>();
@@ -150,6 +165,16 @@ public final class QuickstartCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * Activity slots of the in-process worker: the spec's concurrency, but 1 for the djl trainer — DJL's PyTorch
+     * engine runs one gradient collection per JVM, so one process trains one candidate at a time (more parallelism =
+     * more worker processes, {@code nasflow worker}).
+     */
+    static int workerSlots(SearchSpec spec) {
+        int slots = Math.max(1, spec.budget().maxConcurrent());
+        return spec.trainer().isDjl() ? Math.min(slots, 1) : slots;
     }
 
     static Path home() {

@@ -220,7 +220,11 @@ public final class StopperService implements AutoCloseable {
             if (hash instanceof String h) {
                 archHashes.put(e.candidateId(), h);
             }
-            if (e.type() == SearchEventType.CANDIDATE_FINISHED) {
+            // A candidate that completed its fidelity becomes a reference curve. One that ended STOPPED_EARLY does not
+            // (its curve is partial), and marking it finished here would also hide, after a restart, the decision
+            // that stopped it when that decision was applied but not yet published: the re-read metric must be able
+            // to decide again (the workflow then answers "already finished" and the decision is published).
+            if (e.type() == SearchEventType.CANDIDATE_FINISHED && !"STOPPED_EARLY".equals(e.payload().get("outcome"))) {
                 stopper.onFinished(e.searchId(), e.candidateId());
             }
         }

@@ -28,7 +28,7 @@ import java.util.Set;
  * <p>Acquisitions: {@code its} independent Thompson sampling (one draw from N(mean, std) of the ensemble per
  * candidate), {@code ucb} mean + std, {@code mean} the predicted mean. The predictor (two hidden layers of 16 units) is
  * trained from scratch once, when the first round starts, and warm-started afterwards: each round continues training
- * for 5 epochs per new observation (at most 60), which keeps a 110-evaluation search at a few hundred milliseconds.
+ * for 5 epochs per new observation (at most 60), which keeps a 110-evaluation search at about 0.1 s of CPU.
  *
  * <p>Asynchronous: before {@code initial} results have arrived it keeps proposing random architectures; afterwards it
  * never waits. Never proposes an architecture twice; falls back to random architectures when no candidate is left.

@@ -24,9 +24,9 @@ public final class Strategies {
                 ParamDef.bool("shuffle", false, "visit the architectures in a seeded random order instead of"
                         + " enumeration order")));
         m.put("rea", List.of(
-                ParamDef.integer("population", 2, 10_000, 10, "population size; the oldest member dies when a child"
+                ParamDef.integer("population", 2, 10_000, 30, "population size; the oldest member dies when a child"
                         + " arrives"),
-                ParamDef.integer("sampleSize", 1, 10_000, 3, "tournament size: members sampled to pick the parent"
+                ParamDef.integer("sampleSize", 1, 10_000, 10, "tournament size: members sampled to pick the parent"
                         + " (at most population)")));
         m.put("local", List.of(
                 ParamDef.integer("initial", 1, 1_000, 20, "random architectures evaluated before the first climb"),

@@ -23,6 +23,14 @@ final class Branches extends Composite {
         this.concat = concat;
     }
 
+    List<Block> branches() {
+        return branches;
+    }
+
+    boolean concat() {
+        return concat;
+    }
+
     Branches add(Block b) {
         branches.add(addChildBlock("branch" + branches.size(), b));
         return this;

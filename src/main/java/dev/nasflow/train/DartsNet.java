@@ -46,6 +46,18 @@ final class DartsNet extends Composite {
         head = child("classifier", Layers.linear(input.classes()));
     }
 
+    Block stem() {
+        return stem;
+    }
+
+    List<DartsCell> cells() {
+        return cells;
+    }
+
+    Block head() {
+        return head;
+    }
+
     <B extends Block> B child(String name, B b) {
         return addChildBlock(name, b);
     }

@@ -401,6 +401,8 @@ public final class DjlSession implements TrainingSession {
         state.putPOJO("choices", task.genome().choices());
         state.put("arch", task.arch());
         state.put("builtSpace", space.id());
+        state.put("widthMultiplier", spec.fidelity().widthMultiplier() == null ? 1.0
+                : spec.fidelity().widthMultiplier());
         state.putPOJO("input", input);
         state.put("seed", task.seed());
         state.put("rng", "epoch e uses new java.util.Random(seed * 1000003 + e); weights initialized after "

@@ -28,6 +28,18 @@ final class FactorizedReduce extends Composite {
         bn = addChildBlock("bn", Layers.bn());
     }
 
+    Block convA() {
+        return convA;
+    }
+
+    Block convB() {
+        return convB;
+    }
+
+    Block bn() {
+        return bn;
+    }
+
     @Override
     protected NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray r = Activation.relu(x);

@@ -75,15 +75,28 @@ final class Layers {
         Shape k = new Shape(3, 3);
         Shape s = new Shape(stride, stride);
         Shape p = new Shape(1, 1);
-        return new Fn("avg_pool_3x3", x -> Pool.avgPool2d(x, k, s, p, false, false),
+        return new Fn("avg_pool_3x3/s" + stride, x -> avgExcludingPad(x, k, s, p),
                 in -> Composite.strided(in, in.get(1), stride));
+    }
+
+    /**
+     * Average pool whose divisor counts only the real (non-padding) inputs. DJL's PyTorch engine ignores
+     * {@code countIncludePad=false} and always includes the padding, so the sum-including-padding is divided by the
+     * per-position share of real inputs (the same pool over ones).
+     */
+    static NDArray avgExcludingPad(NDArray x, Shape k, Shape s, Shape p) {
+        NDArray pooled = Pool.avgPool2d(x, k, s, p, false, true);
+        Shape one = new Shape(1, 1, x.getShape().get(2), x.getShape().get(3));
+        NDArray share = Pool.avgPool2d(x.getManager().ones(one, x.getDataType(), x.getDevice()), k, s, p, false,
+                true);
+        return pooled.div(share);
     }
 
     static Block maxPool3(int stride) {
         Shape k = new Shape(3, 3);
         Shape s = new Shape(stride, stride);
         Shape p = new Shape(1, 1);
-        return new Fn("max_pool_3x3", x -> Pool.maxPool2d(x, k, s, p, false),
+        return new Fn("max_pool_3x3/s" + stride, x -> Pool.maxPool2d(x, k, s, p, false),
                 in -> Composite.strided(in, in.get(1), stride));
     }
 

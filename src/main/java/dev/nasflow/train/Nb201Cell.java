@@ -30,6 +30,18 @@ final class Nb201Cell extends Composite {
         }
     }
 
+    int nodes() {
+        return nodes;
+    }
+
+    int[][] edges() {
+        return edges;
+    }
+
+    Block[] ops() {
+        return ops;
+    }
+
     @Override
     protected NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray[] node = new NDArray[nodes];

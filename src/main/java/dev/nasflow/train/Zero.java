@@ -14,6 +14,10 @@ final class Zero extends Composite {
         this.stride = stride;
     }
 
+    int stride() {
+        return stride;
+    }
+
     @Override
     protected NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         Shape s = outputShape(x.getShape());

@@ -37,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code promtool check config} must pass on the shipped configurations and on the test's own.
  */
 @Tag("prometheus")
+@Tag("slow")
 class PrometheusDashboardsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path REPO = Path.of("").toAbsolutePath();

@@ -45,7 +45,7 @@ class DefaultsTest {
         assertEquals(new DataSpec("idx", "/usr/share/datasets/fashion-mnist", 0.1, 1.0), s.data());
         assertEquals(new FidelitySpec(10, 10, 1.0, 1.0, 28), s.fidelity());
         assertEquals(4, s.budget().maxConcurrent());
-        assertEquals(Map.of("population", 20, "sampleSize", 3), s.strategy().params());
+        assertEquals(Map.of("population", 20, "sampleSize", 10), s.strategy().params());
         assertEquals(new InputShape(1, 28, 28, 10), Defaults.inputShape(s).orElseThrow());
     }
 

@@ -147,7 +147,7 @@ class SpecValidatorTest {
                 "{\"type\": \"rea\", \"params\": {\"population\": 20.0}}"), "norm");
         assertTrue(v.ok(), v.report());
         assertEquals(20, v.effective().strategy().params().get("population"));
-        assertEquals(3, v.effective().strategy().params().get("sampleSize"));
+        assertEquals(10, v.effective().strategy().params().get("sampleSize"));
     }
 
     @Test

@@ -28,7 +28,7 @@ import java.util.zip.GZIPInputStream;
  * mvn -q -o test-compile
  * java -cp target/classes:target/test-classes dev.nasflow.strategy.Nb201Harness TYPE RUNS [param=value ...]
  * </pre>
- * ({@code -Dseed=S} sets the first seed, default 1).
+ * ({@code -Dseed=S} sets the first seed, default 1; {@code -Dhist=true} prints how often each pick occurred).
  */
 public final class Nb201Harness {
     static final CellSpace SPACE = CellSpace.nb201();
@@ -133,12 +133,18 @@ public final class Nb201Harness {
         double sq = 0;
         double evals = 0;
         double best12 = 0;
+        Map<Double, Integer> hist = new HashMap<>();
         for (int r = 0; r < runs; r++) {
             double[] res = h.run(type, first + r, params);
             sum += res[0];
             sq += res[0] * res[0];
             evals += res[1];
             best12 += res[2];
+            hist.merge(res[2], 1, Integer::sum);
+        }
+        if (Boolean.getBoolean("hist")) {
+            hist.entrySet().stream().sorted((a, b) -> Double.compare(b.getKey(), a.getKey())).limit(15)
+                    .forEach(e -> System.out.printf("  pick12 %.3f x%d%n", e.getKey(), e.getValue()));
         }
         double mean = sum / runs;
         System.out.printf("%s %s seeds %d..%d: mean200=%.3f std=%.3f pick12=%.3f evals=%.1f cpu=%.1f ms/run%n", type,

@@ -34,7 +34,7 @@ class StrategiesTest {
                 List.copyOf(Strategies.paramDefs().keySet()));
         assertEquals(Map.of(), defaults("random"));
         assertEquals(Map.of("shuffle", false), defaults("grid"));
-        assertEquals(Map.of("population", 10, "sampleSize", 3), defaults("rea"));
+        assertEquals(Map.of("population", 30, "sampleSize", 10), defaults("rea"));
         assertEquals(Map.of("initial", 20, "restart", 1), defaults("local"));
         assertEquals(Map.of("population", 20, "crossoverRate", 0.9, "mutationRate", 1.0), defaults("nsga2"));
         assertEquals(Map.of("initial", 20, "ensemble", 5, "candidates", 100, "acquisition", "its", "parents", 10,

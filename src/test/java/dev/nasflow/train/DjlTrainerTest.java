@@ -127,6 +127,16 @@ class DjlTrainerTest {
         try (DjlSession s = (DjlSession) trainer.open(t, rp)) {
             assertEquals(2, s.epochsDone());
         }
+        // export finds the candidate's newest checkpoint by id
+        Path ckptDir = Exporter.locate("c1", HOME.resolve("artifacts/resume"));
+        assertTrue(ckptDir.endsWith("epoch-2"), ckptDir.toString());
+        Path out = HOME.resolve("export/c1");
+        var g = Exporter.export(ckptDir, out);
+        assertEquals(t.arch(), g.path("arch").asText());
+        for (String f : List.of("genome.json", "params.bin", "model.py", "weights.bin", "weights.json")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        assertTrue(Files.readString(out.resolve("weights.json")).contains("running_mean"));
     }
 
     @Test

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""PyTorch-eager counterpart of `nasflow bench train`: the same reference CNN, batch, threads and optimizer.
+
+Prints one JSON object: {"engine": "pytorch-eager", "version", "threads", "batch", "steps", "seconds",
+"imagesPerSecond", "params"}. Run by `nasflow bench train --pytorch auto` (from .venv/bin/python); usable alone:
+
+    .venv/bin/python bench/pytorch_train.py --threads 2 --batch 128 --steps 50 --warmup 10
+
+Reference CNN (the chain genome conv/k3/w32/relu|conv/k3/w64/relu|conv/k3/w64/relu of docs/SPACES.md, stem 16,
+strides 1, 2, 2; 61,050 parameters) on 1x28x28 inputs, 10 classes; SGD momentum 0.9, lr 0.05, weight decay 5e-4;
+softmax cross-entropy. Synthetic data (throughput does not depend on the values).
+"""
+import argparse
+import json
+import sys
+import time
+
+import torch
+import torch.nn as nn
+
+
+def conv_bn_relu(cin, cout, stride):
+    return [nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU()]
+
+
+def reference_cnn(classes=10):
+    layers = conv_bn_relu(1, 16, 1)  # stem
+    layers += conv_bn_relu(16, 32, 1)
+    layers += conv_bn_relu(32, 64, 2)
+    layers += conv_bn_relu(64, 64, 2)
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, classes)]
+    return nn.Sequential(*layers)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--steps", type=int, default=50)
+    ap.add_argument("--warmup", type=int, default=10)
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    model = reference_cnn()
+    model.train()
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
+    loss_fn = nn.CrossEntropyLoss()
+    xs = [torch.randn(a.batch, 1, 28, 28) for _ in range(4)]
+    ys = [torch.randint(0, 10, (a.batch,)) for _ in range(4)]
+
+    def step(i):
+        opt.zero_grad(set_to_none=True)
+        out = model(xs[i % 4])
+        loss = loss_fn(out, ys[i % 4])
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    for i in range(a.warmup):
+        step(i)
+    t0 = time.perf_counter()
+    for i in range(a.steps):
+        step(i)
+    dt = time.perf_counter() - t0
+    print(json.dumps({
+        "engine": "pytorch-eager",
+        "version": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "batch": a.batch,
+        "steps": a.steps,
+        "seconds": dt,
+        "imagesPerSecond": a.steps * a.batch / dt,
+        "params": sum(p.numel() for p in model.parameters() if p.requires_grad),
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
