@@ -106,6 +106,11 @@ def overhead(raw):
                           "trial" % which)
         goals["durableRatio"] = goal("nasflow-durable / Optuna-durable seconds per trial <= 1.0",
                                      rnd(dev / best), dev / best <= 1.0)
+    dev_nk = ms(nas, "devServerNoKafka")
+    if dev_nk and durable:
+        ratios["devServerNoKafkaOverOptunaDurable"] = rnd(dev_nk / min(durable))
+        ratios["noteNoKafka"] = ("the same without nasflow's Kafka events (the Temporal part of the durable path; "
+                                 "Optuna keeps no event stream)")
     if inproc and o_mem:
         ratios["inProcessOverOptunaMemory"] = rnd(inproc / o_mem)
     dev_cpu = ms(nas, "devServer", "cpuMsPerCandidate")

@@ -161,6 +161,11 @@ public final class SearchRun {
         return total;
     }
 
+    /** CPU time of process {@code pid} so far (nanoseconds), or -1 when the platform does not tell. */
+    public static long processCpuNanos(long pid) {
+        return ProcessHandle.of(pid).flatMap(ph -> ph.info().totalCpuDuration()).map(Duration::toNanos).orElse(-1L);
+    }
+
     /** The input of a run: its size and how many candidate results the carried {@link SearchState} holds. */
     public record StartInput(long bytes, int carriedResults) {
     }
