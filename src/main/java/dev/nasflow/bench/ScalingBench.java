@@ -45,14 +45,16 @@ public final class ScalingBench {
      * @param populationPerSlot population (= maxConcurrent) of the worker part, per slot in use
      * @param populations      population sizes of the population part (e.g. 10, 50, 200)
      * @param generations      generations per population size
+     * @param populationRepeats searches per population size (the report gives medians)
      * @param inProcessSlots   activity slots of the in-process worker of the population part
      * @param historyLimit     continue-as-new above this many history events (population part)
      * @param javaCommand      java binary for the worker processes
      * @param classPath        class path for the worker processes
      */
     public record Config(List<Integer> workers, int slotsPerWorker, int pacingMillis, int epochs,
-                         int candidatesPerSlot, int populationPerSlot, List<Integer> populations, int generations, int inProcessSlots,
-                         long historyLimit, Path workDir, String javaCommand, String classPath) {
+                         int candidatesPerSlot, int populationPerSlot, List<Integer> populations, int generations,
+                         int populationRepeats, int inProcessSlots, long historyLimit, Path workDir,
+                         String javaCommand, String classPath) {
         public Config {
             workers = List.copyOf(workers);
             populations = List.copyOf(populations);
@@ -68,7 +70,7 @@ public final class ScalingBench {
                         + populations);
             }
             if (slotsPerWorker < 1 || pacingMillis < 0 || epochs < 1 || candidatesPerSlot < 1
-                    || populationPerSlot < 1 || generations < 1
+                    || populationPerSlot < 1 || generations < 1 || populationRepeats < 1
                     || inProcessSlots < 1 || historyLimit < 0) {
                 throw new IllegalArgumentException("--slots, --epochs, --candidates-per-slot, --population-per-slot, "
                         + "--generations and "
@@ -149,7 +151,8 @@ public final class ScalingBench {
         out.put("setup", String.format(Locale.ROOT, "in-process Temporal test server + embedded Kafka in the bench "
                         + "JVM (no worker there); 'nasflow worker --slots %d --metrics-port 0' processes; table "
                         + "trainer, %d epoch(s) paced %d ms each (real-time wait, not CPU); population = "
-                        + "maxConcurrent = %d x slots; %d candidates per slot", config.slotsPerWorker(), config.epochs(), config.pacingMillis(),
+                        + "maxConcurrent = %d x slots; %d candidates per slot", config.slotsPerWorker(),
+                config.epochs(), config.pacingMillis(),
                 config.populationPerSlot(), config.candidatesPerSlot()));
         out.put("points", points);
         return out;
@@ -175,7 +178,8 @@ public final class ScalingBench {
                 throw new IllegalStateException("worker process " + i + " exited with " + p.exitValue() + "; log "
                         + log + ":\n" + tail(log));
             }
-            if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains("nasflow worker: serving")) {
+            if (Files.exists(log)
+                    && Files.readString(log, StandardCharsets.UTF_8).contains("nasflow worker: serving")) {
                 progress.accept("worker " + i + " up (pid " + p.pid() + ")");
                 return p;
             }
@@ -220,6 +224,7 @@ public final class ScalingBench {
         List<Map<String, Object>> points = new ArrayList<>();
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
+        List<Double> cpus = new ArrayList<>();
         try (DevStack stack = DevStack.builder(dir)
                 .temporal(TemporalSettings.embedded())
                 .workerSlots(config.inProcessSlots())
@@ -231,22 +236,37 @@ public final class ScalingBench {
             int maxPop = config.populations().stream().mapToInt(Integer::intValue).max().orElse(1);
             SearchRun.run(stack.client(), noWork(tag + "-warmup", maxPop * 2, maxPop), tag + "-warmup", 1800);
             for (int pop : config.populations()) {
-                String id = tag + "-p" + pop;
-                SearchRun.Measurement m = SearchRun.run(stack.client(), noWork(id, pop * config.generations(), pop),
-                        id, 1800, SearchState.withHistoryLimit(config.historyLimit()));
+                List<SearchRun.Measurement> runs = new ArrayList<>();
+                String id = null;
+                for (int r = 0; r < config.populationRepeats(); r++) {
+                    id = tag + "-p" + pop + "-r" + r;
+                    SearchRun.Measurement m = SearchRun.run(stack.client(),
+                            noWork(id, pop * config.generations(), pop), id, 1800,
+                            SearchState.withHistoryLimit(config.historyLimit()));
+                    progress.accept(String.format(Locale.ROOT, "population %d: %d generations in %.2f s = %.3f s "
+                                    + "per generation (CPU %.3f s); history %d events, continued as new %d times", pop,
+                            m.generations(), m.wallSeconds(), m.secondsPerGeneration(),
+                            m.cpuSeconds() / m.generations(), m.historyLength(), m.continuedAsNew()));
+                    runs.add(m);
+                }
+                SearchRun.Measurement last = runs.get(runs.size() - 1);
                 SearchRun.StartInput carried = SearchRun.startInput(stack.client(), id);
-                progress.accept(String.format(Locale.ROOT, "population %d: %d generations in %.2f s = %.3f s per "
-                                + "generation; history %d events, continued as new %d times", pop, m.generations(),
-                        m.wallSeconds(), m.secondsPerGeneration(), m.historyLength(), m.continuedAsNew()));
+                double perGen = Stats.median(runs.stream().mapToDouble(SearchRun.Measurement::secondsPerGeneration)
+                        .toArray());
+                double cpuPerGen = Stats.median(runs.stream().mapToDouble(m -> m.cpuSeconds() / m.generations())
+                        .toArray());
                 Map<String, Object> p = new LinkedHashMap<>();
                 p.put("population", pop);
-                p.put("generations", m.generations());
-                p.put("candidates", m.candidates());
-                p.put("wallSeconds", Stats.round(m.wallSeconds(), 3));
-                p.put("secondsPerGeneration", Stats.round(m.secondsPerGeneration(), 4));
-                p.put("msPerCandidate", Stats.round(m.secondsPerCandidate() * 1000, 3));
-                p.put("historyLength", m.historyLength());
-                p.put("continuedAsNew", m.continuedAsNew());
+                p.put("generations", last.generations());
+                p.put("candidates", last.candidates());
+                p.put("repeats", runs.size());
+                p.put("wallSeconds", runs.stream().map(m -> Stats.round(m.wallSeconds(), 3)).toList());
+                p.put("secondsPerGeneration", Stats.round(perGen, 4));
+                p.put("msPerCandidate", Stats.round(perGen * 1000 / pop, 3));
+                p.put("cpuSecondsPerGeneration", Stats.round(cpuPerGen, 4));
+                p.put("cpuMsPerCandidate", Stats.round(cpuPerGen * 1000 / pop, 3));
+                p.put("historyLength", last.historyLength());
+                p.put("continuedAsNew", last.continuedAsNew());
                 p.put("startInputBytes", carried.bytes());
                 p.put("carriedResults", carried.carriedResults());
                 if (carried.carriedResults() > 0) {
@@ -254,23 +274,31 @@ public final class ScalingBench {
                 }
                 points.add(p);
                 xs.add((double) pop);
-                ys.add(m.secondsPerGeneration());
+                ys.add(perGen);
+                cpus.add(cpuPerGen);
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("setup", String.format(Locale.ROOT, "in-process Temporal test server + embedded Kafka + in-process "
                         + "worker (%d slots); no-work candidates (table trainer, 1 epoch, pacing 0); maxConcurrent = "
-                        + "population; %d generations per size; continue-as-new above %d history events",
-                config.inProcessSlots(), config.generations(), config.historyLimit()));
+                        + "population; %d generations per size, %d searches per size (medians); continue-as-new above "
+                        + "%d history events; CPU = this JVM (worker, Temporal server, Kafka broker)",
+                config.inProcessSlots(), config.generations(), config.populationRepeats(), config.historyLimit()));
         out.put("points", points);
+        out.put("linearFitWall", fit(xs, ys));
+        out.put("linearFitCpu", fit(xs, cpus));
+        return out;
+    }
+
+    /** Seconds per generation against population: fixed cost per generation, cost per candidate, r2. */
+    private static Map<String, Object> fit(List<Double> xs, List<Double> ys) {
         double[] fit = Stats.linearFit(xs.stream().mapToDouble(Double::doubleValue).toArray(),
                 ys.stream().mapToDouble(Double::doubleValue).toArray());
         Map<String, Object> lin = new LinkedHashMap<>();
         lin.put("secondsPerGenerationFixed", Stats.round(fit[0], 4));
         lin.put("msPerCandidate", Stats.round(fit[1] * 1000, 3));
         lin.put("r2", Stats.round(fit[2], 4));
-        out.put("linearFit", lin);
-        return out;
+        return lin;
     }
 
     private ObjectNode noWork(String name, int candidates, int population) {

@@ -119,7 +119,10 @@ public final class SearchRun {
         return run(client, spec, workflowId, timeoutSeconds, null);
     }
 
-    /** As {@link #run(WorkflowClient, ObjectNode, String, long)}, starting with {@code state} (e.g. a history limit). */
+    /**
+     * As {@link #run(WorkflowClient, ObjectNode, String, long)}, starting with {@code state} (e.g. a history limit),
+     * counting the CPU time of this JVM and of the processes {@code cpuPids}.
+     */
     public static Measurement run(WorkflowClient client, ObjectNode spec, String workflowId, long timeoutSeconds,
                                   SearchState state, long... cpuPids) throws Exception {
         String queue = spec.path("taskQueue").asText("nasflow");
@@ -156,6 +159,11 @@ public final class SearchRun {
             total += d.get().toNanos();
         }
         return total;
+    }
+
+    /** CPU time of process {@code pid} so far (nanoseconds), or -1 when the platform does not tell. */
+    public static long processCpuNanos(long pid) {
+        return ProcessHandle.of(pid).flatMap(ph -> ph.info().totalCpuDuration()).map(Duration::toNanos).orElse(-1L);
     }
 
     /** The input of a run: its size and how many candidate results the carried {@link SearchState} holds. */

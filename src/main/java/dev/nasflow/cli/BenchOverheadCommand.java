@@ -18,11 +18,12 @@ import java.util.concurrent.Callable;
                 + "1 epoch, pacing 0) through the SearchWorkflow and training activity, timed from start to result "
                 + "after a warm-up search.",
                 "Stacks: inProcess (in-process Temporal test server + embedded Kafka), inProcessNoKafka (events "
-                        + "dropped), devServer (real Temporal dev server with a SQLite file + embedded Kafka)."})
+                        + "dropped), devServer (real Temporal dev server with a SQLite file + embedded Kafka), "
+                        + "devServerNoKafka (the dev server, events dropped)."})
 public final class BenchOverheadCommand implements Callable<Integer> {
     @Option(names = "--mode", split = ",", paramLabel = "MODE",
-            description = "Stacks to measure, comma-separated: IN_PROCESS, IN_PROCESS_NO_KAFKA, DEV_SERVER (default: "
-                    + "all three).")
+            description = "Stacks to measure, comma-separated: IN_PROCESS, IN_PROCESS_NO_KAFKA, DEV_SERVER, "
+                    + "DEV_SERVER_NO_KAFKA (default: all four).")
     List<OverheadBench.Mode> modes;
 
     @Option(names = "--candidates", defaultValue = "1000", paramLabel = "N",

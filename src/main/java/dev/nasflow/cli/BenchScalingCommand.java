@@ -50,6 +50,10 @@ public final class BenchScalingCommand implements Callable<Integer> {
             description = "Generations per population size (default: ${DEFAULT-VALUE}).")
     int generations;
 
+    @Option(names = "--repeats", defaultValue = "3", paramLabel = "R",
+            description = "Searches per population size; the report gives medians (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
     @Option(names = "--in-process-slots", defaultValue = "50", paramLabel = "S",
             description = "Activity slots of the in-process worker in the population part (default: ${DEFAULT-VALUE}).")
     int inProcessSlots;
@@ -71,7 +75,8 @@ public final class BenchScalingCommand implements Callable<Integer> {
         ScalingBench.Config config;
         try {
             config = new ScalingBench.Config(ints("--workers", workers), slots, pacing, epochs, candidatesPerSlot,
-                    populationPerSlot, ints("--populations", populations), generations, inProcessSlots, historyLimit,
+                    populationPerSlot, ints("--populations", populations), generations, repeats, inProcessSlots,
+                    historyLimit,
                     Services.workDir(workDir, "bench-scaling"),
                     ProcessHandle.current().info().command().orElse("java"), System.getProperty("java.class.path"));
         } catch (IllegalArgumentException e) {

@@ -37,7 +37,8 @@ public final class BenchStoppingCommand implements Callable<Integer> {
             description = "Populations; run i uses seed S+i (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "First seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
+            description = "First seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--rule", paramLabel = "LABEL=RULE[:K=V,...]",

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ScalingBenchTest {
     private static ScalingBench.Config config(List<Integer> workers, List<Integer> pops) {
-        return new ScalingBench.Config(workers, 2, 100, 2, 25, 5, pops, 10, 50, 2000, Path.of("work"), "java", "cp");
+        return new ScalingBench.Config(workers, 2, 100, 2, 25, 5, pops, 10, 3, 50, 2000, Path.of("work"), "java", "cp");
     }
 
     @Test
