@@ -97,7 +97,7 @@ public final class WorkerCommand implements Callable<Integer> {
 
     /** N child processes of one slot each; blocks until stopped, returns the exit status. */
     private int supervise() throws Exception {
-        List<String> command = new ArrayList<>(WorkerSupervisor.javaCommand());
+        List<String> command = new ArrayList<>(WorkerSupervisor.javaCommand(slots));
         command.add("worker");
         command.addAll(childArgs(spec.commandLine().getParseResult()));
         Path dir = Services.workDir(workDir, "worker");
@@ -116,7 +116,7 @@ public final class WorkerCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         sup.start(metrics.bind, port);
         System.out.println("nasflow worker: supervising " + slots + " worker processes of one slot each on "
-                + taskQueues + " (" + temporal.settings().address() + "); work dirs " + dir.resolve("slot-N")
+                + taskQueues + " (" + temporal.settings().address().orElse("?") + "); work dirs " + dir.resolve("slot-N")
                 + "; Prometheus: " + (sup.metricsPort() > 0 ? "http://127.0.0.1:" + sup.metricsPort()
                 + "/metrics (every slot, label " + WorkerSupervisor.LABEL + ")" : "off (--metrics-port PORT to serve)"));
         System.out.flush();

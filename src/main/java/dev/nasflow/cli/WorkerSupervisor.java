@@ -49,6 +49,7 @@ final class WorkerSupervisor implements AutoCloseable {
     static final Duration STABLE_AFTER = Duration.ofMinutes(1);
     static final String SERVING = "nasflow worker: serving";
     static final String LABEL = "worker_slot";
+    static final String RAM_PERCENTAGE = "-XX:MaxRAMPercentage=";
 
     /** What every child gets: its command before the per-child options, and where its state lives. */
     record Config(int children, List<String> command, Path workDir, boolean metrics) {
@@ -75,14 +76,32 @@ final class WorkerSupervisor implements AutoCloseable {
         this.out = out;
     }
 
-    /** The JVM part of a child's command: this JVM's java, its JVM options (no debugger agent) and class path. */
-    static List<String> javaCommand() {
+    /**
+     * The JVM part of a child's command: this JVM's java, its JVM options and class path. A debugger agent is left
+     * out (its port would clash); a heap given as a share of the machine's memory ({@code -XX:MaxRAMPercentage=P},
+     * as in the Docker image) is shared out, each of the {@code children} getting P / children percent; an explicit
+     * {@code -Xmx} is per process already and is kept.
+     */
+    static List<String> javaCommand(int children) {
+        return javaCommand(ManagementFactory.getRuntimeMXBean().getInputArguments(), children);
+    }
+
+    static List<String> javaCommand(List<String> jvmArgs, int children) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-agentlib:jdwp") && !a.startsWith("-Xrunjdwp") && !a.startsWith("-Xdebug")) {
-                cmd.add(a);
+        for (String a : jvmArgs) {
+            if (a.startsWith("-agentlib:jdwp") || a.startsWith("-Xrunjdwp") || a.startsWith("-Xdebug")) {
+                continue;
             }
+            if (a.startsWith(RAM_PERCENTAGE) && children > 1) {
+                try {
+                    double p = Double.parseDouble(a.substring(RAM_PERCENTAGE.length()));
+                    a = RAM_PERCENTAGE + String.format(Locale.ROOT, "%.1f", p / children);
+                } catch (NumberFormatException e) {
+                    // not a number: the JVM will say so; pass it on unchanged
+                }
+            }
+            cmd.add(a);
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -149,6 +168,10 @@ final class WorkerSupervisor implements AutoCloseable {
                 live.add(p);
             }
         }
+        if (!live.isEmpty()) {
+            say("stopping " + live.size() + " worker process(es) (SIGTERM; SIGKILL after " + STOP_GRACE.toSeconds()
+                    + " s)");
+        }
         long deadline = System.nanoTime() + STOP_GRACE.toNanos();
         for (Process p : live) {
             try {
@@ -170,6 +193,9 @@ final class WorkerSupervisor implements AutoCloseable {
         }
         if (metricsServer != null) {
             metricsServer.close();
+        }
+        if (!live.isEmpty()) {
+            say("every worker process stopped");
         }
         done.countDown();
     }

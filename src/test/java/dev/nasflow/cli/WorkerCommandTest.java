@@ -34,6 +34,15 @@ class WorkerCommandTest {
     }
 
     @Test
+    void childrenShareTheHeapPercentageAndDropTheDebugger() {
+        List<String> cmd = WorkerSupervisor.javaCommand(List.of("-XX:MaxRAMPercentage=75", "-Xss512k",
+                "-agentlib:jdwp=transport=dt_socket,server=y,address=5005"), 4);
+        assertEquals(List.of("-XX:MaxRAMPercentage=18.8", "-Xss512k", "-cp"), cmd.subList(1, 4));
+        assertEquals(Main.class.getName(), cmd.get(cmd.size() - 1));
+        assertEquals(List.of("-Xmx1g"), WorkerSupervisor.javaCommand(List.of("-Xmx1g"), 4).subList(1, 2));
+    }
+
+    @Test
     void slotsBelowOneIsAUsageError() {
         assertEquals(2, Main.commandLine().execute("worker", "--slots", "0", "--temporal", "127.0.0.1:1",
                 "--kafka", "127.0.0.1:1"));

@@ -99,6 +99,29 @@ final class NasflowProcess implements AutoCloseable {
         throw new AssertionError(name + " did not print '" + text + "' within " + timeout + ":\n" + tail(3000));
     }
 
+    /** The exit status, waiting up to {@code timeout} for the process to end; fails if it is still running. */
+    int exitCode(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(name + " still running after " + timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return process.exitValue();
+    }
+
+    /** How many times {@code text} occurs in the log so far. */
+    int count(String text) {
+        String s = logText();
+        int n = 0;
+        for (int i = s.indexOf(text); i >= 0; i = s.indexOf(text, i + text.length())) {
+            n++;
+        }
+        return n;
+    }
+
     double upSeconds() {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
