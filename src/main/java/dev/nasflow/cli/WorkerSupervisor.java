@@ -47,6 +47,7 @@ final class WorkerSupervisor implements AutoCloseable {
     static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     static final Duration STABLE_AFTER = Duration.ofMinutes(1);
+    static final Duration EXIT_SETTLE = Duration.ofMillis(300);
     static final String SERVING = "nasflow worker: serving";
     static final String LABEL = "worker_slot";
     static final String RAM_PERCENTAGE = "-XX:MaxRAMPercentage=";
@@ -190,6 +191,14 @@ final class WorkerSupervisor implements AutoCloseable {
             if (c.thread != null) {
                 c.thread.interrupt();
             }
+            Thread pump = c.pumpThread;
+            if (pump != null) {
+                try {
+                    pump.join(2000); // the children's last lines come before ours
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
         if (metricsServer != null) {
             metricsServer.close();
@@ -262,6 +271,7 @@ final class WorkerSupervisor implements AutoCloseable {
         volatile int metricsPort;
         volatile boolean serving;
         volatile Thread thread;
+        volatile Thread pumpThread;
 
         Child(int slot) {
             this.slot = slot;
@@ -285,7 +295,6 @@ final class WorkerSupervisor implements AutoCloseable {
                 try {
                     ProcessBuilder pb = new ProcessBuilder(command()).redirectErrorStream(true)
                             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-                    pb.environment().put("NASFLOW_WORKER_SLOT", Integer.toString(slot));
                     serving = false;
                     synchronized (this) {
                         if (stopping) {
@@ -296,6 +305,8 @@ final class WorkerSupervisor implements AutoCloseable {
                     say("slot " + slot + ": started worker process " + process.pid());
                     pump(process);
                     code = process.waitFor();
+                    // Ctrl-C reaches the whole process group: let our own shutdown hook flag the stop first
+                    Thread.sleep(EXIT_SETTLE.toMillis());
                 } catch (InterruptedException e) {
                     return;
                 } catch (IOException | UncheckedIOException e) {
@@ -348,6 +359,7 @@ final class WorkerSupervisor implements AutoCloseable {
                 }
             }, "nasflow-slot-" + slot + "-out");
             t.setDaemon(true);
+            pumpThread = t;
             t.start();
         }
     }
