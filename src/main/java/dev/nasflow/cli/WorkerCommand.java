@@ -72,7 +72,7 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         kafka.required("the worker publishes epoch metrics");
         if (slots > 1 && !inProcess) {
-            return supervise();
+            return supervise(ts.address().orElse("?"));
         }
         if (exitWith != null) {
             watchParent(exitWith);
@@ -96,7 +96,7 @@ public final class WorkerCommand implements Callable<Integer> {
     }
 
     /** N child processes of one slot each; blocks until stopped, returns the exit status. */
-    private int supervise() throws Exception {
+    private int supervise(String temporalAddress) throws Exception {
         List<String> command = new ArrayList<>(WorkerSupervisor.javaCommand(slots));
         command.add("worker");
         command.addAll(childArgs(spec.commandLine().getParseResult()));
@@ -114,14 +114,21 @@ public final class WorkerCommand implements Callable<Integer> {
             }
         }, "nasflow-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        sup.start(metrics.bind, port);
-        System.out.println("nasflow worker: supervising " + slots + " worker processes of one slot each on "
-                + taskQueues + " (" + temporal.settings().address().orElse("?") + "); work dirs " + dir.resolve("slot-N")
-                + "; Prometheus: " + (sup.metricsPort() > 0 ? "http://127.0.0.1:" + sup.metricsPort()
-                + "/metrics (every slot, label " + WorkerSupervisor.LABEL + ")" : "off (--metrics-port PORT to serve)"));
-        System.out.flush();
-        int code = sup.await();
-        closed.countDown();
+        int code;
+        try {
+            sup.start(metrics.bind, port);
+            System.out.println("nasflow worker: supervising " + slots + " worker processes of one slot each on "
+                    + taskQueues + " (" + temporalAddress + "); work dirs " + dir.resolve("slot-N") + "; Prometheus: "
+                    + (sup.metricsPort() > 0 ? "http://127.0.0.1:" + sup.metricsPort() + "/metrics (every slot, label "
+                    + WorkerSupervisor.LABEL + ")" : "off (--metrics-port PORT to serve)"));
+            System.out.flush();
+            code = sup.await();
+        } catch (Exception e) {
+            sup.close();
+            throw e;
+        } finally {
+            closed.countDown();
+        }
         if (code != 0) {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
