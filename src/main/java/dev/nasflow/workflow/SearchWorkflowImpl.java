@@ -215,7 +215,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         return ActivityOptions.newBuilder()
                 .setTaskQueue(spec.taskQueue())
                 .setStartToCloseTimeout(Duration.ofHours(table ? 1 : 48))
-                .setHeartbeatTimeout(Duration.ofSeconds(table ? 10 : 120))
+                .setHeartbeatTimeout(Duration.ofSeconds(spec.trainer().heartbeatSeconds()))
                 .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
                 .setRetryOptions(RetryOptions.newBuilder()
                         .setInitialInterval(Duration.ofMillis(500))
