@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 SpecCommand.class,
                 ReportCommand.class,
                 ExportCommand.class,
+                SupernetCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
