@@ -25,6 +25,7 @@ public class SupernetActivitiesImpl implements SupernetActivities {
         ActivityExecutionContext ctx = Activity.getExecutionContext();
         int attempt = ctx.getInfo().getAttempt();
         try {
+            ctx.heartbeat(task.epoch()); // alive while the session opens (data, supernet, checkpoint)
             SupernetEpoch r = trainer.trainEpoch(task, attempt, () -> ctx.heartbeat(task.epoch()));
             if (r.resumedFrom() > 0 && attempt > 1) {
                 log.info("{}: supernet epoch {} attempt {} resumed from checkpoint epoch {}", task.searchId(),
@@ -44,6 +45,7 @@ public class SupernetActivitiesImpl implements SupernetActivities {
     public SupernetDerivation derive(SupernetTask task) {
         ActivityExecutionContext ctx = Activity.getExecutionContext();
         try {
+            ctx.heartbeat(task.epoch());
             return trainer.derive(task, () -> ctx.heartbeat(task.epoch()));
         } catch (NonRetryableTrainingException e) {
             throw ApplicationFailure.newNonRetryableFailureWithCause(e.getMessage(), "InvalidData", e);

@@ -32,6 +32,12 @@ public class SupernetWorkflowImpl implements SupernetWorkflow {
     private static final Logger log = Workflow.getLogger(SupernetWorkflowImpl.class);
     /** Seed offset of the retraining candidate (distinct from the supernet's own seed use). */
     static final long RETRAIN_SEED_OFFSET = 999_983L;
+    /**
+     * Heartbeat timeout of the supernet activities: they heartbeat when they start and after every step (a step is
+     * well under a second to a few seconds), so a worker that died is noticed this long after its last heartbeat and
+     * the epoch is retried (from the last checkpoint) on another worker.
+     */
+    static final Duration SUPERNET_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
 
     private final SearchActivities local = Workflow.newLocalActivityStub(SearchActivities.class,
             LocalActivityOptions.newBuilder()
@@ -73,7 +79,7 @@ public class SupernetWorkflowImpl implements SupernetWorkflow {
         SupernetActivities supernet = Workflow.newActivityStub(SupernetActivities.class, ActivityOptions.newBuilder()
                 .setTaskQueue(spec.taskQueue())
                 .setStartToCloseTimeout(Duration.ofHours(24))
-                .setHeartbeatTimeout(Duration.ofSeconds(120))
+                .setHeartbeatTimeout(SUPERNET_HEARTBEAT_TIMEOUT)
                 .setRetryOptions(retry())
                 .build());
         phase = "SUPERNET";
