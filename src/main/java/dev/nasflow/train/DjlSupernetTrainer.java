@@ -71,6 +71,9 @@ public final class DjlSupernetTrainer implements SupernetTrainer {
                 derived = ranking.get(0).genome();
             }
             Genome g = new Genome(space.id(), derived.choices());
+            // the supernet may be built over a width-scaled copy of the space: report genomes of the spec's space
+            ranking = ranking.stream().map(r -> new RankedCandidate(new Genome(space.id(), r.genome().choices()),
+                    r.arch(), r.validAccuracy(), r.validLoss())).toList();
             return new SupernetDerivation(s.method(), g, space.canonical(g), space.hash(g),
                     OneShot.DARTS.equals(s.method()) ? s.alphaSummary() : List.of(), ranking, s.epochsDone(),
                     (System.currentTimeMillis() - t0) / 1000.0);

@@ -191,8 +191,12 @@ final class Supernet extends Composite {
             if (alphaNormal == null) {
                 throw new IllegalStateException("a supernet without α runs single paths only: set a path first");
             }
+            // results of ops on α alone belong to α's (the model's) manager: move them, and the per-edge slices taken
+            // from them, to the batch's manager so they are freed with the batch
             wNormal = ps.getValue(alphaNormal, x.getDevice(), training).softmax(1);
+            wNormal.attach(x.getManager());
             wReduce = ps.getValue(alphaReduce, x.getDevice(), training).softmax(1);
+            wReduce.attach(x.getManager());
         }
         NDArray s0 = run(stem, ps, x, training);
         NDArray s1 = s0;

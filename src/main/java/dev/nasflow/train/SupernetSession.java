@@ -261,6 +261,11 @@ public final class SupernetSession implements AutoCloseable {
         return net;
     }
 
+    /** Arrays owned by the supernet's manager (tests: the count stays flat across steps). */
+    int managedArrays() {
+        return model.getNDManager().getManagedArrays().size();
+    }
+
     /** Trains the next epoch (DARTS or SPOS steps over the whole train split), then evaluates on validation. */
     public Map<String, Double> trainEpoch(StepListener steps) {
         int epoch = done + 1;

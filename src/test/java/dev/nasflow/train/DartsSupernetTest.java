@@ -99,6 +99,14 @@ class DartsSupernetTest {
             assertArrayEquals(w1, snapshot(net.weightParameters()), "an α step leaves the weights alone");
             assertTrue(maxDiff(alpha0, s.alphaRaw()) > 0, "an α step updates α");
 
+            // memory stays flat: after a warm-up step (optimizer state created) further steps leave no array behind
+            int arrays = s.managedArrays();
+            for (int k = 0; k < 2; k++) {
+                s.stepWeights(x, y, n, 0.01, null);
+                s.stepAlpha(x, y, n);
+            }
+            assertEquals(arrays, s.managedArrays(), "no array left behind by weight and α steps");
+
             float[] alphaBefore = s.alphaRaw();
             Map<String, Double> m1 = s.trainEpoch(NO_STEPS);
             s.checkpoint();
