@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 ReportCommand.class,
                 ExportCommand.class,
                 RetrainCommand.class,
+                SupernetCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

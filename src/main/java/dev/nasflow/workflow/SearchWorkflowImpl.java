@@ -10,6 +10,7 @@ import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
 import dev.nasflow.spec.BudgetSpec;
 import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.strategy.OneShot;
 import dev.nasflow.strategy.Outcome;
 import dev.nasflow.strategy.Proposal;
 import dev.nasflow.strategy.Strategy;
@@ -97,6 +98,12 @@ public class SearchWorkflowImpl implements SearchWorkflow {
                                 + String.join("\n  ", check.errors()), "InvalidSearchSpec");
             }
             spec = check.spec();
+            if (OneShot.isOneShot(spec.strategy().type())) {
+                phase = "FAILED";
+                throw ApplicationFailure.newNonRetryableFailure("strategy.type '" + spec.strategy().type()
+                        + "' is a one-shot method: start it as a " + SupernetWorkflow.TYPE + " (nasflow supernet start"
+                        + " FILE), not a " + TYPE, "InvalidSearchSpec");
+            }
             startedAtMs = Workflow.currentTimeMillis();
             event("STARTED", Map.of("name", spec.name(), "strategy", spec.strategy().type(),
                     "space", spec.space().type()));
