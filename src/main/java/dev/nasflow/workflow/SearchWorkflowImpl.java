@@ -81,8 +81,9 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         specJson = specJsonIn;
         if (carried != null && carried.spec() != null) {
             spec = carried.spec();
+            space = Spaces.create(spec.space());
             historyLimit = carried.historyLimit();
-            generations.addAll(carried.generations());
+            generations.addAll(carried.history(space));
             paused = carried.paused();
             stopRequested = carried.stopRequested();
             startedAtMs = carried.startedAtMs();
@@ -97,11 +98,11 @@ public class SearchWorkflowImpl implements SearchWorkflow {
                                 + String.join("\n  ", check.errors()), "InvalidSearchSpec");
             }
             spec = check.spec();
+            space = Spaces.create(spec.space());
             startedAtMs = Workflow.currentTimeMillis();
             event("STARTED", Map.of("name", spec.name(), "strategy", spec.strategy().type(),
                     "space", spec.space().type()));
         }
-        space = Spaces.create(spec.space());
         strategy = StrategyReplay.usesProposeActivity(spec) ? null : StrategyReplay.rebuild(spec, space, generations);
         phase = "RUNNING";
 
@@ -124,8 +125,8 @@ public class SearchWorkflowImpl implements SearchWorkflow {
                 Workflow.await(Workflow::isEveryHandlerFinished);
                 event("CONTINUED_AS_NEW", Map.of("generation", generations.size(),
                         "historyLength", Workflow.getInfo().getHistoryLength()));
-                Workflow.continueAsNew(specJson, new SearchState(spec, historyLimit, generations, paused,
-                        stopRequested, startedAtMs, continuedAsNew + 1));
+                Workflow.continueAsNew(specJson, SearchState.carry(searchId, spec, space, historyLimit,
+                        generations, paused, stopRequested, startedAtMs, continuedAsNew + 1));
             }
         }
         phase = stopRequested ? "STOPPED" : "COMPLETED";
@@ -154,7 +155,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
                 .setStartToCloseTimeout(Duration.ofMinutes(10))
                 .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
                 .build());
-        return acts.propose(new ProposeRequest(searchId, spec, generations, n));
+        return acts.propose(ProposeRequest.compact(searchId, spec, space, generations, n));
     }
 
     private void runGeneration(int requested, List<Proposal> proposals) {
