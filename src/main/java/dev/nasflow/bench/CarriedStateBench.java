@@ -6,6 +6,7 @@ import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
+import dev.nasflow.spec.BudgetSpec;
 import dev.nasflow.spec.SearchSpec;
 import dev.nasflow.spec.SpecValidation;
 import dev.nasflow.spec.SpecValidator;
@@ -51,8 +52,9 @@ public final class CarriedStateBench {
 
     /** A validated spec for an offline search of {@code evaluations} candidates. */
     public static SearchSpec spec(String strategy, int evaluations, int population, long seed) {
-        ObjectNode json = SearchRun.spec("carried-" + strategy, evaluations, population, population, 12, 0, seed,
-                "nasflow");
+        // the spec's limit only bounds a real search; the offline one here runs to the size asked for
+        ObjectNode json = SearchRun.spec("carried-" + strategy, Math.min(evaluations, BudgetSpec.MAX_EVALUATIONS),
+                population, population, 12, 0, seed, "nasflow");
         ((ObjectNode) json.get("strategy")).put("type", strategy);
         SpecValidation v = new SpecValidator().validate(json, "carried-state bench");
         if (!v.ok()) {

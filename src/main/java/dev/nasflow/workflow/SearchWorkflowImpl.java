@@ -45,6 +45,11 @@ import java.util.TreeMap;
 public class SearchWorkflowImpl implements SearchWorkflow {
     private static final Logger log = Workflow.getLogger(SearchWorkflowImpl.class);
     static final long DEFAULT_HISTORY_LIMIT = 20_000;
+    /**
+     * Compressed bytes of carried results above which the search ends instead of continuing as new (base64 makes
+     * 1.6 MB of it; Temporal rejects payloads over 2 MB).
+     */
+    static final int CARRY_LIMIT_BYTES = 1_200_000;
 
     private final SearchActivities local = Workflow.newLocalActivityStub(SearchActivities.class,
             LocalActivityOptions.newBuilder()
@@ -64,6 +69,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
     private long startedAtMs;
     private int continuedAsNew;
     private String phase = "VALIDATING";
+    private String stopReason;
 
     // current generation
     private int currentGeneration = -1;
@@ -123,10 +129,21 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             runGeneration(n, proposals);
             if (!stopRequested && !budgetExhausted() && shouldContinueAsNew()) {
                 Workflow.await(Workflow::isEveryHandlerFinished);
+                SearchState next = SearchState.carry(searchId, spec, space, historyLimit, generations, paused,
+                        stopRequested, startedAtMs, continuedAsNew + 1);
+                if (next.results().size() > CARRY_LIMIT_BYTES) {
+                    // the next run's input (and this search's result) would approach the 2 MB payload limit: end
+                    // the search with what it has rather than fail to continue (the spec validator's evaluation
+                    // limit keeps searches far below this; only time- or generation-bounded ones can get here)
+                    log.warn("{}: {} results take {} bytes carried, above {}: stopping the search", searchId,
+                            evaluations(), next.results().size(), CARRY_LIMIT_BYTES);
+                    stopReason = "carried state limit: " + evaluations() + " results";
+                    stopRequested = true;
+                    break;
+                }
                 event("CONTINUED_AS_NEW", Map.of("generation", generations.size(),
                         "historyLength", Workflow.getInfo().getHistoryLength()));
-                Workflow.continueAsNew(specJson, SearchState.carry(searchId, spec, space, historyLimit,
-                        generations, paused, stopRequested, startedAtMs, continuedAsNew + 1));
+                Workflow.continueAsNew(specJson, next);
             }
         }
         phase = stopRequested ? "STOPPED" : "COMPLETED";
@@ -137,6 +154,9 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         done.put("phase", phase);
         done.put("evaluations", result.status().evaluations());
         done.put("stoppedEarly", result.status().stoppedEarly());
+        if (stopReason != null) {
+            done.put("reason", stopReason);
+        }
         if (best != null) {
             done.put("bestCandidate", best.candidateId());
             done.put("bestArch", best.arch());
@@ -425,6 +445,9 @@ public class SearchWorkflowImpl implements SearchWorkflow {
     @Override
     public void validateSetBudget(BudgetSpec budget) {
         List<String> errors = BudgetRules.check(budget);
+        if (errors.isEmpty() && spec != null) {
+            errors = BudgetRules.checkLimit(spec, budget);
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }

@@ -210,6 +210,18 @@ class CarriedResultsTest {
         }
     }
 
+    @Test
+    void budgetChangesAboveTheCarriedLimitAreRejected() {
+        SearchSpec spec = CarriedStateBench.spec("rea", 100, 10, 7);
+        assertEquals(List.of(), BudgetRules.checkLimit(spec, new dev.nasflow.spec.BudgetSpec(20_000, null, null, null,
+                null, null)));
+        List<String> errors = BudgetRules.checkLimit(spec, new dev.nasflow.spec.BudgetSpec(20_001, null, null, null,
+                null, null));
+        assertEquals(1, errors.size());
+        assertTrue(errors.get(0).startsWith("budget.evaluations: must be at most 20000"), errors.get(0));
+        assertTrue(errors.get(0).contains("fix:"), errors.get(0));
+    }
+
     private static final class CellSpaceHolder {
         static final SearchSpace SPACE = Spaces.create(CarriedStateBench.spec("rea", 100, 10, 7).space());
     }

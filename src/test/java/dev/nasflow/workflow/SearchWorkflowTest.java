@@ -177,6 +177,21 @@ class SearchWorkflowTest {
     }
 
     @Test
+    void continueAsNewManyTimesAtLargerScaleKeepsEveryResultAndThePicks() {
+        start("plain-big", spec("local", 400, 40, 0), null);
+        SearchResult plain = result("plain-big");
+        start("can-big", spec("local", 400, 40, 0), SearchState.withHistoryLimit(100));
+        SearchResult can = result("can-big");
+        assertTrue(can.status().continuedAsNew() >= 5, "continued " + can.status().continuedAsNew());
+        assertEquals(400, can.status().evaluations());
+        assertEquals(plain.leaderboard().stream().map(r -> r.candidateId().replace("plain-big", "") + r.arch()
+                        + new java.util.TreeMap<>(r.metrics())).toList(),
+                can.leaderboard().stream().map(r -> r.candidateId().replace("can-big", "") + r.arch()
+                        + new java.util.TreeMap<>(r.metrics())).toList(),
+                "same results, same picks, with or without continue-as-new");
+    }
+
+    @Test
     void stopCandidateCancelsTheRunningActivity() {
         SearchWorkflow wf = start("stop", spec("random", 8, 4, 150), null);
         await().atMost(Duration.ofSeconds(20)).until(() -> wf.status().running().size() == 4 && epochs.size() >= 4);
