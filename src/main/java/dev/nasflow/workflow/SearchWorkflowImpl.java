@@ -425,6 +425,11 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         return spec == null ? List.of() : Leaderboard.paretoFront(allResults(), spec);
     }
 
+    @Override
+    public SearchResult snapshot() {
+        return new SearchResult(status(), leaderboard(), paretoFront());
+    }
+
     // ---- signals and updates ----
 
     @Override

@@ -184,6 +184,8 @@ class SearchWorkflowTest {
         SearchResult can = result("can-big");
         assertTrue(can.status().continuedAsNew() >= 5, "continued " + can.status().continuedAsNew());
         assertEquals(400, can.status().evaluations());
+        SearchResult snapshot = client.newWorkflowStub(SearchWorkflow.class, "can-big").snapshot();
+        assertEquals(can.leaderboard(), snapshot.leaderboard(), "the snapshot query answers what the search returned");
         assertEquals(plain.leaderboard().stream().map(r -> r.candidateId().replace("plain-big", "") + r.arch()
                         + new java.util.TreeMap<>(r.metrics())).toList(),
                 can.leaderboard().stream().map(r -> r.candidateId().replace("can-big", "") + r.arch()
