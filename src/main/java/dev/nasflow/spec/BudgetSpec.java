@@ -23,8 +23,11 @@ public record BudgetSpec(Integer evaluations, Double simulatedSeconds, Double re
      * {@code nasflow bench scaling --populations none --workers none}.
      */
     public static final int MAX_EVALUATIONS = 20_000;
-    /** Most evaluations with a trainer other than the table: 10,000 x about 145 bytes = 1.45 MB (30% margin). */
-    public static final int MAX_EVALUATIONS_TRAINED = 10_000;
+    /**
+     * Most evaluations with a trainer other than the table: 8,000 x about 145 bytes = 1.16 MB, under the 1.33 MB at
+     * which a search stops itself rather than continue as new (SearchWorkflowImpl.CARRY_LIMIT_BYTES).
+     */
+    public static final int MAX_EVALUATIONS_TRAINED = 8_000;
 
     /** The evaluation limit for a trainer ({@code nb201} = the table, anything else trains). */
     public static int maxEvaluations(String trainerType) {
