@@ -18,11 +18,14 @@ import java.util.List;
  *                     when the server suggests it, or at 20,000 events)
  * @param generations  finished generations as records (earlier versions; empty when {@code results} is set)
  * @param results      finished generations, compact (null in earlier versions and on a fresh start)
+ * @param carryLimitBytes compressed size of {@code results} above which the search stops instead of continuing as
+ *                     new (0 = the default, 1,000,000; smaller values are for tests)
  */
 public record SearchState(SearchSpec spec, long historyLimit,
                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<GenerationRecord> generations,
                           boolean paused, boolean stopRequested, long startedAtMs, int continuedAsNew,
-                          @JsonInclude(JsonInclude.Include.NON_NULL) CarriedResults results) {
+                          @JsonInclude(JsonInclude.Include.NON_NULL) CarriedResults results,
+                          @JsonInclude(JsonInclude.Include.NON_DEFAULT) long carryLimitBytes) {
     public SearchState {
         generations = generations == null ? List.of() : List.copyOf(generations);
     }
@@ -30,20 +33,25 @@ public record SearchState(SearchSpec spec, long historyLimit,
     /** State with the generations as records (the layout of earlier versions). */
     public SearchState(SearchSpec spec, long historyLimit, List<GenerationRecord> generations, boolean paused,
                        boolean stopRequested, long startedAtMs, int continuedAsNew) {
-        this(spec, historyLimit, generations, paused, stopRequested, startedAtMs, continuedAsNew, null);
+        this(spec, historyLimit, generations, paused, stopRequested, startedAtMs, continuedAsNew, null, 0);
     }
 
     /** Options for a fresh search (spec comes from the workflow's first argument). */
     public static SearchState withHistoryLimit(long historyLimit) {
-        return new SearchState(null, historyLimit, List.of(), false, false, 0, 0, null);
+        return withLimits(historyLimit, 0);
+    }
+
+    /** Options for a fresh search: history limit and carried-size limit (0 = defaults). */
+    public static SearchState withLimits(long historyLimit, long carryLimitBytes) {
+        return new SearchState(null, historyLimit, List.of(), false, false, 0, 0, null, carryLimitBytes);
     }
 
     /** State to continue as new with: the generations compacted. */
     public static SearchState carry(String searchId, SearchSpec spec, SearchSpace space, long historyLimit,
                                     List<GenerationRecord> generations, boolean paused, boolean stopRequested,
-                                    long startedAtMs, int continuedAsNew) {
+                                    long startedAtMs, int continuedAsNew, long carryLimitBytes) {
         return new SearchState(spec, historyLimit, List.of(), paused, stopRequested, startedAtMs, continuedAsNew,
-                CarriedResults.encode(searchId, space, generations));
+                CarriedResults.encode(searchId, space, generations), carryLimitBytes);
     }
 
     /** The finished generations, whichever layout carried them. */

@@ -64,6 +64,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
     private SearchSpace space;
     private Strategy strategy;
     private long historyLimit;
+    private long carryLimitBytes;
     private final List<GenerationRecord> generations = new ArrayList<>();
     private boolean paused;
     private boolean stopRequested;
@@ -90,6 +91,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             spec = carried.spec();
             space = Spaces.create(spec.space());
             historyLimit = carried.historyLimit();
+            carryLimitBytes = carried.carryLimitBytes();
             generations.addAll(carried.history(space));
             paused = carried.paused();
             stopRequested = carried.stopRequested();
@@ -97,6 +99,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             continuedAsNew = carried.continuedAsNew();
         } else {
             historyLimit = carried == null ? 0 : carried.historyLimit();
+            carryLimitBytes = carried == null ? 0 : carried.carryLimitBytes();
             SpecCheck check = local.validateSpec(specJsonIn == null ? "null" : specJsonIn.toString());
             if (!check.ok()) {
                 phase = "FAILED";
@@ -131,13 +134,14 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             if (!stopRequested && !budgetExhausted() && shouldContinueAsNew()) {
                 Workflow.await(Workflow::isEveryHandlerFinished);
                 SearchState next = SearchState.carry(searchId, spec, space, historyLimit, generations, paused,
-                        stopRequested, startedAtMs, continuedAsNew + 1);
-                if (next.results().size() > CARRY_LIMIT_BYTES) {
+                        stopRequested, startedAtMs, continuedAsNew + 1, carryLimitBytes);
+                long carryLimit = carryLimitBytes > 0 ? carryLimitBytes : CARRY_LIMIT_BYTES;
+                if (next.results().size() > carryLimit) {
                     // the next run's input (and this search's result) would approach the 2 MB payload limit: end
                     // the search with what it has rather than fail to continue (the spec validator's evaluation
                     // limit keeps searches far below this; only time- or generation-bounded ones can get here)
                     log.warn("{}: {} results take {} bytes carried, above {}: stopping the search", searchId,
-                            evaluations(), next.results().size(), CARRY_LIMIT_BYTES);
+                            evaluations(), next.results().size(), carryLimit);
                     stopReason = "carried state limit: " + evaluations() + " results";
                     stopRequested = true;
                     break;
