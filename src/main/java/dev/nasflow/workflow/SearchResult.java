@@ -13,9 +13,9 @@ import java.util.List;
  * What a finished search returns: its final status, the leaderboard (best first) and the Pareto front.
  *
  * <p>In JSON the leaderboard is a list of results up to {@link #INLINE_LIMIT} entries; a longer one is written as
- * {@code leaderboardCompact} ({@link CarriedResults}, one generation in rank order, about 20–40 bytes per result
- * instead of about 530) so the workflow's result stays under Temporal's 2 MB payload limit. Reading gives the same
- * list either way.
+ * {@code leaderboardCompact} ({@link CarriedResults}, one generation in rank order, 8–40 bytes per result for table
+ * results instead of about 530) so the workflow's result stays under Temporal's 2 MB payload limit. Reading gives the
+ * same list either way.
  */
 @JsonSerialize(converter = SearchResult.ToWire.class)
 @JsonDeserialize(converter = SearchResult.FromWire.class)

@@ -10,9 +10,10 @@ import java.util.List;
  * The compact state a search carries across continue-as-new: the validated spec (with any budget change applied), the
  * finished generations (from which the strategy is rebuilt by replay) and the control flags.
  *
- * <p>The finished generations travel as {@link CarriedResults} ({@code results}: compressed columns, about 35 bytes
- * per result). {@code generations} (a list of JSON records, about 530 bytes per result) is what earlier versions
- * carried; it is still read, so a search continued as new by an earlier worker goes on, but no longer written.
+ * <p>The finished generations travel as {@link CarriedResults} ({@code results}: compressed columns, 8–36 bytes per
+ * result for table results). {@code generations} (a list of JSON records, about 530 bytes per result) is what earlier
+ * versions carried; it is still read, so a search continued as new by an earlier worker goes on, but no longer
+ * written.
  *
  * @param historyLimit continue-as-new once the history has more events than this at a generation boundary (0 = only
  *                     when the server suggests it, or at 20,000 events)
