@@ -27,10 +27,11 @@ import java.util.zip.Inflater;
  * them makes the same picks and the leaderboard shows the same values. What is dropped is recomputed: the candidate id
  * ({@code <searchId>-g<generation>-c<index>}), the arch string ({@link SearchSpace#canonical}) and its hash
  * ({@link SearchSpace#hash}) — a value that differs from its recomputation is stored as an exception, so even then
- * nothing is lost. Layout (format 1): varints, a string table and columns (indices, genome choices, epochs, outcomes,
- * then one column per metric name, then reasons, sim seconds, wall millis, resume epochs and attempts), compressed
- * with {@link Deflater} at level 9 (zlib format, Adler-32 checked on decode). A double is stored as a short decimal
- * (digits and scale, 0–6 decimals) when that reads back bit for bit, else as its 8 raw bytes.
+ * nothing is lost. Layout (format 1): varints (zigzag for values that could be negative), a string table and columns
+ * (indices, genome choices, epochs, outcomes, then one column per metric name, then reasons, sim seconds, wall
+ * millis, resume epochs and attempts), compressed with {@link Deflater} at level 9 (zlib format, Adler-32 checked on
+ * decode). A double is stored as a short decimal (digits and scale, 0–6 decimals) when that reads back bit for bit,
+ * else as its 8 raw bytes.
  *
  * <p>Determinism: encoding is a pure function of the records and the space (no maps with unordered iteration, the
  * string table is sorted); Deflater output is a pure function of its input and settings for one zlib build. Temporal
@@ -159,7 +160,7 @@ public record CarriedResults(int format, String searchId, int generations, int r
             out.varint(g.results().size());
         }
         for (CandidateResult r : all) {
-            out.varint(r.index());
+            out.zigzag(r.index());
         }
         for (CandidateResult r : all) {
             if (r.genome() == null) {
@@ -170,12 +171,12 @@ public record CarriedResults(int format, String searchId, int generations, int r
             int[] c = r.genome().choices();
             out.varint(c.length);
             for (int v : c) {
-                out.varint(v);
+                out.zigzag(v);
             }
         }
         for (CandidateResult r : all) {
-            out.varint(r.epochsRequested());
-            out.varint(r.epochsTrained());
+            out.zigzag(r.epochsRequested());
+            out.zigzag(r.epochsTrained());
         }
         for (CandidateResult r : all) {
             out.varint(ref.get(r.outcome().name()));
@@ -215,8 +216,8 @@ public record CarriedResults(int format, String searchId, int generations, int r
             out.zigzag(r.wallMillis());
         }
         for (CandidateResult r : all) {
-            out.varint(r.resumedFromEpoch());
-            out.varint(r.attempts());
+            out.zigzag(r.resumedFromEpoch());
+            out.zigzag(r.attempts());
         }
         out.varint(idExceptions.size());
         for (int[] e : idExceptions) {
@@ -271,7 +272,7 @@ public record CarriedResults(int format, String searchId, int generations, int r
         }
         int[] index = new int[n];
         for (int i = 0; i < n; i++) {
-            index[i] = in.varint();
+            index[i] = in.int32();
         }
         Genome[] genome = new Genome[n];
         for (int i = 0; i < n; i++) {
@@ -281,15 +282,15 @@ public record CarriedResults(int format, String searchId, int generations, int r
             }
             int[] c = new int[in.varint()];
             for (int k = 0; k < c.length; k++) {
-                c[k] = in.varint();
+                c[k] = in.int32();
             }
             genome[i] = new Genome(table[s], c);
         }
         int[] epochsRequested = new int[n];
         int[] epochsTrained = new int[n];
         for (int i = 0; i < n; i++) {
-            epochsRequested[i] = in.varint();
-            epochsTrained[i] = in.varint();
+            epochsRequested[i] = in.int32();
+            epochsTrained[i] = in.int32();
         }
         Outcome[] outcome = new Outcome[n];
         for (int i = 0; i < n; i++) {
@@ -334,12 +335,12 @@ public record CarriedResults(int format, String searchId, int generations, int r
         int[] resumed = new int[n];
         int[] attempts = new int[n];
         for (int i = 0; i < n; i++) {
-            resumed[i] = in.varint();
-            attempts[i] = in.varint();
+            resumed[i] = in.int32();
+            attempts[i] = in.int32();
         }
         int[] candidateGeneration = generation.clone();
         for (int e = in.varint(); e > 0; e--) {
-            candidateGeneration[in.varint()] = (int) in.zigzag();
+            candidateGeneration[in.varint()] = in.int32();
         }
         String[] id = new String[n];
         String[] arch = new String[n];
@@ -533,6 +534,14 @@ public record CarriedResults(int format, String searchId, int generations, int r
         long zigzag() {
             long z = raw();
             return (z >>> 1) ^ -(z & 1);
+        }
+
+        int int32() {
+            long v = zigzag();
+            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("carried results: value out of range");
+            }
+            return (int) v;
         }
 
         double number() {

@@ -80,7 +80,7 @@ class CarriedResultsTest {
                     hash = null;
                     gen = 7;
                 }
-                rs.add(new CandidateResult(id, gen, i, genome, arch, hash, 12, i % 3 == 0 ? 12 : i, o, m,
+                rs.add(new CandidateResult(id, gen, i, genome, arch, hash, 12, i % 3 == 0 ? 12 : i - 2, o, m,
                         i % 2 == 0 ? "" : "median: below " + rnd.nextDouble(), odd[(k + 3) % odd.length],
                         i == 1 ? -5 : rnd.nextInt(100_000), i, 1 + i % 3));
             }
