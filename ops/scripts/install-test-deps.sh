@@ -41,8 +41,9 @@ if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
     echo "install-test-deps: skipping dataset-fashion-mnist (needs apt-get as root)" >&2
   fi
 fi
-# Optional PyTorch (CPU wheel from PyPI, large) for the export parity test and bench/pytorch_train.py:
-# NASFLOW_TORCH=1 ops/scripts/install-test-deps.sh
-if [ "${NASFLOW_TORCH:-0}" = 1 ]; then
-  NASFLOW_TORCH=1 bash ops/scripts/setup-python.sh
+# PyTorch 2.7.1 from PyPI for the export parity test (TorchExportParityTest) and bench/pytorch_train.py, in its own
+# per-user environment (~/.cache/nasflow/torch-2.7.1, several GB, downloaded once per machine and reused by every
+# clone). NASFLOW_TORCH=0 skips it (the parity test is then skipped, loudly, instead of failing).
+if [ "${NASFLOW_TORCH:-1}" != 0 ]; then
+  bash ops/scripts/setup-torch.sh >/dev/null
 fi

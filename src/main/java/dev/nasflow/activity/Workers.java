@@ -1,6 +1,8 @@
 package dev.nasflow.activity;
 
+import dev.nasflow.train.DjlSupernetTrainer;
 import dev.nasflow.workflow.SearchWorkflowImpl;
+import dev.nasflow.workflow.SupernetWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
@@ -15,9 +17,16 @@ public final class Workers {
 
     public static Worker register(WorkerFactory factory, String taskQueue, WorkerOptions options,
                                   TrainingActivities training, SearchActivities search) {
+        return register(factory, taskQueue, options, training, search,
+                new SupernetActivitiesImpl(new DjlSupernetTrainer()));
+    }
+
+    /** As above, with the supernet activities of one-shot searches ({@code SupernetWorkflow}) given explicitly. */
+    public static Worker register(WorkerFactory factory, String taskQueue, WorkerOptions options,
+                                  TrainingActivities training, SearchActivities search, SupernetActivities supernet) {
         Worker w = factory.newWorker(taskQueue, options);
-        w.registerWorkflowImplementationTypes(SearchWorkflowImpl.class);
-        w.registerActivitiesImplementations(training, search);
+        w.registerWorkflowImplementationTypes(SearchWorkflowImpl.class, SupernetWorkflowImpl.class);
+        w.registerActivitiesImplementations(training, search, supernet);
         return w;
     }
 }

@@ -24,7 +24,9 @@ import java.util.function.Consumer;
  * <p><b>Workers</b>: one Temporal server (in-process test server, served on loopback) and one embedded Kafka broker in
  * this JVM with no worker of its own ({@code workerSlots(0)}); {@code nasflow worker} processes (separate JVMs, started
  * here with this JVM's java and class path) are added one by one up to each count in {@link Config#workers()}. Each
- * worker has {@link Config#slotsPerWorker()} activity slots; candidates are table-trainer candidates paced
+ * worker has {@link Config#slotsPerWorker()} activity slots in its one JVM ({@code --in-process}: a worker process is
+ * the unit measured here, not {@code --slots N}'s one-process-per-slot supervisor); candidates are table-trainer
+ * candidates paced
  * {@link Config#pacingMillis()} ms of real time per epoch (training that waits on something other than these CPUs, so
  * more workers can help on a 2-core machine). Reported per count: candidates/s, speed-up over one worker, and the
  * ideal (slots x workers / seconds per candidate).
@@ -150,7 +152,7 @@ public final class ScalingBench {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("setup", String.format(Locale.ROOT, "in-process Temporal test server + embedded Kafka in the bench "
-                        + "JVM (no worker there); 'nasflow worker --slots %d --metrics-port 0' processes; table "
+                        + "JVM (no worker there); 'nasflow worker --slots %d --in-process --metrics-port 0' processes; table "
                         + "trainer, %d epoch(s) paced %d ms each (real-time wait, not CPU); population = "
                         + "maxConcurrent = %d x slots; %d candidates per slot", config.slotsPerWorker(),
                 config.epochs(), config.pacingMillis(),
@@ -168,7 +170,7 @@ public final class ScalingBench {
             InterruptedException {
         Path log = dir.resolve("worker-" + i + ".log");
         List<String> cmd = List.of(config.javaCommand(), "-cp", config.classPath(), "dev.nasflow.cli.Main", "worker",
-                "--temporal", temporal, "--kafka", kafka, "--slots", Integer.toString(config.slotsPerWorker()),
+                "--temporal", temporal, "--kafka", kafka, "--slots", Integer.toString(config.slotsPerWorker()), "--in-process",
                 "--metrics-port", "0",
                 "--work-dir", dir.resolve("worker-" + i).toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)

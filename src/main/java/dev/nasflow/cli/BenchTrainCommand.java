@@ -1,5 +1,7 @@
 package dev.nasflow.cli;
 
+import dev.nasflow.train.TorchPython;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.train.TrainBenchmark;
@@ -46,8 +48,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
     int rounds;
 
     @Option(names = "--pytorch", defaultValue = "auto", paramLabel = "PYTHON|auto|none",
-            description = "Python with torch for the PyTorch counterpart: auto = <home>/.venv/bin/python when it has "
-                    + "torch (install: NASFLOW_TORCH=1 ops/scripts/setup-python.sh), none = DJL only.")
+            description = "Python with torch for the PyTorch counterpart: auto = the first of $NASFLOW_TORCH_PYTHON, "
+                    + "~/.cache/nasflow/torch-2.7.1 (bash ops/scripts/setup-torch.sh) and <home>/.venv that has torch; "
+                    + "none = DJL only.")
     String pytorch;
 
     @Option(names = "--json", description = "Print exactly one JSON object.")
@@ -59,8 +62,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
         int realThreads = TrainBenchmark.threads(threads);
         String python = python(home);
         String skipped = python == null ? ("none".equals(pytorch) ? "disabled (--pytorch none)"
-                : "no Python with torch at " + home.resolve(".venv/bin/python")
-                + " (install: NASFLOW_TORCH=1 ops/scripts/setup-python.sh)") : null;
+                : "no Python with torch (tried " + TorchPython.candidates(home, System.getenv()) + "); "
+                + TorchPython.INSTALL_HINT) : null;
         List<Double> djl = new ArrayList<>();
         List<Double> torch = new ArrayList<>();
         String torchVersion = null;
@@ -132,13 +135,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
         if ("none".equals(pytorch)) {
             return null;
         }
-        String py = "auto".equals(pytorch) ? home.resolve(".venv/bin/python").toString() : pytorch;
-        if (!Files.isExecutable(Path.of(py))) {
-            return null;
+        if ("auto".equals(pytorch)) {
+            return TorchPython.find(home).map(Path::toString).orElse(null);
         }
-        Process p = new ProcessBuilder(py, "-c", "import torch").redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0 ? py : null;
+        return TorchPython.hasTorch(Path.of(pytorch)) ? pytorch : null;
     }
 
     private JsonNode runPython(String python, Path script) throws Exception {

@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 SpecCommand.class,
                 ReportCommand.class,
                 ExportCommand.class,
+                RetrainCommand.class,
+                SupernetCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

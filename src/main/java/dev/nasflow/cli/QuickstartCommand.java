@@ -40,7 +40,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** {@code nasflow quickstart}: the embedded stack runs {@code workflows/quickstart.json} to the end. */
+/**
+ * {@code nasflow quickstart}: the embedded stack runs a search to the end — by default
+ * {@code workflows/quickstart-djl.json} (real DJL training on the bundled Fashion-MNIST subset), with {@code --table}
+ * {@code workflows/quickstart.json} (the NAS-Bench-201 table trainer, about 20 s).
+ */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = "Start the embedded stack (Kafka, Temporal, worker, stopper, surrogate), run a search to the "
                 + "end with a progress bar, and print its leaderboard and the stop decisions seen on Kafka.")
@@ -52,12 +56,17 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metrics;
 
-    @Option(names = "--spec", paramLabel = "FILE", description = "Search spec (default workflows/quickstart.json).")
+    @Option(names = "--spec", paramLabel = "FILE",
+            description = "Search spec (default workflows/quickstart-djl.json; with --table workflows/quickstart.json).")
     Path specFile;
 
     @Option(names = "--djl", description = "Train real networks with DJL on the bundled Fashion-MNIST subset "
-            + "(workflows/quickstart-djl.json) instead of the NAS-Bench-201 table.")
+            + "(workflows/quickstart-djl.json; the default, kept for scripts).")
     boolean djl;
+
+    @Option(names = "--table", description = "Use the NAS-Bench-201 table trainer instead of DJL "
+            + "(workflows/quickstart.json: 30 candidates, about 20 s).")
+    boolean table;
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Broker data and logs (default work/quickstart).")
     Path workDir;
@@ -75,8 +84,13 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (djl && table) {
+            System.err.println("nasflow quickstart: --djl and --table exclude each other: give one "
+                    + "(DJL training is the default)");
+            return 2;
+        }
         Path file = specFile != null ? specFile
-                : home().resolve(djl ? "workflows/quickstart-djl.json" : "workflows/quickstart.json");
+                : home().resolve(table ? "workflows/quickstart.json" : "workflows/quickstart-djl.json");
         SpecValidation v = new SpecValidator().validate(file);
         if (!v.ok()) {
             System.err.println(v.report());

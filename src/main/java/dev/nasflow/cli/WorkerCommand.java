@@ -5,17 +5,29 @@ import dev.nasflow.metrics.MetricsServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
-/** {@code nasflow worker}: serves search workflows and trains candidates from a task queue. */
+/**
+ * {@code nasflow worker}: serves search workflows and trains candidates from a task queue. {@code --slots N} with N
+ * &gt; 1 starts N child worker processes of one slot each under a {@link WorkerSupervisor} (one training per JVM, as
+ * DJL needs); {@code --in-process} keeps the N slots in this one JVM instead (cheap concurrency for the table
+ * trainer; DJL candidates then take turns).
+ */
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = "Serve search workflows and train candidates from a task queue of an existing Temporal server, "
                 + "publishing metrics to an existing Kafka.")
 public final class WorkerCommand implements Callable<Integer> {
+    /** Options the supervisor sets per child itself (with their values, except the flag). */
+    static final Set<String> PER_CHILD = Set.of("--slots", "--metrics-port", "--metrics-bind", "--work-dir",
+            "--in-process", "--exit-with");
+
     @Mixin
     TemporalOptions temporal;
     @Mixin
@@ -23,9 +35,19 @@ public final class WorkerCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metrics;
 
-    @Option(names = "--slots", paramLabel = "N", defaultValue = "4",
-            description = "Concurrent candidates (default ${DEFAULT-VALUE}; DJL trains one per process).")
+    @Option(names = "--slots", paramLabel = "N", defaultValue = "1",
+            description = "Concurrent candidates (default ${DEFAULT-VALUE}). N > 1 starts N worker processes of one "
+                    + "slot each, supervised (restarted when they die; SIGTERM is passed on); see --in-process.")
     int slots;
+
+    @Option(names = "--in-process",
+            description = "Keep all --slots in this one JVM instead of one process per slot: cheap for the nb201 "
+                    + "table trainer; DJL candidates then take turns (one training per JVM).")
+    boolean inProcess;
+
+    @Option(names = "--exit-with", paramLabel = "PID", hidden = true,
+            description = "Stop when process PID exits (set by the supervisor for its children).")
+    Long exitWith;
 
     @Option(names = "--task-queue", paramLabel = "QUEUE", defaultValue = "nasflow", split = ",",
             description = "Task queue(s) to serve (default ${DEFAULT-VALUE}).")
@@ -39,10 +61,21 @@ public final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (slots < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--slots must be at least 1, got " + slots
+                    + ": give the number of candidates to train at once");
+        }
         var ts = temporal.settings();
         if (!ts.isExternal()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "a worker needs a Temporal server: pass "
                     + "--temporal HOST:PORT or set TEMPORAL_ADDRESS (nasflow dev prints its address)");
+        }
+        kafka.required("the worker publishes epoch metrics");
+        if (slots > 1 && !inProcess) {
+            return supervise(ts.address().orElse("?"));
+        }
+        if (exitWith != null) {
+            watchParent(exitWith);
         }
         DevStack stack = metrics.apply(DevStack.builder(Services.workDir(workDir, "worker")),
                 MetricsServer.WORKER_PORT, "worker")
@@ -60,5 +93,82 @@ public final class WorkerCommand implements Callable<Integer> {
         System.out.flush();
         Services.runUntilStopped(stack);
         return 0;
+    }
+
+    /** N child processes of one slot each; blocks until stopped, returns the exit status. */
+    private int supervise(String temporalAddress) throws Exception {
+        List<String> command = new ArrayList<>(WorkerSupervisor.javaCommand(slots));
+        command.add("worker");
+        command.addAll(childArgs(spec.commandLine().getParseResult()));
+        Path dir = Services.workDir(workDir, "worker");
+        int port = metrics.port(MetricsServer.WORKER_PORT);
+        WorkerSupervisor sup = new WorkerSupervisor(new WorkerSupervisor.Config(slots, command, dir, port > 0),
+                System.out);
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            sup.close();
+            try {
+                closed.await(WorkerSupervisor.STOP_GRACE.toSeconds() + 15, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "nasflow-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int code;
+        try {
+            sup.start(metrics.bind, port);
+            System.out.println("nasflow worker: supervising " + slots + " worker processes of one slot each on "
+                    + taskQueues + " (" + temporalAddress + "); work dirs " + dir.resolve("slot-N") + "; Prometheus: "
+                    + (sup.metricsPort() > 0 ? "http://127.0.0.1:" + sup.metricsPort() + "/metrics (every slot, label "
+                    + WorkerSupervisor.LABEL + ")" : "off (--metrics-port PORT to serve)"));
+            System.out.flush();
+            code = sup.await();
+        } catch (Exception e) {
+            sup.close();
+            throw e;
+        } finally {
+            closed.countDown();
+        }
+        if (code != 0) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // already stopping: the hook has run
+            }
+        }
+        return code;
+    }
+
+    /** The options given to this command, minus those the supervisor sets per child, as arguments again. */
+    static List<String> childArgs(CommandLine.ParseResult pr) {
+        List<String> out = new ArrayList<>();
+        for (OptionSpec o : pr.matchedOptions()) {
+            if (PER_CHILD.contains(o.longestName()) || o.usageHelp() || o.versionHelp()) {
+                continue;
+            }
+            List<String> values = o.originalStringValues();
+            if (values.isEmpty() || o.arity().max() == 0) {
+                out.add(o.longestName()); // a flag: its recorded value is implied
+                continue;
+            }
+            for (String v : values) {
+                out.add(o.longestName());
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /** Stops this JVM (gracefully, through the shutdown hook) when the supervisor process dies. */
+    private static void watchParent(long pid) {
+        java.util.Optional<ProcessHandle> parent = ProcessHandle.of(pid);
+        if (parent.isEmpty() || !parent.get().isAlive()) {
+            System.err.println("nasflow worker: supervisor process " + pid + " is gone; exiting");
+            System.exit(1);
+        }
+        parent.get().onExit().thenRun(() -> {
+            System.err.println("nasflow worker: supervisor process " + pid + " exited; stopping");
+            System.exit(0);
+        });
     }
 }

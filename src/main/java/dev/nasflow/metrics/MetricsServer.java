@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -41,12 +43,16 @@ public final class MetricsServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final PrometheusMeterRegistry registry;
+    /** Content type → the scrape in that format. */
+    private final Function<String, String> scrape;
+    private final boolean openMetrics;
 
-    private MetricsServer(HttpServer server, ExecutorService executor, PrometheusMeterRegistry registry) {
+    private MetricsServer(HttpServer server, ExecutorService executor, Function<String, String> scrape,
+                          boolean openMetrics) {
         this.server = server;
         this.executor = executor;
-        this.registry = registry;
+        this.scrape = scrape;
+        this.openMetrics = openMetrics;
     }
 
     /**
@@ -56,6 +62,21 @@ public final class MetricsServer implements AutoCloseable {
      */
     public static MetricsServer start(PrometheusMeterRegistry registry, String bindHost, int port) {
         Objects.requireNonNull(registry, "registry");
+        return start(registry::scrape, true, bindHost, port);
+    }
+
+    /**
+     * Serves whatever {@code text} returns, in the Prometheus text format 0.0.4 (e.g. the merged scrapes of a worker
+     * supervisor's child processes), on {@code bindHost:port}; otherwise as {@link #start(PrometheusMeterRegistry,
+     * String, int)}.
+     */
+    public static MetricsServer startText(Supplier<String> text, String bindHost, int port) {
+        Objects.requireNonNull(text, "text");
+        return start(type -> text.get(), false, bindHost, port);
+    }
+
+    private static MetricsServer start(Function<String, String> scrape, boolean openMetrics, String bindHost,
+                                       int port) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--metrics-port " + port + " is outside 0..65535");
         }
@@ -75,7 +96,7 @@ public final class MetricsServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        MetricsServer s = new MetricsServer(http, executor, registry);
+        MetricsServer s = new MetricsServer(http, executor, scrape, openMetrics);
         http.createContext("/", s::handle);
         http.setExecutor(executor);
         http.start();
@@ -107,11 +128,11 @@ public final class MetricsServer implements AutoCloseable {
             switch (path) {
                 case "/metrics" -> {
                     String accept = ex.getRequestHeaders().getFirst("Accept");
-                    boolean om = accept != null && accept.contains("application/openmetrics-text");
+                    boolean om = openMetrics && accept != null && accept.contains("application/openmetrics-text");
                     String type = om ? OPENMETRICS : TEXT_004;
                     byte[] body;
                     try {
-                        body = registry.scrape(type).getBytes(StandardCharsets.UTF_8);
+                        body = scrape.apply(type).getBytes(StandardCharsets.UTF_8);
                     } catch (RuntimeException e) {
                         log.warn("scrape failed: {}", e.toString());
                         send(ex, 500, "text/plain; charset=utf-8",

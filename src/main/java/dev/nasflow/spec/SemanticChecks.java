@@ -48,6 +48,7 @@ final class SemanticChecks {
         SemanticChecks c = new SemanticChecks(tree, Defaults.apply(written), errorPointers, spaces, out);
         c.space();
         c.strategyParams();
+        c.oneShot();
         c.objectives();
         c.constraints();
         c.trainer();
@@ -142,6 +143,24 @@ final class SemanticChecks {
                                 : "raise population to at least " + sample + ", or set sampleSize to at most "
                                 + population);
             }
+        }
+    }
+
+    /** One-shot methods (darts, spos) train a supernet over a darts cell space with the djl trainer. */
+    private void oneShot() {
+        if (!ok("/strategy/type") || eff.strategy() == null
+                || !SpecVocabulary.ONE_SHOT_STRATEGIES.contains(eff.strategy().type())) {
+            return;
+        }
+        String type = eff.strategy().type();
+        if (ok("/space/type") && eff.space() != null && !"darts".equals(eff.space().type())) {
+            error("/space/type", "one-shot strategy '" + type + "' builds its supernet over a darts cell space, not '"
+                    + eff.space().type() + "'", "set space.type to \"darts\" (e.g. {\"type\": \"darts\", \"nodes\": 2,"
+                    + " \"channels\": 8, \"cellsPerStage\": 1, \"stages\": 2}) or pick a strategy such as rea");
+        }
+        if (trainerOk() && eff.trainer() != null && !eff.trainer().isDjl()) {
+            error("/trainer/type", "one-shot strategy '" + type + "' trains a real supernet, the '"
+                    + eff.trainer().type() + "' trainer cannot", "set trainer.type to \"djl\" and add a data section");
         }
     }
 

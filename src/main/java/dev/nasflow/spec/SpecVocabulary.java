@@ -55,7 +55,9 @@ public final class SpecVocabulary {
     }
 
     public static final List<String> STRATEGY_TYPES =
-            List.of("random", "grid", "rea", "local", "nsga2", "bananas", "asha", "hyperband");
+            List.of("random", "grid", "rea", "local", "nsga2", "bananas", "asha", "hyperband", "darts", "spos");
+    /** One-shot methods ({@code dev.nasflow.strategy.OneShot}): run by the supernet workflow on a darts space. */
+    public static final List<String> ONE_SHOT_STRATEGIES = List.of("darts", "spos");
     /** Strategies that evaluate candidates at several fidelities (need {@code fidelity.minEpochs < epochs}). */
     public static final List<String> MULTI_FIDELITY_STRATEGIES = List.of("asha", "hyperband");
 

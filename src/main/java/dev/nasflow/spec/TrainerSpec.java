@@ -13,10 +13,32 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *   <li>{@code djl}: real training with DJL on {@code device} ({@code cpu}, {@code gpu}, {@code auto}) following the
  *       {@code recipe} file under {@code activities/} (null = the trainer's built-in recipe); needs {@code data}.</li>
  * </ul>
+ * {@code heartbeatTimeoutSeconds} (both types, optional): how long a training attempt may go without a heartbeat
+ * before Temporal counts it as lost (its worker died) and retries it from its last checkpoint; null = the backend's
+ * default ({@link #DEFAULT_TABLE_HEARTBEAT_SECONDS}, {@link #DEFAULT_DJL_HEARTBEAT_SECONDS}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"type", "dataset", "pacingMillisPerEpoch", "recipe", "device"})
-public record TrainerSpec(String type, String dataset, Integer pacingMillisPerEpoch, String recipe, String device) {
+@JsonPropertyOrder({"type", "dataset", "pacingMillisPerEpoch", "recipe", "device", "heartbeatTimeoutSeconds"})
+public record TrainerSpec(String type, String dataset, Integer pacingMillisPerEpoch, String recipe, String device,
+                          Integer heartbeatTimeoutSeconds) {
+    /** Heartbeat timeout of table-trainer attempts when the spec sets none. */
+    public static final int DEFAULT_TABLE_HEARTBEAT_SECONDS = 10;
+    /** Heartbeat timeout of DJL attempts when the spec sets none (data loading and latency measurement are quiet). */
+    public static final int DEFAULT_DJL_HEARTBEAT_SECONDS = 120;
+
+    /** A trainer section with the backend's default heartbeat timeout. */
+    public TrainerSpec(String type, String dataset, Integer pacingMillisPerEpoch, String recipe, String device) {
+        this(type, dataset, pacingMillisPerEpoch, recipe, device, null);
+    }
+
+    /** The heartbeat timeout of a training attempt: the spec's, else the backend's default. */
+    @JsonIgnore
+    public int heartbeatSeconds() {
+        if (heartbeatTimeoutSeconds != null) {
+            return heartbeatTimeoutSeconds;
+        }
+        return isTable() ? DEFAULT_TABLE_HEARTBEAT_SECONDS : DEFAULT_DJL_HEARTBEAT_SECONDS;
+    }
 
     @JsonIgnore
     public boolean isTable() {

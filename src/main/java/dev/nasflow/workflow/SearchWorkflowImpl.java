@@ -10,6 +10,7 @@ import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
 import dev.nasflow.spec.BudgetSpec;
 import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.strategy.OneShot;
 import dev.nasflow.strategy.Outcome;
 import dev.nasflow.strategy.Proposal;
 import dev.nasflow.strategy.Strategy;
@@ -108,6 +109,12 @@ public class SearchWorkflowImpl implements SearchWorkflow {
                                 + String.join("\n  ", check.errors()), "InvalidSearchSpec");
             }
             spec = check.spec();
+            if (OneShot.isOneShot(spec.strategy().type())) {
+                phase = "FAILED";
+                throw ApplicationFailure.newNonRetryableFailure("strategy.type '" + spec.strategy().type()
+                        + "' is a one-shot method: start it as a " + SupernetWorkflow.TYPE + " (nasflow supernet start"
+                        + " FILE), not a " + TYPE, "InvalidSearchSpec");
+            }
             space = Spaces.create(spec.space());
             startedAtMs = Workflow.currentTimeMillis();
             event("STARTED", Map.of("name", spec.name(), "strategy", spec.strategy().type(),
@@ -241,7 +248,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         return ActivityOptions.newBuilder()
                 .setTaskQueue(spec.taskQueue())
                 .setStartToCloseTimeout(Duration.ofHours(table ? 1 : 48))
-                .setHeartbeatTimeout(Duration.ofSeconds(table ? 10 : 120))
+                .setHeartbeatTimeout(Duration.ofSeconds(spec.trainer().heartbeatSeconds()))
                 .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
                 .setRetryOptions(RetryOptions.newBuilder()
                         .setInitialInterval(Duration.ofMillis(500))

@@ -20,12 +20,15 @@ final class NasflowProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
+    /** Where this process's part of the (appended) log file begins: earlier runs' lines are not its output. */
+    private final long logOffset;
     private final long startedNanos = System.nanoTime();
 
-    private NasflowProcess(String name, Process process, Path log) {
+    private NasflowProcess(String name, Process process, Path log, long logOffset) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.logOffset = logOffset;
     }
 
     /** Starts {@code nasflow args...}; output goes to {@code logDir/name.log}. */
@@ -43,6 +46,7 @@ final class NasflowProcess implements AutoCloseable {
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
+            long offset = Files.exists(log) ? Files.size(log) : 0;
             Files.writeString(log, "---- " + String.join(" ", args) + "\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             ProcessBuilder pb = new ProcessBuilder(cmd)
@@ -51,7 +55,7 @@ final class NasflowProcess implements AutoCloseable {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().keySet().removeIf(k -> k.startsWith("TEMPORAL_") || k.startsWith("KAFKA_")
                     || k.startsWith("NASFLOW_KAFKA"));
-            return new NasflowProcess(name, pb.start(), log);
+            return new NasflowProcess(name, pb.start(), log, offset);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start nasflow " + args, e);
         }
@@ -99,13 +103,39 @@ final class NasflowProcess implements AutoCloseable {
         throw new AssertionError(name + " did not print '" + text + "' within " + timeout + ":\n" + tail(3000));
     }
 
+    /** The exit status, waiting up to {@code timeout} for the process to end; fails if it is still running. */
+    int exitCode(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(name + " still running after " + timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return process.exitValue();
+    }
+
+    /** How many times {@code text} occurs in the log so far. */
+    int count(String text) {
+        String s = logText();
+        int n = 0;
+        for (int i = s.indexOf(text); i >= 0; i = s.indexOf(text, i + text.length())) {
+            n++;
+        }
+        return n;
+    }
+
     double upSeconds() {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
+    /** This process's output so far (the log file from where this process started appending). */
     String logText() {
         try {
-            return Files.readString(log, StandardCharsets.UTF_8);
+            byte[] all = Files.readAllBytes(log);
+            int from = (int) Math.min(logOffset, all.length);
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }

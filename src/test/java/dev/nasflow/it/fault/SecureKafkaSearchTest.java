@@ -72,6 +72,7 @@ class SecureKafkaSearchTest {
                 NasflowProcess worker = NasflowProcess.start("secure-worker", Path.of("target", "reliability", "logs",
                         "secure"), List.of("worker", "--temporal", stack.temporal().address(), "--kafka",
                         broker.bootstrapServers(), "--kafka-properties", props.toString(), "--slots", "4",
+                        "--in-process",
                         "--task-queue", QUEUE, "--metrics-port", "0", "--work-dir",
                         dir.resolve("worker").toString()));
                 procs.add(worker);

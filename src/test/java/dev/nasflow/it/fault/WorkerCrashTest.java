@@ -88,7 +88,7 @@ class WorkerCrashTest {
             int[] serial = {0};
             java.util.function.Supplier<NasflowProcess> newWorker = () -> NasflowProcess.start(
                     "worker-" + (++serial[0]), logs, List.of("worker", "--temporal", stack.temporal().address(),
-                            "--kafka", stack.kafkaBootstrap(), "--slots", Integer.toString(SLOTS),
+                            "--kafka", stack.kafkaBootstrap(), "--slots", Integer.toString(SLOTS), "--in-process",
                             "--task-queue", TRAIN_QUEUE, "--metrics-port", "0",
                             "--work-dir", dir.resolve("w" + serial[0]).toString()));
             for (int i = 0; i < WORKERS; i++) {

@@ -1,0 +1,20 @@
+package dev.nasflow.activity;
+
+import dev.nasflow.workflow.SupernetDerivation;
+import dev.nasflow.workflow.SupernetEpoch;
+import dev.nasflow.workflow.SupernetTask;
+
+/**
+ * A supernet backend (DJL: {@code dev.nasflow.train.DjlSupernetTrainer}). Errors that retrying cannot fix are thrown
+ * as {@link NonRetryableTrainingException}.
+ */
+public interface SupernetTrainer {
+    /**
+     * Brings the supernet of {@code task.searchId()} to epoch {@code task.epoch()} from its newest checkpoint (normally
+     * epoch − 1; nothing to train when that epoch is already checkpointed), checkpointing every epoch.
+     */
+    SupernetEpoch trainEpoch(SupernetTask task, int attempt, StepListener steps) throws Exception;
+
+    /** Reads the architecture off the supernet checkpointed at {@code task.epoch()}. */
+    SupernetDerivation derive(SupernetTask task, StepListener steps) throws Exception;
+}

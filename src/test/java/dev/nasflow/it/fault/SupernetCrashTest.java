@@ -1,0 +1,112 @@
+package dev.nasflow.it.fault;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nasflow.activity.SearchActivitiesImpl;
+import dev.nasflow.embedded.DevStack;
+import dev.nasflow.embedded.TemporalClients;
+import dev.nasflow.space.SearchSpace;
+import dev.nasflow.space.Spaces;
+import dev.nasflow.spec.SpecValidator;
+import dev.nasflow.train.SupernetFixtures;
+import dev.nasflow.workflow.SupernetEpoch;
+import dev.nasflow.workflow.SupernetResult;
+import dev.nasflow.workflow.SupernetWorkflow;
+import dev.nasflow.workflow.SupernetWorkflowImpl;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Killing the supernet worker mid-run: the DARTS supernet trains on a separate {@code nasflow worker} process, which
+ * is killed with SIGKILL ({@code destroyForcibly}) in the middle of an epoch; a fresh worker process picks the epoch up
+ * after the heartbeat timeout and resumes from the last epoch's checkpoint on disk, not from zero. The workflow runs
+ * on a worker in this JVM (as in {@link WorkerCrashTest}).
+ */
+@Tag("slow")
+class SupernetCrashTest {
+    static final String WF_QUEUE = "sn-wf";
+    static final String TRAIN_QUEUE = "sn-train";
+
+    @Test
+    void supernetWorkerKilledMidEpochResumesAtTheLastCheckpointedEpoch(@TempDir Path dir) throws Exception {
+        String name = "sn-crash";
+        SupernetFixtures.clean(name);
+        Path logs = Path.of("target", "reliability", "logs", "supernet-crash");
+        List<NasflowProcess> workers = new ArrayList<>();
+        try (DevStack stack = DevStack.builder(dir).workerSlots(0).stopper(false).surrogate(false).start()) {
+            WorkerFactory factory = stack.temporal().newWorkerFactory();
+            Worker wf = factory.newWorker(WF_QUEUE, TemporalClients.workerOptions(1));
+            wf.registerWorkflowImplementationTypes(SupernetWorkflowImpl.class);
+            wf.registerActivitiesImplementations(new SearchActivitiesImpl(new SpecValidator(), null, null));
+            factory.start();
+            int[] serial = {0};
+            java.util.function.Supplier<NasflowProcess> newWorker = () -> NasflowProcess.start(
+                    "worker-" + (++serial[0]), logs, List.of("worker", "--temporal", stack.temporal().address(),
+                            "--kafka", stack.kafkaBootstrap(), "--slots", "1", "--task-queue", TRAIN_QUEUE,
+                            "--metrics-port", "0", "--work-dir", dir.resolve("w" + serial[0]).toString()));
+            NasflowProcess first = newWorker.get();
+            workers.add(first);
+            first.awaitLog("nasflow worker: serving", Duration.ofSeconds(120));
+
+            ObjectNode spec = (ObjectNode) TemporalClients.objectMapper().readTree(SupernetFixtures.json(name, "darts",
+                    "\"supernetEpochs\": 3, \"retrainEpochs\": 0"));
+            spec.put("taskQueue", TRAIN_QUEUE);
+            String id = "sn-crash-" + Long.toHexString(System.nanoTime());
+            WorkflowClient client = stack.client();
+            SupernetWorkflow search = client.newWorkflowStub(SupernetWorkflow.class,
+                    WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(WF_QUEUE).build());
+            WorkflowClient.start(search::run, spec);
+
+            Path supernet = Path.of("target", "supernet-tests", name, id, "supernet");
+            long deadline = System.currentTimeMillis() + 240_000;
+            while (!Files.isRegularFile(supernet.resolve("epoch-1/state.json"))) {
+                assertTrue(System.currentTimeMillis() < deadline, "epoch 1 checkpoint within 4 min: "
+                        + first.tail(2000));
+                Thread.sleep(100);
+            }
+            Thread.sleep(2500); // inside epoch 2 (an epoch takes several seconds)
+            assertFalse(Files.exists(supernet.resolve("epoch-2")), "the kill lands inside epoch 2");
+            first.kill();
+            long gone = System.currentTimeMillis() + 30_000;
+            while (first.isAlive() && System.currentTimeMillis() < gone) {
+                Thread.sleep(50);
+            }
+            assertFalse(first.isAlive(), "the worker is dead");
+            assertFalse(Files.exists(supernet.resolve("epoch-2/state.json")), "epoch 2 was not finished");
+            NasflowProcess second = newWorker.get();
+            workers.add(second);
+
+            SupernetResult r = client.newUntypedWorkflowStub(id).getResult(6, TimeUnit.MINUTES, SupernetResult.class);
+            List<SupernetEpoch> epochs = r.status().epochs();
+            assertEquals(3, epochs.size());
+            assertEquals(List.of(0, 1, 2), epochs.stream().map(SupernetEpoch::resumedFrom).toList(),
+                    "every epoch started from the previous one's checkpoint");
+            assertEquals(List.of(1, 2, 1), epochs.stream().map(SupernetEpoch::attempt).toList(),
+                    "epoch 2 needed a second attempt, on the fresh worker");
+            assertTrue(second.logText().contains("supernet resumed from"), second.tail(3000));
+            assertTrue(second.logText().contains("epoch-1 (epoch 1)"), "the new worker loaded epoch 1's checkpoint");
+            assertFalse(second.logText().contains("supernet (darts) epoch 1:"), "epoch 1 was not trained again");
+            SearchSpace space = Spaces.create(SupernetFixtures.spec(name, "darts", "").space());
+            assertTrue(space.isValid(r.derivation().genome()));
+            System.out.println("supernet crash: killed worker pid " + first.pid() + " inside epoch 2; epochs "
+                    + epochs + "; derived " + r.derivation().arch());
+        } finally {
+            workers.forEach(NasflowProcess::close);
+        }
+    }
+}
