@@ -1,13 +1,37 @@
 package dev.nasflow.activity;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.nasflow.space.SearchSpace;
 import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.workflow.CarriedResults;
 import dev.nasflow.workflow.GenerationRecord;
 
 import java.util.List;
 
-/** Ask a strategy that needs the surrogate for proposals: the spec, the finished generations, and how many. */
-public record ProposeRequest(String searchId, SearchSpec spec, List<GenerationRecord> history, int requested) {
+/**
+ * Ask a strategy that needs the surrogate for proposals: the spec, the finished generations, and how many. The
+ * workflow sends the generations compact ({@code results}, as carried across continue-as-new) so the request stays far
+ * below the payload limit; {@code history} (records) is still accepted.
+ */
+public record ProposeRequest(String searchId, SearchSpec spec,
+                             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<GenerationRecord> history,
+                             int requested, @JsonInclude(JsonInclude.Include.NON_NULL) CarriedResults results) {
     public ProposeRequest {
-        history = List.copyOf(history);
+        history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    public ProposeRequest(String searchId, SearchSpec spec, List<GenerationRecord> history, int requested) {
+        this(searchId, spec, history, requested, null);
+    }
+
+    public static ProposeRequest compact(String searchId, SearchSpec spec, SearchSpace space,
+                                         List<GenerationRecord> history, int requested) {
+        return new ProposeRequest(searchId, spec, List.of(), requested,
+                CarriedResults.encode(searchId, space, history));
+    }
+
+    /** The finished generations, whichever layout carried them. */
+    public List<GenerationRecord> generations(SearchSpace space) {
+        return results == null ? history : results.decode(space);
     }
 }

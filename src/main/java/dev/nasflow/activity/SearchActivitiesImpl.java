@@ -84,13 +84,14 @@ public class SearchActivitiesImpl implements SearchActivities {
     public List<Proposal> propose(ProposeRequest request) {
         SearchSpace space = Spaces.create(request.spec().space());
         StrategyContext base = StrategyReplay.context(request.spec(), space);
+        List<GenerationRecord> history = request.generations(space);
         StrategyContext ctx = new StrategyContext(space, base.objectives(),
-                base.seed() * 1_000_003L + request.history().size(), base.params(), base.minEpochs(),
+                base.seed() * 1_000_003L + history.size(), base.params(), base.minEpochs(),
                 base.maxEpochs());
         Strategy strategy = Strategies.create(request.spec().strategy().type(), ctx,
                 surrogate == null ? null : surrogate.predictor(request.searchId(), space));
         Set<Genome> evaluated = new HashSet<>();
-        for (GenerationRecord g : request.history()) {
+        for (GenerationRecord g : history) {
             for (CandidateResult r : g.results()) {
                 strategy.observe(r.toObservation());
                 evaluated.add(r.genome());

@@ -172,7 +172,8 @@ public final class SearchRun {
 
     /**
      * The input of the latest run of {@code workflowId} (after continue-as-new: spec + the carried
-     * {@link SearchState}), from its first history event.
+     * {@link SearchState}), from its first history event, and the number of results it carries (compact
+     * {@code results} or, from earlier versions, {@code generations} records).
      */
     public static StartInput startInput(WorkflowClient client, String workflowId) throws java.io.IOException {
         HistoryEvent first = client.fetchHistory(workflowId).getHistory().getEvents(0);
@@ -183,6 +184,7 @@ public final class SearchRun {
             for (JsonNode g : state.path("generations")) {
                 results += g.path("results").size();
             }
+            results += state.path("results").path("results").asInt(0);
         }
         return new StartInput(input.getSerializedSize(), results);
     }

@@ -1,7 +1,10 @@
 package dev.nasflow.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nasflow.bench.CarriedStateBench;
+import dev.nasflow.bench.Nb201Table;
 import dev.nasflow.bench.ScalingBench;
+import dev.nasflow.bench.TableTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,7 +19,8 @@ import java.util.concurrent.Callable;
         description = {"Scaling: candidates/s with 1, 2, 4 'nasflow worker' processes against one Temporal server and "
                 + "Kafka broker (table trainer paced in real time), and seconds per generation for population sizes "
                 + "10, 50, 200 (no-work candidates) with a linear fit and the workflow history length / "
-                + "continue-as-new count."})
+                + "continue-as-new count; the state carried across continue-as-new at 5,000-20,000 results (bytes, results "
+                + "under the 2 MB payload limit, strategy replay time)."})
 public final class BenchScalingCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "1,2,4", paramLabel = "N,...",
             description = "Worker-process counts, ascending (default: ${DEFAULT-VALUE}; 'none' skips this part).")
@@ -63,6 +67,16 @@ public final class BenchScalingCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     long historyLimit;
 
+    @Option(names = "--carried", defaultValue = "5000,10000,20000", paramLabel = "N,...",
+            description = "Carried-state part: result counts at which the state carried across continue-as-new is "
+                    + "measured and the strategy replay timed, per strategy (default: ${DEFAULT-VALUE}; 'none' "
+                    + "skips this part).")
+    String carried;
+
+    @Option(names = "--carried-strategies", defaultValue = "random,grid,rea,local,nsga2,asha,hyperband,bananas",
+            paramLabel = "S,...", description = "Strategies of the carried-state part (default: ${DEFAULT-VALUE}).")
+    String carriedStrategies;
+
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Broker data and worker logs (default "
             + "work/bench-scaling).")
     Path workDir;
@@ -83,7 +97,19 @@ public final class BenchScalingCommand implements Callable<Integer> {
             System.err.println("nasflow bench scaling: " + e.getMessage());
             return 2;
         }
+        List<Integer> carriedSizes;
+        try {
+            carriedSizes = ints("--carried", carried);
+        } catch (IllegalArgumentException e) {
+            System.err.println("nasflow bench scaling: " + e.getMessage());
+            return 2;
+        }
         Map<String, Object> report = new ScalingBench(config, s -> System.err.println("bench scaling: " + s)).run();
+        if (!carriedSizes.isEmpty()) {
+            report.put("carried", new CarriedStateBench(new TableTrainer(Nb201Table.cifar10()),
+                    s -> System.err.println("bench scaling: carried " + s))
+                    .run(List.of(carriedStrategies.split(",")), carriedSizes, 100));
+        }
         if (json) {
             System.out.println(new ObjectMapper().writeValueAsString(report));
         } else {

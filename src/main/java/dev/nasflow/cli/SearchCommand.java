@@ -132,11 +132,12 @@ public final class SearchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             SearchWorkflow wf = search(id);
-            List<CandidateResult> board = wf.leaderboard();
+            SearchResult snap = wf.snapshot(); // compact above 1,000 results: fits the payload limit
+            List<CandidateResult> board = snap.leaderboard();
             if (json) {
                 print(board.subList(0, Math.min(top, board.size())));
             } else {
-                SearchStatus s = wf.status();
+                SearchStatus s = snap.status();
                 LeaderboardView.printLeaderboard(System.out, board, top, s.spec().primary().metric());
             }
             return 0;

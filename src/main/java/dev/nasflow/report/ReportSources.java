@@ -54,7 +54,7 @@ public final class ReportSources {
         }
         try {
             SearchWorkflow wf = client.newWorkflowStub(SearchWorkflow.class, searchId);
-            SearchResult r = new SearchResult(wf.status(), wf.leaderboard(), wf.paretoFront());
+            SearchResult r = wf.snapshot(); // compact above 1,000 results: fits the payload limit
             String state = status.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase(java.util.Locale.ROOT);
             return new Fetched(r, "Temporal (queries of the " + state + " search)");
         } catch (RuntimeException e) {

@@ -15,6 +15,24 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
         "maxConcurrent"})
 public record BudgetSpec(Integer evaluations, Double simulatedSeconds, Double realSeconds, Integer generations,
                          Integer populationSize, Integer maxConcurrent) {
+    /**
+     * Most evaluations one search may have (JSON Schema maximum of {@code budget.evaluations}): a search carries its
+     * finished results across continue-as-new and returns its leaderboard, both compact (14–26 bytes per result with
+     * the nb201 table trainer, up to about 145 with real training: arbitrary metric values and stop reasons), and
+     * Temporal rejects a payload over 2 MB. 20,000 table results take under 0.6 MB; measured with
+     * {@code nasflow bench scaling --populations none --workers none}.
+     */
+    public static final int MAX_EVALUATIONS = 20_000;
+    /**
+     * Most evaluations with a trainer other than the table: 8,000 x about 145 bytes = 1.16 MB, under the 1.33 MB at
+     * which a search stops itself rather than continue as new (SearchWorkflowImpl.CARRY_LIMIT_BYTES).
+     */
+    public static final int MAX_EVALUATIONS_TRAINED = 8_000;
+
+    /** The evaluation limit for a trainer ({@code nb201} = the table, anything else trains). */
+    public static int maxEvaluations(String trainerType) {
+        return "nb201".equals(trainerType) ? MAX_EVALUATIONS : MAX_EVALUATIONS_TRAINED;
+    }
 
     /** True when at least one of the four limits is set. */
     @JsonIgnore

@@ -401,6 +401,14 @@ final class SemanticChecks {
             error("/budget", "sets no limit, so the search would never end",
                     "add at least one of " + String.join(", ", SpecVocabulary.BUDGET_LIMITS) + ", e.g. \"evaluations\": 100");
         }
+        int most = trainerOk() && eff.trainer() != null ? BudgetSpec.maxEvaluations(eff.trainer().type())
+                : BudgetSpec.MAX_EVALUATIONS;
+        if (ok("/budget/evaluations") && b.evaluations() != null && b.evaluations() > most) {
+            error("/budget/evaluations", "must be at most " + most + " with the " + eff.trainer().type()
+                            + " trainer (found " + b.evaluations() + "): the finished results a search carries across "
+                            + "continue-as-new would pass Temporal's 2 MB payload limit",
+                    "split the search into several of at most " + most + " evaluations (e.g. different seeds)");
+        }
         if (ok("/budget/simulatedSeconds") && b.simulatedSeconds() != null && trainerOk() && eff.trainer().isDjl()) {
             error("/budget/simulatedSeconds", "the djl trainer trains in real time; simulated seconds exist only for"
                     + " the nb201 table trainer", "use realSeconds (or evaluations) instead");

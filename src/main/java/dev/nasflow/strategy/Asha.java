@@ -36,6 +36,13 @@ public final class Asha implements Strategy {
     private final Set<Genome> proposed = new HashSet<>();
     /** Results per rung, in arrival order. */
     private final List<List<Result>> results = new ArrayList<>();
+    /**
+     * Results per rung, best first, ties in arrival order (what a stable sort of {@link #results} gives), kept sorted
+     * as results arrive so that a proposal does not sort the rung again (a replay of 10,000 results took seconds).
+     */
+    private final List<List<Result>> ranked = new ArrayList<>();
+    /** Per rung: every entry of {@link #ranked} before this index is promoted (promotions are never undone). */
+    private int[] promotedPrefix;
     /** Genomes promoted out of each rung. */
     private final List<Set<Genome>> promoted = new ArrayList<>();
     /** In-flight proposals → rung index. */
@@ -55,8 +62,10 @@ public final class Asha implements Strategy {
         this.rng = new Random(ctx.seed());
         for (int i = 0; i < rungs.length; i++) {
             results.add(new ArrayList<>());
+            ranked.add(new ArrayList<>());
             promoted.add(new HashSet<>());
         }
+        this.promotedPrefix = new int[rungs.length];
     }
 
     /** The rung ladder: {@code round(minEpochs·η^k)} while below {@code maxEpochs}, then {@code maxEpochs}. */
@@ -116,14 +125,18 @@ public final class Asha implements Strategy {
 
     /** The best not-yet-promoted, non-failed result among the top floor(n_k/η) of rung k, or null. */
     private Result promotable(int k) {
-        List<Result> rung = results.get(k);
-        int top = (int) Math.floor(rung.size() / eta + 1e-9);
+        List<Result> sorted = ranked.get(k);
+        int top = (int) Math.floor(sorted.size() / eta + 1e-9);
         if (top == 0) {
             return null;
         }
-        List<Result> sorted = new ArrayList<>(rung);
-        sorted.sort((a, b) -> Double.compare(b.value, a.value));
-        for (int i = 0; i < top; i++) {
+        Set<Genome> done = promoted.get(k);
+        int i = promotedPrefix[k];
+        while (i < top && done.contains(sorted.get(i).genome)) {
+            i++;
+        }
+        promotedPrefix[k] = i;
+        for (; i < top; i++) {
             Result r = sorted.get(i);
             if (r.value != Fitness.WORST && !promoted.get(k).contains(r.genome) && !pending.containsKey(r.genome)) {
                 return r;
@@ -151,7 +164,24 @@ public final class Asha implements Strategy {
         boolean reached = o.outcome() == Outcome.COMPLETED
                 || (o.outcome() == Outcome.STOPPED_EARLY && o.epochs() >= rungs[k]);
         double v = reached ? Fitness.primary(ctx, o) : Fitness.WORST;
-        results.get(k).add(new Result(g, v));
+        Result r = new Result(g, v);
+        results.get(k).add(r);
+        // insert after every entry that a stable best-first sort keeps before it (better or equal value)
+        List<Result> sorted = ranked.get(k);
+        int lo = 0;
+        int hi = sorted.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Double.compare(v, sorted.get(mid).value) > 0) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        sorted.add(lo, r);
+        if (lo < promotedPrefix[k]) {
+            promotedPrefix[k] = lo;
+        }
     }
 
     private boolean booked(int k, Genome g) {

@@ -1,6 +1,7 @@
 package dev.nasflow.workflow;
 
 import dev.nasflow.spec.BudgetSpec;
+import dev.nasflow.spec.SearchSpec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,19 @@ public final class BudgetRules {
         if (b.evaluations() == null && b.simulatedSeconds() == null && b.realSeconds() == null
                 && b.generations() == null && b.populationSize() == null && b.maxConcurrent() == null) {
             errors.add("budget: empty (fix: set at least one field)");
+        }
+        return errors;
+    }
+
+    /** The evaluation limit of the spec's trainer ({@link BudgetSpec#maxEvaluations}) applied to a change. */
+    public static List<String> checkLimit(SearchSpec spec, BudgetSpec change) {
+        List<String> errors = new ArrayList<>();
+        String trainer = spec.trainer() == null ? null : spec.trainer().type();
+        int most = BudgetSpec.maxEvaluations(trainer);
+        if (change.evaluations() != null && change.evaluations() > most) {
+            errors.add("budget.evaluations: must be at most " + most + " with the " + trainer + " trainer, got "
+                    + change.evaluations() + ": the results a search carries across continue-as-new would pass "
+                    + "Temporal's 2 MB payload limit (fix: start another search for the rest)");
         }
         return errors;
     }

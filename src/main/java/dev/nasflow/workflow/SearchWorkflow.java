@@ -38,6 +38,15 @@ public interface SearchWorkflow {
     @QueryMethod
     List<CandidateResult> paretoFront();
 
+    /**
+     * Status, leaderboard and Pareto front in one answer, as the search would return them now. Its leaderboard
+     * travels compact above {@link SearchResult#INLINE_LIMIT} results, so it stays under the 2 MB payload limit for
+     * every budget the spec allows, where {@link #leaderboard()} (about 530 bytes per result) passes it above about
+     * 3,500 results.
+     */
+    @QueryMethod
+    SearchResult snapshot();
+
     /** Launch no new candidates until {@link #resume()}; running ones continue. */
     @SignalMethod
     void pause();

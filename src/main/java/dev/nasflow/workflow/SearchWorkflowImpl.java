@@ -46,6 +46,12 @@ import java.util.TreeMap;
 public class SearchWorkflowImpl implements SearchWorkflow {
     private static final Logger log = Workflow.getLogger(SearchWorkflowImpl.class);
     static final long DEFAULT_HISTORY_LIMIT = 20_000;
+    /**
+     * Compressed bytes of carried results above which the search ends instead of continuing as new: base64 makes
+     * 1.33 MB of it, and the result's leaderboard (the same results in rank order, up to 10% larger) stays under
+     * Temporal's 2 MB payload limit too.
+     */
+    static final int CARRY_LIMIT_BYTES = 1_000_000;
 
     private final SearchActivities local = Workflow.newLocalActivityStub(SearchActivities.class,
             LocalActivityOptions.newBuilder()
@@ -59,12 +65,14 @@ public class SearchWorkflowImpl implements SearchWorkflow {
     private SearchSpace space;
     private Strategy strategy;
     private long historyLimit;
+    private long carryLimitBytes;
     private final List<GenerationRecord> generations = new ArrayList<>();
     private boolean paused;
     private boolean stopRequested;
     private long startedAtMs;
     private int continuedAsNew;
     private String phase = "VALIDATING";
+    private String stopReason;
 
     // current generation
     private int currentGeneration = -1;
@@ -82,14 +90,17 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         specJson = specJsonIn;
         if (carried != null && carried.spec() != null) {
             spec = carried.spec();
+            space = Spaces.create(spec.space());
             historyLimit = carried.historyLimit();
-            generations.addAll(carried.generations());
+            carryLimitBytes = carried.carryLimitBytes();
+            generations.addAll(carried.history(space));
             paused = carried.paused();
             stopRequested = carried.stopRequested();
             startedAtMs = carried.startedAtMs();
             continuedAsNew = carried.continuedAsNew();
         } else {
             historyLimit = carried == null ? 0 : carried.historyLimit();
+            carryLimitBytes = carried == null ? 0 : carried.carryLimitBytes();
             SpecCheck check = local.validateSpec(specJsonIn == null ? "null" : specJsonIn.toString());
             if (!check.ok()) {
                 phase = "FAILED";
@@ -104,11 +115,11 @@ public class SearchWorkflowImpl implements SearchWorkflow {
                         + "' is a one-shot method: start it as a " + SupernetWorkflow.TYPE + " (nasflow supernet start"
                         + " FILE), not a " + TYPE, "InvalidSearchSpec");
             }
+            space = Spaces.create(spec.space());
             startedAtMs = Workflow.currentTimeMillis();
             event("STARTED", Map.of("name", spec.name(), "strategy", spec.strategy().type(),
                     "space", spec.space().type()));
         }
-        space = Spaces.create(spec.space());
         strategy = StrategyReplay.usesProposeActivity(spec) ? null : StrategyReplay.rebuild(spec, space, generations);
         phase = "RUNNING";
 
@@ -129,10 +140,22 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             runGeneration(n, proposals);
             if (!stopRequested && !budgetExhausted() && shouldContinueAsNew()) {
                 Workflow.await(Workflow::isEveryHandlerFinished);
+                SearchState next = SearchState.carry(searchId, spec, space, historyLimit, generations, paused,
+                        stopRequested, startedAtMs, continuedAsNew + 1, carryLimitBytes);
+                long carryLimit = carryLimitBytes > 0 ? carryLimitBytes : CARRY_LIMIT_BYTES;
+                if (next.results().size() > carryLimit) {
+                    // the next run's input (and this search's result) would approach the 2 MB payload limit: end
+                    // the search with what it has rather than fail to continue (the spec validator's evaluation
+                    // limit keeps searches far below this; only time- or generation-bounded ones can get here)
+                    log.warn("{}: {} results take {} bytes carried, above {}: stopping the search", searchId,
+                            evaluations(), next.results().size(), carryLimit);
+                    stopReason = "carried state limit: " + evaluations() + " results";
+                    stopRequested = true;
+                    break;
+                }
                 event("CONTINUED_AS_NEW", Map.of("generation", generations.size(),
                         "historyLength", Workflow.getInfo().getHistoryLength()));
-                Workflow.continueAsNew(specJson, new SearchState(spec, historyLimit, generations, paused,
-                        stopRequested, startedAtMs, continuedAsNew + 1));
+                Workflow.continueAsNew(specJson, next);
             }
         }
         phase = stopRequested ? "STOPPED" : "COMPLETED";
@@ -143,6 +166,9 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         done.put("phase", phase);
         done.put("evaluations", result.status().evaluations());
         done.put("stoppedEarly", result.status().stoppedEarly());
+        if (stopReason != null) {
+            done.put("reason", stopReason);
+        }
         if (best != null) {
             done.put("bestCandidate", best.candidateId());
             done.put("bestArch", best.arch());
@@ -161,7 +187,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
                 .setStartToCloseTimeout(Duration.ofMinutes(10))
                 .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
                 .build());
-        return acts.propose(new ProposeRequest(searchId, spec, generations, n));
+        return acts.propose(ProposeRequest.compact(searchId, spec, space, generations, n));
     }
 
     private void runGeneration(int requested, List<Proposal> proposals) {
@@ -411,6 +437,11 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         return spec == null ? List.of() : Leaderboard.paretoFront(allResults(), spec);
     }
 
+    @Override
+    public SearchResult snapshot() {
+        return new SearchResult(status(), leaderboard(), paretoFront());
+    }
+
     // ---- signals and updates ----
 
     @Override
@@ -431,6 +462,9 @@ public class SearchWorkflowImpl implements SearchWorkflow {
     @Override
     public void validateSetBudget(BudgetSpec budget) {
         List<String> errors = BudgetRules.check(budget);
+        if (errors.isEmpty() && spec != null) {
+            errors = BudgetRules.checkLimit(spec, budget);
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }

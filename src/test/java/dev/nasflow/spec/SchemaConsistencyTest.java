@@ -54,6 +54,13 @@ class SchemaConsistencyTest {
     }
 
     @Test
+    void evaluationsMaximumIsTheCarriedStateLimit() {
+        assertEquals(BudgetSpec.MAX_EVALUATIONS, S.at("/$defs/budget/properties/evaluations/maximum").asInt());
+        assertTrue(S.at("/$defs/budget/properties/evaluations/description").asText()
+                .contains(BudgetSpec.MAX_EVALUATIONS_TRAINED + " with the djl trainer"));
+    }
+
+    @Test
     void enumsMatchTheVocabulary() {
         assertEquals(SpecVocabulary.SPACE_TYPES, values(S.at("/$defs/space/properties/type/enum")));
         assertEquals(List.copyOf(SpecVocabulary.KERNELS), values(S.at("/$defs/space/properties/kernels/items/enum")));

@@ -8,6 +8,7 @@ import dev.nasflow.activity.SearchActivitiesImpl;
 import dev.nasflow.activity.TrainingActivitiesImpl;
 import dev.nasflow.activity.TrainingEvents;
 import dev.nasflow.activity.TrainingObserver;
+import dev.nasflow.bench.SearchRun;
 import dev.nasflow.bench.TableCandidateTrainer;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.spec.BudgetSpec;
@@ -174,6 +175,57 @@ class SearchWorkflowTest {
         assertEquals(plain.leaderboard().stream().map(CandidateResult::arch).toList(),
                 can.leaderboard().stream().map(CandidateResult::arch).toList(),
                 "same seed, same picks, with or without continue-as-new");
+    }
+
+    @Test
+    void continueAsNewManyTimesAtLargerScaleKeepsEveryResultAndThePicks() {
+        start("plain-big", spec("local", 400, 40, 0), null);
+        SearchResult plain = result("plain-big");
+        start("can-big", spec("local", 400, 40, 0), SearchState.withHistoryLimit(100));
+        SearchResult can = result("can-big");
+        assertTrue(can.status().continuedAsNew() >= 5, "continued " + can.status().continuedAsNew());
+        assertEquals(400, can.status().evaluations());
+        SearchResult snapshot = client.newWorkflowStub(SearchWorkflow.class, "can-big").snapshot();
+        assertEquals(can.leaderboard(), snapshot.leaderboard(), "the snapshot query answers what the search returned");
+        assertEquals(plain.leaderboard().stream().map(r -> r.candidateId().replace("plain-big", "") + r.arch()
+                        + new java.util.TreeMap<>(r.metrics())).toList(),
+                can.leaderboard().stream().map(r -> r.candidateId().replace("can-big", "") + r.arch()
+                        + new java.util.TreeMap<>(r.metrics())).toList(),
+                "same results, same picks, with or without continue-as-new");
+    }
+
+    /** 1,200 candidates: the result's leaderboard travels compact (above 1,000) and so does the carried state. */
+    @Test
+    void aLongSearchCarriesAndReturnsItsResultsCompact() throws Exception {
+        start("long", spec("random", 1200, 100, 0), SearchState.withHistoryLimit(1500));
+        SearchResult r = result("long");
+        assertEquals(1200, r.status().evaluations());
+        assertEquals(1200, r.leaderboard().size());
+        assertTrue(r.status().continuedAsNew() >= 1, "continued " + r.status().continuedAsNew());
+        var history = client.fetchHistory("long").getHistory();
+        var completed = history.getEvents(history.getEventsCount() - 1).getWorkflowExecutionCompletedEventAttributes()
+                .getResult().getPayloads(0);
+        JsonNode wire = JSON.readTree(completed.getData().toByteArray());
+        assertTrue(wire.has("leaderboardCompact") && !wire.has("leaderboard"), "compact on the wire");
+        assertTrue(completed.getSerializedSize() < 100_000, "result of 1,200 in " + completed.getSerializedSize());
+        SearchRun.StartInput in = SearchRun.startInput(client, "long");
+        assertTrue(in.carriedResults() >= 700, "carried " + in.carriedResults());
+        assertTrue(in.bytes() < 40_000, in.carriedResults() + " results carried in " + in.bytes() + " bytes");
+        assertEquals(r.leaderboard(), client.newWorkflowStub(SearchWorkflow.class, "long").snapshot().leaderboard());
+    }
+
+    @Test
+    void aSearchWhoseCarriedResultsWouldPassTheLimitStopsInsteadOfContinuing() {
+        ObjectNode s = spec("random", 300, 10, 0);
+        ObjectNode b = (ObjectNode) s.get("budget");
+        b.remove("evaluations");
+        b.put("generations", 30);
+        start("capped", s, SearchState.withLimits(60, 400));
+        SearchResult r = result("capped");
+        assertEquals("STOPPED", r.status().phase());
+        assertTrue(r.status().evaluations() >= 10 && r.status().evaluations() < 300,
+                "stopped after " + r.status().evaluations());
+        assertEquals(r.status().evaluations(), r.leaderboard().size());
     }
 
     @Test
