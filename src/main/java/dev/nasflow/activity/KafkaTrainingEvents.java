@@ -9,6 +9,7 @@ import dev.nasflow.workflow.CandidateTask;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,7 +17,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Publishes training events to Kafka. An epoch metric is acknowledged (acks=all, idempotent producer) before the
  * activity heartbeats past that epoch, so a crash can only cause a re-published epoch (de-duplicated downstream by
- * (candidate, epoch)), never a lost one.
+ * (candidate, epoch)), never a lost one. The {@code ...Async} variants send at once and wait for the acknowledgement
+ * only in {@link Pending#await()}, so that the events of a short candidate share one produce round trip; the
+ * activity awaits them before its next heartbeat and before it returns.
  */
 public final class KafkaTrainingEvents implements TrainingEvents {
     private final MetricsPublisher publisher;
@@ -33,13 +36,23 @@ public final class KafkaTrainingEvents implements TrainingEvents {
 
     @Override
     public void epoch(CandidateTask task, EpochReport report, double simSecondsTotal) {
+        epochAsync(task, report, simSecondsTotal).await();
+    }
+
+    @Override
+    public Pending epochAsync(CandidateTask task, EpochReport report, double simSecondsTotal) {
         EpochMetric m = EpochMetric.of(task.searchId(), task.candidateId(), task.generation(), report.epoch(),
                 task.epochs(), report.metrics(), report.wallMillis(), report.simSeconds());
-        await(publisher.publish(m), "epoch metric " + task.candidateId() + "@" + report.epoch());
+        return pending(publisher.publish(m), "epoch metric " + task.candidateId() + "@" + report.epoch());
     }
 
     @Override
     public void candidate(CandidateTask task, String type, Map<String, Object> payload) {
+        candidateAsync(task, type, payload).await();
+    }
+
+    @Override
+    public Pending candidateAsync(CandidateTask task, String type, Map<String, Object> payload) {
         Map<String, Object> p = new LinkedHashMap<>(payload);
         p.put("arch", task.arch());
         p.put("archHash", task.archHash());
@@ -49,10 +62,15 @@ public final class KafkaTrainingEvents implements TrainingEvents {
         p.put("primaryMetric", task.spec().objectives().get(0).metric());
         SearchEvent e = SearchEvent.of(task.searchId(), SearchEventType.valueOf(type), task.candidateId(),
                 task.generation(), p);
-        await(publisher.publish(e), type + " " + task.candidateId());
+        return pending(publisher.publish(e), type + " " + task.candidateId());
     }
 
-    private void await(java.util.concurrent.CompletableFuture<?> f, String what) {
+    /** The acknowledgement of {@code f}, awaited for at most the ack timeout from when it is first awaited. */
+    private Pending pending(CompletableFuture<?> f, String what) {
+        return () -> await(f, what);
+    }
+
+    private void await(CompletableFuture<?> f, String what) {
         try {
             f.get(ackTimeoutMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

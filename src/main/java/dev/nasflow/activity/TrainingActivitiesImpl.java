@@ -14,6 +14,7 @@ import io.temporal.failure.TimeoutFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,12 @@ import java.util.Map;
  * backend, publishes every epoch, heartbeats every step with its resume point (except after a final epoch that took
  * under {@value #FINAL_HEARTBEAT_MIN_MILLIS} ms), and on cancellation returns
  * {@code STOPPED_EARLY} with its last metrics (its checkpoint stays). A retry resumes from the heartbeat details.
+ *
+ * <p>Events are sent without waiting ({@link TrainingEvents#epochAsync}, {@link TrainingEvents#candidateAsync}) and
+ * every event sent so far is awaited (acknowledged by Kafka) before any heartbeat and before the activity returns: an
+ * epoch metric is thus durable before the heartbeat that records its epoch (the stopper and the de-duplication rely on
+ * it), and a candidate's finish event before its result, while the start event, the epoch and the finish event of a
+ * short candidate share one acknowledgement round trip instead of costing one each.
  */
 public class TrainingActivitiesImpl implements TrainingActivities {
     private static final Logger log = LoggerFactory.getLogger(TrainingActivitiesImpl.class);
@@ -58,6 +65,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                     "NonRetryable");
         }
         Objective primary = task.spec().objectives().get(0);
+        Outbox outbox = new Outbox();
         long t0 = System.currentTimeMillis();
         observer.started(task);
         try (TrainingSession session = trainer.open(task, resume)) {
@@ -65,15 +73,19 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             String violation = violatedConstraint(task, staticMetrics);
             if (violation != null) {
                 observer.finished(task, Outcome.INFEASIBLE, 0);
-                events.candidate(task, "CANDIDATE_FINISHED", Map.of("outcome", "INFEASIBLE", "reason", violation));
+                outbox.add(events.candidateAsync(task, "CANDIDATE_FINISHED",
+                        Map.of("outcome", "INFEASIBLE", "reason", violation)));
+                outbox.awaitAll();
                 return result(task, 0, Outcome.INFEASIBLE, staticMetrics, violation, 0, t0, 0, attempt);
             }
             int resumedFrom = session.epochsDone();
             if (resumedFrom == 0) {
-                events.candidate(task, "CANDIDATE_STARTED", Map.of("epochs", task.epochs(), "attempt", attempt));
+                outbox.add(events.candidateAsync(task, "CANDIDATE_STARTED",
+                        Map.of("epochs", task.epochs(), "attempt", attempt)));
             } else {
                 log.info("{}: attempt {} resumes at epoch {}", task.candidateId(), attempt, resumedFrom);
-                events.candidate(task, "CANDIDATE_RESUMED", Map.of("fromEpoch", resumedFrom, "attempt", attempt));
+                outbox.add(events.candidateAsync(task, "CANDIDATE_RESUMED",
+                        Map.of("fromEpoch", resumedFrom, "attempt", attempt)));
             }
             Map<String, Double> last = new LinkedHashMap<>(staticMetrics);
             if (resume != null) {
@@ -83,13 +95,16 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             double best = resume == null ? Double.NaN : resume.bestMetric();
             int done = session.epochsDone();
             ResumePoint[] point = {resume == null ? new ResumePoint(done, null, best, last, sim) : resume};
-            StepListener heartbeat = () -> ctx.heartbeat(point[0]);
+            StepListener heartbeat = () -> {
+                outbox.awaitAll();
+                ctx.heartbeat(point[0]);
+            };
             while (done < task.epochs()) {
                 EpochReport rep;
                 try {
                     rep = session.trainEpoch(heartbeat);
                 } catch (ActivityCompletionException cancelled) {
-                    return stopped(task, done, last, sim, t0, resumedFrom, attempt, cancelled);
+                    return stopped(task, done, last, sim, t0, resumedFrom, attempt, cancelled, outbox);
                 }
                 done = rep.epoch();
                 sim += rep.simSeconds();
@@ -100,7 +115,9 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                 if (diverged(rep)) {
                     String why = "loss is not finite at epoch " + done;
                     observer.finished(task, Outcome.DIVERGED, done);
-                    events.candidate(task, "CANDIDATE_FINISHED", Map.of("outcome", "DIVERGED", "reason", why));
+                    outbox.add(events.candidateAsync(task, "CANDIDATE_FINISHED",
+                            Map.of("outcome", "DIVERGED", "reason", why)));
+                    outbox.awaitAll();
                     return result(task, done, Outcome.DIVERGED, last, why, sim, t0, resumedFrom, attempt);
                 }
                 double v = rep.metric(primary.metric());
@@ -108,21 +125,24 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                     best = v;
                 }
                 String ckpt = session.checkpoint();
-                events.epoch(task, rep, sim);
+                outbox.add(events.epochAsync(task, rep, sim));
                 point[0] = new ResumePoint(done, ckpt, best, last, sim);
                 if (done >= task.epochs() && rep.wallMillis() < FINAL_HEARTBEAT_MIN_MILLIS) {
                     // the result follows at once: a heartbeat here would only save redoing this (cheap) epoch
-                    // after a crash in the next few milliseconds, at the price of a server write per candidate
+                    // after a crash in the next few milliseconds, at the price of a server write per candidate; its
+                    // metric is awaited with the finish event below
                     continue;
                 }
                 try {
-                    ctx.heartbeat(point[0]);
+                    heartbeat.onStep();
                 } catch (ActivityCompletionException cancelled) {
-                    return stopped(task, done, last, sim, t0, resumedFrom, attempt, cancelled);
+                    return stopped(task, done, last, sim, t0, resumedFrom, attempt, cancelled, outbox);
                 }
             }
             observer.finished(task, Outcome.COMPLETED, done);
-            events.candidate(task, "CANDIDATE_FINISHED", Map.of("outcome", "COMPLETED", "metrics", last));
+            outbox.add(events.candidateAsync(task, "CANDIDATE_FINISHED",
+                    Map.of("outcome", "COMPLETED", "metrics", last)));
+            outbox.awaitAll();
             return result(task, done, Outcome.COMPLETED, last, "", sim, t0, resumedFrom, attempt);
         } catch (NonRetryableTrainingException e) {
             observer.finished(task, Outcome.FAILED, 0);
@@ -135,7 +155,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
     }
 
     private CandidateResult stopped(CandidateTask task, int done, Map<String, Double> last, double sim, long t0,
-                                    int resumedFrom, int attempt, ActivityCompletionException why) {
+                                    int resumedFrom, int attempt, ActivityCompletionException why, Outbox outbox) {
         if (!isStopRequest(why)) {
             // this attempt is over (heartbeat timed out, activity gone or reset): another attempt resumes from the
             // last heartbeat, so this one must not report the candidate as finished
@@ -146,9 +166,27 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         log.info("{}: cancellation seen after epoch {} ({})", task.candidateId(), done, why.getClass().getSimpleName());
         observer.cancelled(task, done);
         observer.finished(task, Outcome.STOPPED_EARLY, done);
-        events.candidate(task, "CANDIDATE_FINISHED", Map.of("outcome", "STOPPED_EARLY", "epoch", done,
-                "cancelSeenAtMs", System.currentTimeMillis()));
+        outbox.add(events.candidateAsync(task, "CANDIDATE_FINISHED", Map.of("outcome", "STOPPED_EARLY", "epoch", done,
+                "cancelSeenAtMs", System.currentTimeMillis())));
+        outbox.awaitAll();
         return result(task, done, Outcome.STOPPED_EARLY, last, "", sim, t0, resumedFrom, attempt);
+    }
+
+    /** The events this attempt sent and has not yet seen acknowledged, in sending order. */
+    private static final class Outbox {
+        private final List<TrainingEvents.Pending> pending = new ArrayList<>();
+
+        void add(TrainingEvents.Pending p) {
+            pending.add(p);
+        }
+
+        /** Returns once every event added so far is durable; throws (failing this attempt) when one cannot be. */
+        void awaitAll() {
+            for (TrainingEvents.Pending p : pending) {
+                p.await();
+            }
+            pending.clear();
+        }
     }
 
     /** A cancellation requested by the workflow (stopCandidate), not a local heartbeat timeout. */

@@ -162,10 +162,13 @@ public final class OverheadBench {
         }
         List<SearchRun.Measurement> runs = new ArrayList<>();
         List<Double> serverCpu = new ArrayList<>();
+        List<Map<String, Object>> breakdowns = new ArrayList<>();
         for (int r = 0; r < config.repeats(); r++) {
             long s0 = cpuPids.length == 0 ? 0 : SearchRun.processCpuNanos(cpuPids[0]);
+            ThreadCpu threads0 = ThreadCpu.snapshot();
             SearchRun.Measurement m = SearchRun.run(client, spec(tag + "-" + r, config.candidates(), r + 1),
                     tag + "-" + r, 1800, null, cpuPids);
+            breakdowns.add(ThreadCpu.snapshot().since(threads0, m.candidates()));
             if (cpuPids.length > 0) {
                 serverCpu.add((SearchRun.processCpuNanos(cpuPids[0]) - s0) / 1e6 / m.candidates());
             }
@@ -189,6 +192,15 @@ public final class OverheadBench {
             out.put("serverCpuMsPerCandidate", Stats.round(Stats.median(serverCpu.stream()
                     .mapToDouble(Double::doubleValue).toArray()), 3));
         }
+        // of the repeat whose rate is closest to the median; JIT compilation and GC are "jvmInternal"
+        int mid = 0;
+        for (int i = 1; i < runs.size(); i++) {
+            if (Math.abs(runs.get(i).candidatesPerSecond() - median)
+                    < Math.abs(runs.get(mid).candidatesPerSecond() - median)) {
+                mid = i;
+            }
+        }
+        out.put("jvmCpuMsPerCandidateByThreads", breakdowns.get(mid));
         out.put("population", config.population());
         out.put("concurrency", config.concurrency());
         out.put("setupSeconds", Stats.round(setup, 2));

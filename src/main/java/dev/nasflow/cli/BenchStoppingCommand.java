@@ -18,8 +18,9 @@ import java.util.concurrent.Callable;
                 + "epochs on their learning curves (tabulated at 12 and 200 epochs, modelled between them and below "
                 + "12) through the stopping simulator with each rule; reports epochs spent, the pick's 200-epoch "
                 + "validation accuracy and its gap to no stopping.",
-                "Default rules: none, asha, median (their defaults) and asha12 (asha minEpochs=12 eta=17: one rung, at "
-                        + "the tabulated 12 epochs)."})
+                "Default rules: none, asha, median (their defaults), asha12 (asha minEpochs=12 eta=17: one rung, at "
+                        + "the tabulated 12 epochs), medianAvg (median compare=average) and median25 (median "
+                        + "percentile=25)."})
 public final class BenchStoppingCommand implements Callable<Integer> {
     @Option(names = "--candidates", defaultValue = "100", paramLabel = "N",
             description = "Candidates per population (default: ${DEFAULT-VALUE}).")

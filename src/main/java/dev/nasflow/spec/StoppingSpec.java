@@ -12,7 +12,9 @@ import java.util.Map;
  * {@code dev.nasflow.stopping.StoppingRules.params(rule)} (the schema rejects the parameters of other rules):
  * <ul>
  *   <li>{@code none}: never stop a candidate early.</li>
- *   <li>{@code median}: {@code gracePeriod}, {@code minTrials}, {@code completedOnly} (Vizier / Katib median rule).</li>
+ *   <li>{@code median}: {@code gracePeriod}, {@code minTrials}, {@code completedOnly} (Vizier / Katib median rule),
+ *       {@code percentile} (Optuna {@code PercentilePruner}: 50 = median) and {@code compare} ({@code best} so far,
+ *       Vizier, or the candidate's own running {@code average}).</li>
  *   <li>{@code asha}: rungs at {@code minEpochs × eta^k} epochs, top 1/{@code eta} continue, {@code minTrials}
  *       reports per rung before anything is stopped.</li>
  *   <li>{@code curve}: after {@code gracePeriod} epochs, extrapolate the learning curve and stop when the predicted
@@ -24,12 +26,20 @@ import java.util.Map;
  * {@code StoppingRules.create(rule, params)} takes.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"rule", "gracePeriod", "minTrials", "eta", "threshold", "metric", "minEpochs", "completedOnly"})
+@JsonPropertyOrder({"rule", "gracePeriod", "minTrials", "eta", "threshold", "metric", "minEpochs", "completedOnly",
+        "percentile", "compare"})
 public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
-                           String metric, Integer minEpochs, Boolean completedOnly) {
+                           String metric, Integer minEpochs, Boolean completedOnly, Double percentile,
+                           String compare) {
+
+    /** The spec before the median rule's {@code percentile} and {@code compare} existed (both unset). */
+    public StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
+                        String metric, Integer minEpochs, Boolean completedOnly) {
+        this(rule, gracePeriod, minTrials, eta, threshold, metric, minEpochs, completedOnly, null, null);
+    }
 
     public static StoppingSpec none() {
-        return new StoppingSpec("none", null, null, null, null, null, null, null);
+        return new StoppingSpec("none", null, null, null, null, null, null, null, null, null);
     }
 
     @JsonIgnore
@@ -47,6 +57,8 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
         put(m, "threshold", threshold);
         put(m, "minEpochs", minEpochs);
         put(m, "completedOnly", completedOnly);
+        put(m, "percentile", percentile);
+        put(m, "compare", compare);
         return m;
     }
 
@@ -61,7 +73,9 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
         return new StoppingSpec(rule, integer(params.get("gracePeriod")), integer(params.get("minTrials")),
                 integer(params.get("eta")), params.get("threshold") instanceof Number n ? n.doubleValue() : null,
                 metric, integer(params.get("minEpochs")),
-                params.get("completedOnly") instanceof Boolean b ? b : null);
+                params.get("completedOnly") instanceof Boolean b ? b : null,
+                params.get("percentile") instanceof Number p ? p.doubleValue() : null,
+                params.get("compare") instanceof String c ? c : null);
     }
 
     private static Integer integer(Object v) {

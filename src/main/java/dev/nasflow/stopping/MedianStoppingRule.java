@@ -2,6 +2,7 @@ package dev.nasflow.stopping;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -19,27 +20,82 @@ import java.util.Optional;
  *       candidates count, which is Vizier's literal wording ("completed trials"); the default also counts running
  *       ones because in a streaming search the first generation has no completed trial until it is over;</li>
  *   <li>fewer than {@code minTrials} references (Katib {@code min_trials_required}, default 3): no decision;</li>
- *   <li>stop iff best(c, 1..t) &lt; median of the references' running averages at t (strict: a tie continues).</li>
+ *   <li>stop iff score(c, t) &lt; cut-off (strict: a tie continues), where the cut-off is the
+ *       {@code (100 - percentile)}-th percentile (linear interpolation between order statistics, as numpy's
+ *       default) of the references' running averages at t, and score is {@code c}'s best value at epochs 1..t
+ *       ({@code compare=best}, Vizier, the default) or its own running average at t ({@code compare=average}: like
+ *       compared with like).</li>
  * </ol>
- * NaN-safety: non-finite values are skipped in bests and averages; a curve without any finite value up to
+ * {@code percentile} follows Optuna's {@code PercentilePruner}: the share of candidates (in percent) a candidate must
+ * be in the top of to continue; 50 (the default) is the median, smaller keeps fewer (25 stops everything below the
+ * upper quartile), 100 stops only what is worse than every reference.
+ *
+ * <p>Why the default rule is lenient on rising curves: a running average lags the current value (on a curve that is
+ * linear in log(epochs) it is about the value at {@code t / e}), while the best of a rising curve is its current
+ * value. A candidate is thus compared with where the others were a while ago, and anything whose curve is within
+ * that lag of the median keeps going; {@code compare=average} or a smaller {@code percentile} removes that slack.
+ *
+ * <p>NaN-safety: non-finite values are skipped in bests and averages; a curve without any finite value up to
  * {@code t} counts as {@code -Infinity} (the worst), so a NaN-only candidate is stopped once enough references
- * exist, and a NaN-only reference pulls the median down.
+ * exist, and a NaN-only reference pulls the cut-off down.
  */
 public final class MedianStoppingRule implements StoppingRule {
+    /** What of the candidate's own curve is compared with the references' running averages. */
+    public enum Compare {
+        /** Its best value so far (Vizier, Katib, Ray Tune). */
+        BEST,
+        /** Its running average (the same statistic as the references'). */
+        AVERAGE;
+
+        /** The spec spelling ({@code best}, {@code average}). */
+        public String spec() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Parses the spec spelling; the error names {@code stopping.compare}. */
+        public static Compare parse(String s) {
+            for (Compare c : values()) {
+                if (c.spec().equalsIgnoreCase(s == null ? "" : s.trim())) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("stopping.compare: must be 'best' or 'average', got '" + s + "'");
+        }
+    }
+
+    public static final double DEFAULT_PERCENTILE = 50.0;
+
     private final int gracePeriod;
     private final int minTrials;
     private final boolean completedOnly;
+    private final double percentile;
+    private final Compare compare;
 
+    /** The median rule (percentile 50, best so far compared). */
     public MedianStoppingRule(int gracePeriod, int minTrials, boolean completedOnly) {
+        this(gracePeriod, minTrials, completedOnly, DEFAULT_PERCENTILE, Compare.BEST);
+    }
+
+    public MedianStoppingRule(int gracePeriod, int minTrials, boolean completedOnly, double percentile,
+                              Compare compare) {
         if (gracePeriod < 1) {
             throw new IllegalArgumentException("stopping.gracePeriod: must be >= 1, got " + gracePeriod);
         }
         if (minTrials < 1) {
             throw new IllegalArgumentException("stopping.minTrials: must be >= 1, got " + minTrials);
         }
+        if (!(percentile >= 0 && percentile <= 100)) {
+            throw new IllegalArgumentException("stopping.percentile: must be between 0 and 100 (50 = median), got "
+                    + percentile);
+        }
+        if (compare == null) {
+            throw new IllegalArgumentException("stopping.compare: must be 'best' or 'average', got null");
+        }
         this.gracePeriod = gracePeriod;
         this.minTrials = minTrials;
         this.completedOnly = completedOnly;
+        this.percentile = percentile;
+        this.compare = compare;
     }
 
     @Override
@@ -66,18 +122,41 @@ public final class MedianStoppingRule implements StoppingRule {
         if (refs.size() < minTrials) {
             return Optional.empty();
         }
-        double median = Num.median(refs.stream().mapToDouble(Double::doubleValue).toArray());
-        double best = store.bestUpTo(p.candidateId(), t);
-        if (!(best < median)) {
+        double[] xs = refs.stream().mapToDouble(Double::doubleValue).toArray();
+        double cut = percentile == DEFAULT_PERCENTILE ? Num.median(xs) : Num.percentile(xs, 100 - percentile);
+        double score = compare == Compare.BEST ? store.bestUpTo(p.candidateId(), t)
+                : store.runningAverage(p.candidateId(), t);
+        if (!(score < cut)) {
             return Optional.empty();
         }
-        String reason = "best " + Num.fmt(best) + " < median " + Num.fmt(median) + " of the running averages of "
+        String what = compare == Compare.BEST ? "best " : "running average ";
+        String of = percentile == DEFAULT_PERCENTILE ? "median " : ordinal(100 - percentile) + " percentile ";
+        String reason = what + Num.fmt(score) + " < " + of + Num.fmt(cut) + " of the running averages of "
                 + refs.size() + (completedOnly ? " finished" : "") + " trials at epoch " + t;
         return Optional.of(new StopVerdict(p.searchId(), p.candidateId(), t, name(), reason));
     }
 
+    /** "75th", "1st", "22nd", "33rd", "12.5th". */
+    static String ordinal(double q) {
+        String n = Num.fmt(q);
+        if (q != Math.rint(q)) {
+            return n + "th";
+        }
+        long k = (long) q;
+        if (k % 100 >= 11 && k % 100 <= 13) {
+            return n + "th";
+        }
+        return n + switch ((int) (k % 10)) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        };
+    }
+
     @Override
     public String toString() {
-        return "median(gracePeriod=" + gracePeriod + ", minTrials=" + minTrials + ", completedOnly=" + completedOnly + ")";
+        return "median(gracePeriod=" + gracePeriod + ", minTrials=" + minTrials + ", completedOnly=" + completedOnly
+                + ", percentile=" + Num.fmt(percentile) + ", compare=" + compare.spec() + ")";
     }
 }

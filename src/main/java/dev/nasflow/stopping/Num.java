@@ -27,6 +27,30 @@ final class Num {
     }
 
     /**
+     * The {@code q}-th percentile (0..100) with linear interpolation between the order statistics (numpy's default
+     * {@code percentile}: rank {@code q/100 * (n-1)}); {@code q=50} equals {@link #median}. -Infinity values sort
+     * first (an interpolation touching one stays -Infinity); NaN for no values. Does not modify the input.
+     */
+    static double percentile(double[] xs, double q) {
+        if (xs.length == 0) {
+            return Double.NaN;
+        }
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        double rank = q / 100.0 * (s.length - 1);
+        int lo = (int) Math.floor(rank);
+        int hi = Math.min(s.length - 1, lo + 1);
+        double frac = rank - lo;
+        if (frac == 0 || s[lo] == s[hi]) {
+            return s[lo];
+        }
+        if (Double.isInfinite(s[lo]) || Double.isInfinite(s[hi])) {
+            return s[lo];
+        }
+        return s[lo] + (s[hi] - s[lo]) * frac;
+    }
+
+    /**
      * The cut-off "best x threshold" for values where larger is better, made sign-safe: {@code best - |best| * (1 -
      * threshold)}. For a positive best it equals {@code best * threshold}; for a negative best (an oriented loss) it
      * is still a value below the best by the same fraction.

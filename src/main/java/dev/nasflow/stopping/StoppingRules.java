@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
  * <table>
  *   <caption>rule parameters and defaults</caption>
  *   <tr><th>rule</th><th>parameters (default)</th></tr>
- *   <tr><td>median</td><td>gracePeriod (4), minTrials (3), completedOnly (false)</td></tr>
+ *   <tr><td>median</td><td>gracePeriod (4), minTrials (3), completedOnly (false), percentile (50),
+ *       compare (best)</td></tr>
  *   <tr><td>asha</td><td>minEpochs (1), eta (3), minTrials (3)</td></tr>
  *   <tr><td>curve</td><td>gracePeriod (4), minTrials (1), threshold (0.95)</td></tr>
  *   <tr><td>surrogate</td><td>gracePeriod (1), minTrials (1), threshold (0.95)</td></tr>
@@ -41,7 +42,14 @@ public final class StoppingRules {
                     ParamDef.integer("minTrials", 1, MAX_INT, 3,
                             "minimum number of other candidates that reached the epoch (Katib min_trials_required)"),
                     ParamDef.bool("completedOnly", false,
-                            "compare only against finished candidates (Vizier's literal rule) instead of all others"));
+                            "compare only against finished candidates (Vizier's literal rule) instead of all others"),
+                    ParamDef.number("percentile", 0.0, 100.0, MedianStoppingRule.DEFAULT_PERCENTILE,
+                            "keep candidates in the top percentile percent (Optuna PercentilePruner): stop when below "
+                                    + "the (100 - percentile)-th percentile of the references; 50 = median, smaller "
+                                    + "stops more"),
+                    ParamDef.choice("compare", List.of("best", "average"), "best",
+                            "what of the candidate's curve is compared with the references' running averages: its "
+                                    + "best value so far (Vizier) or its own running average"));
             case "asha" -> List.of(
                     ParamDef.integer("minEpochs", 1, MAX_INT, 1, "epoch of the first rung"),
                     ParamDef.integer("eta", 2, 100, 3, "reduction factor: rungs at minEpochs*eta^k, top 1/eta continue"),
@@ -92,7 +100,8 @@ public final class StoppingRules {
         Map<String, Object> v = resolve(name, defs, params == null ? Map.of() : params);
         return switch (name) {
             case "median" -> new MedianStoppingRule(i(v, "gracePeriod"), i(v, "minTrials"),
-                    (Boolean) v.get("completedOnly"));
+                    (Boolean) v.get("completedOnly"), d(v, "percentile"),
+                    MedianStoppingRule.Compare.parse((String) v.get("compare")));
             case "asha" -> new AshaRule(i(v, "minEpochs"), i(v, "eta"), i(v, "minTrials"));
             case "curve" -> new CurveExtrapolationRule(i(v, "gracePeriod"), i(v, "minTrials"), d(v, "threshold"));
             case "surrogate" -> new SurrogateRule(source, i(v, "gracePeriod"), i(v, "minTrials"), d(v, "threshold"));
@@ -174,6 +183,17 @@ public final class StoppingRules {
                             + bound(d.max(), isInt) + ", got " + raw);
                 }
                 return isInt ? (Object) (int) x : (Object) x;
+            }
+            case "enum" -> {
+                if (raw instanceof String s) {
+                    for (String allowed : d.values()) {
+                        if (allowed.equalsIgnoreCase(s.trim())) {
+                            return allowed;
+                        }
+                    }
+                }
+                throw new IllegalArgumentException(field + ": must be one of " + String.join(", ", d.values())
+                        + ", got " + (raw instanceof String ? "'" + raw + "'" : raw));
             }
             default -> throw new IllegalStateException("unexpected parameter kind " + d.kind());
         }

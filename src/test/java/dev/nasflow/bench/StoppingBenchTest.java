@@ -31,7 +31,8 @@ class StoppingBenchTest {
     void noneIsTheReferenceAndAshaSavesEpochs() {
         Map<String, Object> r = BENCH.run(new StoppingBench.Config(30, 200, 4, 2, 1, StoppingBench.defaultRules()));
         Map<String, Map<String, Object>> rules = (Map<String, Map<String, Object>>) r.get("rules");
-        assertEquals(List.of("none", "asha", "median", "asha12"), List.copyOf(rules.keySet()));
+        assertEquals(List.of("none", "asha", "median", "asha12", "medianAvg", "median25"),
+                List.copyOf(rules.keySet()));
         Map<String, Object> none = rules.get("none");
         assertEquals(6000.0, none.get("epochsSpentMean"));
         assertEquals(1.0, none.get("fewerEpochsFactor"));
@@ -39,6 +40,11 @@ class StoppingBenchTest {
         Map<String, Object> asha = rules.get("asha");
         assertTrue((Double) asha.get("fewerEpochsFactor") > 2, asha.toString());
         assertTrue(asha.containsKey("equalEpochsNonePickMean"));
+        // like compared with like, and a higher bar, both stop more than the lenient default median rule
+        double median = (Double) rules.get("median").get("fewerEpochsFactor");
+        assertTrue((Double) rules.get("medianAvg").get("fewerEpochsFactor") > median, rules.toString());
+        assertTrue((Double) rules.get("median25").get("fewerEpochsFactor") > median, rules.toString());
+        assertEquals(Map.of("compare", "average"), rules.get("medianAvg").get("params"));
     }
 
     @Test

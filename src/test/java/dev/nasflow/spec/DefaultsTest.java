@@ -59,7 +59,8 @@ class DefaultsTest {
 
     @Test
     void stoppingRulesGetOnlyTheirOwnFieldsWithTheStoppingPackageDefaults() {
-        assertEquals(new StoppingSpec("median", 4, 3, null, null, "validAccuracy", null, false), stop("median"));
+        assertEquals(new StoppingSpec("median", 4, 3, null, null, "validAccuracy", null, false, 50.0,
+                "best"), stop("median"));
         assertEquals(new StoppingSpec("asha", null, 3, 3, null, "validAccuracy", 1, null), stop("asha"));
         assertEquals(new StoppingSpec("curve", 4, 1, null, 0.95, "validAccuracy", null, null), stop("curve"));
         assertEquals(new StoppingSpec("surrogate", 1, 1, null, 0.95, "validAccuracy", null, null), stop("surrogate"));

@@ -176,11 +176,15 @@ class SchemaConsistencyTest {
                 String where = rule + "." + d.name();
                 assertEquals(switch (d.kind()) {
                     case "int" -> "integer";
+                    case "enum" -> "string";
                     default -> d.kind();
                 }, p.get("type").asText(), where);
                 if (d.min() != null) {
                     assertEquals(d.min(), p.has("minimum") ? p.get("minimum").asDouble() : null, where);
                     assertEquals(d.max(), p.get("maximum").asDouble(), where);
+                }
+                if ("enum".equals(d.kind())) {
+                    assertEquals(d.values(), values(p.get("enum")), where);
                 }
             }
             branches++;

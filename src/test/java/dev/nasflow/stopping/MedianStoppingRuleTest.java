@@ -137,4 +137,87 @@ class MedianStoppingRuleTest {
         StopVerdict v = run(st, "y", 6, 50).get(0);
         assertTrue(v.reason().contains("of 4 trials"), v.reason());
     }
+
+    @Test
+    void percentileFiftyIsTheMedianAndSmallerKeepsFewer() {
+        // references' running averages at epoch 1: 60, 70, 80, 90, 100
+        for (double percentile : new double[] {50, 25, 100}) {
+            EarlyStopper st = new EarlyStopper(new MedianStoppingRule(1, 3, false, percentile,
+                    MedianStoppingRule.Compare.BEST));
+            for (int r = 0; r < 5; r++) {
+                finished(st, "r" + r, constant(60 + 10 * r, 4));
+            }
+            // cut-offs: percentile 50 -> 50th percentile = 80; 25 -> 75th = 90; 100 -> 0th = the worst, 60
+            int at85 = stopEpoch(st, "x" + percentile, 4, constant(85, 3));
+            int at65 = stopEpoch(st, "y" + percentile, 4, constant(65, 3));
+            assertEquals(percentile == 25 ? 1 : -1, at85, "85 at percentile " + percentile);
+            assertEquals(percentile == 100 ? -1 : 1, at65, "65 at percentile " + percentile);
+        }
+    }
+
+    @Test
+    void percentileInterpolatesBetweenReferencesAndNamesItsCutOff() {
+        EarlyStopper st = new EarlyStopper(new MedianStoppingRule(1, 2, false, 25, MedianStoppingRule.Compare.BEST));
+        finished(st, "a", constant(80, 4));
+        finished(st, "b", constant(90, 4));
+        // 75th percentile of {80, 90} = 87.5
+        assertEquals(-1, stopEpoch(st, "x", 4, constant(87.5, 3)), "a tie continues");
+        // x (running, reached epoch 3) is now a reference too: 75th percentile of {80, 87.5, 90} = 88.75
+        StopVerdict v = run(st, "y", 4, constant(87, 3)).get(0);
+        assertEquals("best 87 < 75th percentile 88.75 of the running averages of 3 trials at epoch 1", v.reason());
+    }
+
+    @Test
+    void compareAverageJudgesTheCandidatesOwnRunningAverage() {
+        // references' running average at epoch 2 is (0 + 100) / 2 = 50 (as in comparesBestSoFar... above)
+        EarlyStopper st = new EarlyStopper(new MedianStoppingRule(2, 3, false, 50,
+                MedianStoppingRule.Compare.AVERAGE));
+        for (String r : List.of("a", "b", "c")) {
+            finished(st, r, 0, 100, 100, 100);
+        }
+        // x's best (52) is above 50 but its running average (46) is not: stopped at epoch 2 (Vizier keeps it)
+        StopVerdict v = run(st, "x", 4, 52, 40).get(0);
+        assertEquals(2, v.epoch());
+        assertEquals("running average 46 < median 50 of the running averages of 3 trials at epoch 2", v.reason());
+        // a candidate on the same curve as the references ties with them and continues
+        assertEquals(-1, stopEpoch(st, "y", 4, 0, 100, 100));
+    }
+
+    @Test
+    void compareAverageStopsARisingCurveTheDefaultKeeps() {
+        // references rise 60 -> 90; x rises 55 -> 80, behind them at every epoch but above their lagging averages
+        double[] ref = {60, 70, 80, 90, 90, 90};
+        double[] x = {55, 65, 75, 80, 80, 80};
+        EarlyStopper best = stopper(3, 3);
+        EarlyStopper avg = new EarlyStopper(new MedianStoppingRule(3, 3, false, 50,
+                MedianStoppingRule.Compare.AVERAGE));
+        for (EarlyStopper st : List.of(best, avg)) {
+            for (String r : List.of("a", "b", "c")) {
+                finished(st, r, ref);
+            }
+        }
+        // at epoch 3: references' average 70, x's best 75 (kept by the default), x's average 65 (stopped)
+        assertEquals(-1, stopEpoch(best, "x", 6, x));
+        assertEquals(3, stopEpoch(avg, "x", 6, x));
+    }
+
+    @Test
+    void rejectsABadPercentileOrCompare() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new MedianStoppingRule(1, 1, false, 101, MedianStoppingRule.Compare.BEST));
+        assertTrue(e.getMessage().startsWith("stopping.percentile: must be between 0 and 100"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MedianStoppingRule.Compare.parse("last"));
+        assertEquals("stopping.compare: must be 'best' or 'average', got 'last'", e.getMessage());
+        assertEquals(MedianStoppingRule.Compare.AVERAGE, MedianStoppingRule.Compare.parse(" Average"));
+    }
+
+    @Test
+    void ordinalsInReasons() {
+        assertEquals("75th", MedianStoppingRule.ordinal(75));
+        assertEquals("1st", MedianStoppingRule.ordinal(1));
+        assertEquals("22nd", MedianStoppingRule.ordinal(22));
+        assertEquals("13th", MedianStoppingRule.ordinal(13));
+        assertEquals("12.5th", MedianStoppingRule.ordinal(12.5));
+    }
 }

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StoppingRulesTest {
     @Test
     void createsEveryRuleWithDefaults() {
-        assertEquals("median(gracePeriod=4, minTrials=3, completedOnly=false)",
+        assertEquals("median(gracePeriod=4, minTrials=3, completedOnly=false, percentile=50, compare=best)",
                 StoppingRules.create("median", null).toString());
         assertEquals("asha(minEpochs=1, eta=3, minTrials=3)", StoppingRules.create("asha", Map.of()).toString());
         assertEquals("curve(gracePeriod=4, minTrials=1, threshold=0.95)",
@@ -34,6 +34,8 @@ class StoppingRulesTest {
                 Map.of("gracePeriod", "2", "completedOnly", "true")));
         assertEquals("curve(gracePeriod=4, minTrials=1, threshold=0.9)",
                 StoppingRules.create("curve", Map.of("threshold", 0.9)).toString());
+        assertEquals("median(gracePeriod=4, minTrials=3, completedOnly=false, percentile=25, compare=average)",
+                StoppingRules.create("median", Map.of("percentile", 25, "compare", " Average ")).toString());
     }
 
     @Test
@@ -42,7 +44,7 @@ class StoppingRulesTest {
                 () -> StoppingRules.create("hyperband", Map.of()));
         assertMessage("stopping.rule: missing", () -> StoppingRules.create(null, Map.of()));
         assertMessage("stopping.eta: not a parameter of rule 'median' (its parameters: gracePeriod, minTrials, "
-                + "completedOnly)", () -> StoppingRules.create("median", Map.of("eta", 3)));
+                + "completedOnly, percentile, compare)", () -> StoppingRules.create("median", Map.of("eta", 3)));
         assertMessage("stopping.grace: not a parameter", () -> StoppingRules.create("curve", Map.of("grace", 3)));
         assertMessage("stopping.eta: must be between 2 and 100, got 1",
                 () -> StoppingRules.create("asha", Map.of("eta", 1)));
@@ -61,11 +63,19 @@ class StoppingRulesTest {
         assertMessage("stopping.threshold: must be between", () -> StoppingRules.validate("surrogate",
                 Map.of("threshold", 0)));
         StoppingRules.validate("surrogate", Map.of("threshold", 0.9));   // no source needed to validate
+        assertMessage("stopping.percentile: must be between 0.0 and 100.0, got 150",
+                () -> StoppingRules.create("median", Map.of("percentile", 150)));
+        assertMessage("stopping.compare: must be one of best, average, got 'last'",
+                () -> StoppingRules.create("median", Map.of("compare", "last")));
+        assertMessage("stopping.compare: must be one of best, average, got 1",
+                () -> StoppingRules.validate("median", Map.of("compare", 1)));
+        assertMessage("stopping.percentile: not a parameter of rule 'asha'",
+                () -> StoppingRules.validate("asha", Map.of("percentile", 25)));
     }
 
     @Test
     void documentsParameters() {
-        assertEquals(3, StoppingRules.params("median").size());
+        assertEquals(5, StoppingRules.params("median").size());
         ParamDef eta = StoppingRules.params("asha").get(1);
         assertEquals("eta", eta.name());
         assertEquals(3, eta.defaultValue());

@@ -1,0 +1,149 @@
+package dev.nasflow.activity;
+
+import dev.nasflow.bench.SearchRun;
+import dev.nasflow.bench.TableCandidateTrainer;
+import dev.nasflow.space.CellSpace;
+import dev.nasflow.space.Genome;
+import dev.nasflow.spec.SpecValidation;
+import dev.nasflow.spec.SpecValidator;
+import dev.nasflow.strategy.Outcome;
+import dev.nasflow.workflow.CandidateResult;
+import dev.nasflow.workflow.CandidateTask;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.testing.TestActivityEnvironment;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The training activity sends its events without waiting but never heartbeats an epoch, nor returns, before the
+ * events sent so far are acknowledged (the stopper and the exactly-once de-duplication rely on it).
+ */
+class EventAckOrderTest {
+    private final List<String> log = new CopyOnWriteArrayList<>();
+    private TestActivityEnvironment env;
+
+    /** Logs "sent X" when an event is handed over and "acked X" when its acknowledgement is awaited. */
+    private final class RecordingEvents implements TrainingEvents {
+        private final String failAck;
+
+        RecordingEvents(String failAck) {
+            this.failAck = failAck;
+        }
+
+        @Override
+        public void epoch(CandidateTask task, EpochReport report, double simSecondsTotal) {
+            epochAsync(task, report, simSecondsTotal).await();
+        }
+
+        @Override
+        public void candidate(CandidateTask task, String type, Map<String, Object> payload) {
+            candidateAsync(task, type, payload).await();
+        }
+
+        @Override
+        public Pending epochAsync(CandidateTask task, EpochReport report, double simSecondsTotal) {
+            return send("epoch" + report.epoch());
+        }
+
+        @Override
+        public Pending candidateAsync(CandidateTask task, String type, Map<String, Object> payload) {
+            return send(type);
+        }
+
+        private Pending send(String what) {
+            log.add("sent " + what);
+            AtomicBoolean acked = new AtomicBoolean();
+            return () -> {
+                if (what.equals(failAck)) {
+                    throw new IllegalStateException("Kafka did not acknowledge " + what);
+                }
+                if (acked.compareAndSet(false, true)) {
+                    log.add("acked " + what);
+                }
+            };
+        }
+    }
+
+    private TrainingActivities activities(String failAck) {
+        env = TestActivityEnvironment.newInstance();
+        env.registerActivitiesImplementations(new TrainingActivitiesImpl(List.of(new TableCandidateTrainer()),
+                new RecordingEvents(failAck), TrainingObserver.NONE));
+        env.setActivityHeartbeatListener(ResumePoint.class, p -> log.add("heartbeat " + p.epoch()));
+        return env.newActivityStub(TrainingActivities.class, ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofMinutes(1))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                .build());
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (env != null) {
+            env.close();
+        }
+    }
+
+    private static CandidateTask task(int epochs, int pacing) {
+        SpecValidation v = new SpecValidator().validate(
+                SearchRun.spec("ack-test", 10, 1, 1, epochs, pacing, 1, "nasflow").toString(), "test");
+        assertTrue(v.ok(), v::report);
+        CellSpace space = CellSpace.nb201();
+        Genome g = space.random(new java.util.Random(3));
+        return new CandidateTask("ack-test", "ack-test-g0-c0", 0, 0, g, space.canonical(g), space.hash(g), epochs, 1,
+                v.effective());
+    }
+
+    @Test
+    void aShortCandidatesEventsShareOneAcknowledgementWait() {
+        CandidateResult r = activities(null).train(task(1, 0));
+        assertEquals(Outcome.COMPLETED, r.outcome());
+        assertEquals(List.of("sent CANDIDATE_STARTED", "sent epoch1", "sent CANDIDATE_FINISHED",
+                "acked CANDIDATE_STARTED", "acked epoch1", "acked CANDIDATE_FINISHED"), log);
+    }
+
+    @Test
+    void everyHeartbeatFollowsTheAcknowledgementOfItsEpoch() {
+        CandidateResult r = activities(null).train(task(3, 120));
+        assertEquals(Outcome.COMPLETED, r.outcome());
+        int beats = 0;
+        for (int i = 0; i < log.size(); i++) {
+            String e = log.get(i);
+            if (!e.startsWith("heartbeat ")) {
+                continue;
+            }
+            beats++;
+            int epoch = Integer.parseInt(e.substring("heartbeat ".length()));
+            List<String> before = log.subList(0, i);
+            assertTrue(before.contains("acked CANDIDATE_STARTED"), "start event acknowledged before " + e + ": " + log);
+            for (int k = 1; k <= epoch; k++) {
+                assertTrue(before.contains("acked epoch" + k), "epoch " + k + " acknowledged before " + e + ": " + log);
+            }
+        }
+        assertTrue(beats > 0, log.toString());
+        for (String e : log) {
+            if (e.startsWith("sent ")) {
+                assertTrue(log.contains("acked " + e.substring(5)), "acknowledged before the result: " + e);
+            }
+        }
+        assertEquals("acked CANDIDATE_FINISHED", log.get(log.size() - 1));
+    }
+
+    @Test
+    void aMissingAcknowledgementFailsTheAttemptWithoutHeartbeatingTheEpoch() {
+        TrainingActivities a = activities("epoch1");
+        assertThrows(RuntimeException.class, () -> a.train(task(2, 120)));
+        assertTrue(log.contains("sent epoch1"), log.toString());
+        assertTrue(log.stream().noneMatch(e -> e.equals("heartbeat 1") || e.equals("heartbeat 2")), log.toString());
+        assertTrue(log.stream().noneMatch(e -> e.startsWith("sent CANDIDATE_FINISHED")), log.toString());
+    }
+}
