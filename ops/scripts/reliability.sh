@@ -6,6 +6,7 @@
 #   bash ops/scripts/reliability.sh            # run, print the table
 #   bash ops/scripts/reliability.sh --write    # run, and replace the figures section of docs/RELIABILITY.md
 #   bash ops/scripts/reliability.sh --report   # no run: table from the last run's files
+#   bash ops/scripts/reliability.sh --write-report   # no run: write the last run's table (e.g. after the full suite)
 # Env: MVN_ARGS (e.g. -o for offline), RELIABILITY_TESTS (Surefire -Dtest pattern, default all of it.fault).
 # Exit status: non-zero when a test failed (the table is still printed).
 set -euo pipefail
@@ -14,7 +15,7 @@ cd "$root"
 mode="${1:-}"
 figures="target/reliability"
 status=0
-if [ "$mode" != "--report" ]; then
+if [ "$mode" != "--report" ] && [ "$mode" != "--write-report" ]; then
   # the server-restart and service-crash scenarios need the real `temporal` binary (.venv); they skip without it
   bash ops/scripts/setup-python.sh || echo "reliability: no temporal binary; the dev-server scenarios will be skipped" >&2
   rm -f "$figures"/*.json
@@ -55,13 +56,15 @@ for name in sorted(rows, key=lambda n: order.index(n) if n in order else len(ord
 EOF
 )"
 echo "$table"
-if [ "$mode" = "--write" ]; then
-  python3 - docs/RELIABILITY.md "$table" <<'EOF'
+if [ "$mode" = "--write" ] || [ "$mode" = "--write-report" ]; then
+  python3 - docs/RELIABILITY.md "$table" "$mode" <<'EOF'
 import datetime, re, sys
 path, table = sys.argv[1], sys.argv[2]
 text = open(path).read()
 stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
-block = f"<!-- figures:begin -->\nLast run {stamp} (`bash ops/scripts/reliability.sh --write`):\n\n{table}\n<!-- figures:end -->"
+how = ("the full test suite, `bash ops/scripts/test.sh`; table by `bash ops/scripts/reliability.sh --write-report`"
+       if len(sys.argv) > 3 and sys.argv[3] == "--write-report" else "`bash ops/scripts/reliability.sh --write`")
+block = f"<!-- figures:begin -->\nLast run {stamp} ({how}):\n\n{table}\n<!-- figures:end -->"
 new, n = re.subn(r"<!-- figures:begin -->.*?<!-- figures:end -->", lambda m: block, text, flags=re.S)
 if n != 1:
     sys.exit("docs/RELIABILITY.md has no <!-- figures:begin --> ... <!-- figures:end --> section")
