@@ -10,6 +10,9 @@ import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
 import dev.nasflow.spec.FidelitySpec;
+import dev.nasflow.spec.PathPolicy;
+import dev.nasflow.spec.TrainerSpec;
+import dev.nasflow.train.Recipe;
 import dev.nasflow.spec.SearchSpec;
 import dev.nasflow.spec.SpecJson;
 import dev.nasflow.spec.SpecValidation;
@@ -53,6 +56,10 @@ public final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--data-fraction", paramLabel = "F", defaultValue = "1.0",
             description = "Share of the training split, (0, 1] (default ${DEFAULT-VALUE}: all of it).")
     double dataFraction;
+
+    @Option(names = "--recipe", paramLabel = "FILE", description = "Training recipe relative to activities/ (default: "
+            + "the spec's trainer.recipe), e.g. a longer or augmented recipe for the final training.")
+    String recipe;
 
     @Option(names = "--id", paramLabel = "ID", description = "Candidate id: its artifact directory and the name "
             + "nasflow export takes (default <spec name>-retrain-<arch hash>-e<epochs>).")
@@ -105,9 +112,21 @@ public final class RetrainCommand implements Callable<Integer> {
             return 1;
         }
         FidelitySpec f = s.fidelity();
+        TrainerSpec t = s.trainer();
+        if (recipe != null) {
+            t = new TrainerSpec(t.type(), t.dataset(), t.pacingMillisPerEpoch(), recipe, t.device(),
+                    t.heartbeatTimeoutSeconds());
+            try {
+                Recipe.load(recipe, s.data().format(), PathPolicy.fromEnvironment());
+            } catch (Exception e) {
+                System.err.println("nasflow retrain: --recipe " + recipe + ": " + e.getMessage()
+                        + " (give a recipe file relative to activities/, e.g. recipes/fmnist-final.json)");
+                return 1;
+            }
+        }
         SearchSpec spec = new SearchSpec(s.name(), s.seed(), s.space(), s.strategy(), s.budget(), s.objectives(),
                 s.constraints(), new FidelitySpec(n, 1, dataFraction, 1.0, f.resolution()), s.stopping(),
-                s.trainer(), s.data(), s.taskQueue(), s.artifacts());
+                t, s.data(), s.taskQueue(), s.artifacts());
         CandidateTask task = new CandidateTask(s.name() + "-retrain", cid, 0, 0, g, canonical, hash, n,
                 s.seed() * 1_000_003L + 999_983L, spec);
         ResumePoint resume = fresh ? null : new ResumePoint(0, null, Double.NaN, Map.of(), 0);

@@ -82,6 +82,10 @@ class RetrainCommandTest {
         Out table = run("retrain", "--spec", "workflows/quickstart.json", "--arch", "x");
         assertEquals(1, table.exit());
         assertTrue(table.stderr().contains("djl"), table.stderr());
+        Out recipe = run("retrain", "--spec", "workflows/quickstart-djl.json", "--arch", ARCH, "--recipe",
+                "../../etc/passwd");
+        assertEquals(1, recipe.exit());
+        assertTrue(recipe.stderr().contains("--recipe"), recipe.stderr());
         Out id = run("retrain", "--spec", "workflows/quickstart-djl.json", "--arch", ARCH, "--id", "../escape");
         assertEquals(1, id.exit());
         assertTrue(id.stderr().contains("--id"), id.stderr());
