@@ -39,22 +39,37 @@ def main():
     ap.add_argument("--steps", type=int, default=50)
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--device", default="cpu", help="cpu (default, the DJL comparison) or cuda")
+    ap.add_argument("--amp", default="none", choices=["none", "bf16", "fp16"],
+                    help="mixed precision with torch.autocast (fp16 adds a GradScaler); default none = FP32")
     a = ap.parse_args()
+    dev = torch.device(a.device)
+    if dev.type == "cuda":
+        # true FP32 unless --amp: TF32 is on by default for cuDNN convolutions
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cuda.matmul.allow_tf32 = False
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
-    model = reference_cnn()
+    model = reference_cnn().to(dev)
     model.train()
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
     loss_fn = nn.CrossEntropyLoss()
-    xs = [torch.randn(a.batch, 1, 28, 28) for _ in range(4)]
-    ys = [torch.randint(0, 10, (a.batch,)) for _ in range(4)]
+    xs = [torch.randn(a.batch, 1, 28, 28).to(dev) for _ in range(4)]
+    ys = [torch.randint(0, 10, (a.batch,)).to(dev) for _ in range(4)]
+    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(a.amp)
+    scaler = torch.amp.GradScaler(dev.type) if a.amp == "fp16" else None
 
     def step(i):
         opt.zero_grad(set_to_none=True)
-        out = model(xs[i % 4])
-        loss = loss_fn(out, ys[i % 4])
-        loss.backward()
-        opt.step()
+        with torch.autocast(dev.type, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
+            loss = loss_fn(model(xs[i % 4]), ys[i % 4])
+        if scaler is not None:
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
+        else:
+            loss.backward()
+            opt.step()
         return loss.item()
 
     for i in range(a.warmup):
@@ -65,6 +80,8 @@ def main():
     dt = time.perf_counter() - t0
     print(json.dumps({
         "engine": "pytorch-eager",
+        "device": a.device,
+        "amp": a.amp,
         "version": torch.__version__,
         "threads": torch.get_num_threads(),
         "batch": a.batch,

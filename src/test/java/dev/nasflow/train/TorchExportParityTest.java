@@ -86,6 +86,12 @@ class TorchExportParityTest {
                 djl = b.forward(new ParameterStore(s, false), new NDList(s.create(x, shape)), false)
                         .singletonOrThrow().toFloatArray();
             }
+            // the DJL reference logits beside the export, for checks elsewhere (bench/gpu_export_check.py on a GPU)
+            ByteBuffer ref = ByteBuffer.allocate(djl.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            ref.asFloatBuffer().put(djl);
+            Files.write(dir.resolve("djl-logits.bin"), ref.array());
+            Files.writeString(dir.resolve("input-shape.txt"), shape.get(0) + " " + shape.get(1) + " " + shape.get(2)
+                    + " " + shape.get(3) + "\n");
             float[] torch = runTorch(dir, shape);
             assertEquals(djl.length, torch.length);
             double max = 0;
@@ -156,5 +162,30 @@ class TorchExportParityTest {
                 "dil_conv_3x3", "dil_conv_5x5"), 8, null, 3, null, null, List.of(4, 8), null, null, 4, 3,
                 List.of("add", "concat")));
         assertParity("multi-branch", s, random(s, 5), new InputShape(3, 15, 15, 10));
+    }
+
+    /**
+     * The GPU-check tooling of ops/scripts/gpu-check.sh stays runnable where no GPU is: bench/gpu_export_check.py
+     * on an export (its {@code --device cpu} smoke mode: parity with DJL's logits, autocast, training steps) and
+     * bench/DjlGpuProbe.java compiles against this build's DJL.
+     */
+    @Test
+    void gpuCheckToolingRunsOnCpu() throws Exception {
+        DartsSpace s = new DartsSpace("darts-small", 3, DartsSpace.DARTS_OPS, 4, 1, 3);
+        assertParity("gpu-check-smoke", s, random(s, 11), new InputShape(3, 15, 15, 5));
+        Process p = new ProcessBuilder(PYTHON.toString(), "bench/gpu_export_check.py",
+                OUT.resolve("gpu-check-smoke").toString(), "--device", "cpu", "--batch", "4", "--steps", "1",
+                "--warmup", "1").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "gpu_export_check.py timed out");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("\"fp32ParityOk\": true"), out);
+        assertTrue(out.endsWith("{\"ok\": true}"), out);
+
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        Path classes = Files.createDirectories(OUT.resolve("probe-classes"));
+        int rc = javac.run(null, null, null, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
+                "bench/DjlGpuProbe.java");
+        assertEquals(0, rc, "bench/DjlGpuProbe.java does not compile");
     }
 }
