@@ -25,6 +25,9 @@ import time
 import torch
 import torch.nn as nn
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pytorch_train import make_train_step  # noqa: E402
+
 
 def load_export(d):
     spec = importlib.util.spec_from_file_location("model_" + os.path.basename(d).replace("-", "_"),
@@ -50,25 +53,10 @@ def train_throughput(net, shape, classes, batch, steps, warmup, mode, dev):
     g = torch.Generator(device="cpu").manual_seed(1)
     xs = [torch.randn(batch, *shape[1:], generator=g).to(dev) for _ in range(4)]
     ys = [torch.randint(0, classes, (batch,), generator=g).to(dev) for _ in range(4)]
-    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(mode)
-    scaler = torch.amp.GradScaler(dev.type) if mode == "fp16" else None
     tf32 = mode == "tf32"
     torch.backends.cudnn.allow_tf32 = tf32
     torch.backends.cuda.matmul.allow_tf32 = tf32
-    last = float("nan")
-
-    def step(i):
-        opt.zero_grad(set_to_none=True)
-        with torch.autocast(dev.type, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
-            loss = loss_fn(net(xs[i % 4]), ys[i % 4])
-        if scaler is not None:
-            scaler.scale(loss).backward()
-            scaler.step(opt)
-            scaler.update()
-        else:
-            loss.backward()
-            opt.step()
-        return loss
+    step = make_train_step(net, opt, loss_fn, xs, ys, mode, dev)
 
     for i in range(warmup):
         step(i)

@@ -32,6 +32,28 @@ def reference_cnn(classes=10):
     return nn.Sequential(*layers)
 
 
+def make_train_step(model, opt, loss_fn, xs, ys, amp, dev):
+    """step(i) -> loss: one optimizer step on batch i % len(xs); amp none|fp32 (FP32), bf16 or fp16 (torch.autocast,
+    fp16 with a GradScaler). Shared with bench/gpu_export_check.py."""
+    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(amp)
+    scaler = torch.amp.GradScaler(dev.type) if amp == "fp16" else None
+
+    def step(i):
+        opt.zero_grad(set_to_none=True)
+        with torch.autocast(dev.type, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
+            loss = loss_fn(model(xs[i % len(xs)]), ys[i % len(ys)])
+        if scaler is not None:
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
+        else:
+            loss.backward()
+            opt.step()
+        return loss
+
+    return step
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
@@ -56,21 +78,10 @@ def main():
     loss_fn = nn.CrossEntropyLoss()
     xs = [torch.randn(a.batch, 1, 28, 28).to(dev) for _ in range(4)]
     ys = [torch.randint(0, 10, (a.batch,)).to(dev) for _ in range(4)]
-    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(a.amp)
-    scaler = torch.amp.GradScaler(dev.type) if a.amp == "fp16" else None
+    train_step = make_train_step(model, opt, loss_fn, xs, ys, a.amp, dev)
 
     def step(i):
-        opt.zero_grad(set_to_none=True)
-        with torch.autocast(dev.type, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
-            loss = loss_fn(model(xs[i % 4]), ys[i % 4])
-        if scaler is not None:
-            scaler.scale(loss).backward()
-            scaler.step(opt)
-            scaler.update()
-        else:
-            loss.backward()
-            opt.step()
-        return loss.item()
+        return train_step(i).item()
 
     for i in range(a.warmup):
         step(i)
