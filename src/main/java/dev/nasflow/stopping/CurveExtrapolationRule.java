@@ -31,15 +31,7 @@ public final class CurveExtrapolationRule implements StoppingRule {
     private final double threshold;
 
     public CurveExtrapolationRule(int gracePeriod, int minTrials, double threshold) {
-        if (gracePeriod < 1) {
-            throw new IllegalArgumentException("stopping.gracePeriod: must be >= 1, got " + gracePeriod);
-        }
-        if (minTrials < 1) {
-            throw new IllegalArgumentException("stopping.minTrials: must be >= 1, got " + minTrials);
-        }
-        if (!(threshold > 0 && threshold <= 1)) {
-            throw new IllegalArgumentException("stopping.threshold: must be in (0, 1], e.g. 0.95, got " + threshold);
-        }
+        PredictionRules.checkArgs(gracePeriod, minTrials, threshold);
         this.gracePeriod = gracePeriod;
         this.minTrials = minTrials;
         this.threshold = threshold;

@@ -24,15 +24,7 @@ public final class SurrogateRule implements StoppingRule {
             throw new IllegalArgumentException("stopping.rule: surrogate needs a PredictionSource "
                     + "(the surrogate service's predictions); pass one to StoppingRules.create");
         }
-        if (gracePeriod < 1) {
-            throw new IllegalArgumentException("stopping.gracePeriod: must be >= 1, got " + gracePeriod);
-        }
-        if (minTrials < 1) {
-            throw new IllegalArgumentException("stopping.minTrials: must be >= 1, got " + minTrials);
-        }
-        if (!(threshold > 0 && threshold <= 1)) {
-            throw new IllegalArgumentException("stopping.threshold: must be in (0, 1], e.g. 0.95, got " + threshold);
-        }
+        PredictionRules.checkArgs(gracePeriod, minTrials, threshold);
         this.source = source;
         this.gracePeriod = gracePeriod;
         this.minTrials = minTrials;
