@@ -9,8 +9,6 @@ import dev.nasflow.space.Spaces;
 import dev.nasflow.spec.DataSpec;
 import dev.nasflow.spec.FidelitySpec;
 import dev.nasflow.spec.SearchSpec;
-import dev.nasflow.spec.SpecValidation;
-import dev.nasflow.spec.SpecValidator;
 import dev.nasflow.train.DjlCandidateTrainer;
 import dev.nasflow.workflow.CandidateTask;
 import picocli.CommandLine.Command;
@@ -58,12 +56,10 @@ public final class BenchMemoryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path home = QuickstartCommand.home();
         Path file = specFile != null ? specFile : home.resolve("workflows/quickstart-djl.json");
-        SpecValidation v = new SpecValidator().validate(file);
-        if (!v.ok()) {
-            System.err.println(v.report());
+        SearchSpec s = ValidSpec.orReport(file);
+        if (s == null) {
             return 1;
         }
-        SearchSpec s = v.effective();
         if (!s.trainer().isDjl()) {
             System.err.println("nasflow bench memory: " + file + " does not use the djl trainer");
             return 1;

@@ -6,8 +6,6 @@ import dev.nasflow.embedded.DevStack;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.report.HtmlReport;
 import dev.nasflow.spec.SearchSpec;
-import dev.nasflow.spec.SpecValidation;
-import dev.nasflow.spec.SpecValidator;
 import dev.nasflow.stream.EventSerde;
 import dev.nasflow.stream.KafkaClients;
 import dev.nasflow.stream.StopDecision;
@@ -91,12 +89,10 @@ public final class QuickstartCommand implements Callable<Integer> {
         }
         Path file = specFile != null ? specFile
                 : home().resolve(table ? "workflows/quickstart.json" : "workflows/quickstart-djl.json");
-        SpecValidation v = new SpecValidator().validate(file);
-        if (!v.ok()) {
-            System.err.println(v.report());
+        SearchSpec spec = ValidSpec.orReport(file);
+        if (spec == null) {
             return 1;
         }
-        SearchSpec spec = v.effective();
         ObjectMapper mapper = TemporalClients.objectMapper();
         JsonNode raw = mapper.readTree(Files.readString(file));
         PrintStream err = System.err;

@@ -15,8 +15,6 @@ import dev.nasflow.spec.TrainerSpec;
 import dev.nasflow.train.Recipe;
 import dev.nasflow.spec.SearchSpec;
 import dev.nasflow.spec.SpecJson;
-import dev.nasflow.spec.SpecValidation;
-import dev.nasflow.spec.SpecValidator;
 import dev.nasflow.train.DjlCandidateTrainer;
 import dev.nasflow.workflow.CandidateTask;
 import picocli.CommandLine.Command;
@@ -73,12 +71,10 @@ public final class RetrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SpecValidation v = new SpecValidator().validate(specFile);
-        if (!v.ok()) {
-            System.err.println(v.report());
+        SearchSpec s = ValidSpec.orReport(specFile);
+        if (s == null) {
             return 1;
         }
-        SearchSpec s = v.effective();
         if (!s.trainer().isDjl()) {
             System.err.println("nasflow retrain: trainer.type of " + specFile + " is '" + s.trainer().type()
                     + "': retraining needs the djl trainer (set trainer.type to djl and give data)");

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.embedded.TemporalSettings;
 import dev.nasflow.spec.SearchSpec;
-import dev.nasflow.spec.SpecValidation;
-import dev.nasflow.spec.SpecValidator;
 import dev.nasflow.workflow.CandidateResult;
 import dev.nasflow.workflow.SearchResult;
 import dev.nasflow.workflow.SearchStatus;
@@ -83,12 +81,10 @@ public final class SearchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            SpecValidation v = new SpecValidator().validate(file);
-            if (!v.ok()) {
-                System.err.println(v.report());
+            SearchSpec s = ValidSpec.orReport(file);
+            if (s == null) {
                 return 1;
             }
-            SearchSpec s = v.effective();
             JsonNode raw = JSON.readTree(Files.readString(file));
             String searchId = id != null ? id : s.name() + "-" + Long.toString(System.currentTimeMillis(), 36);
             WorkflowClient c = client();

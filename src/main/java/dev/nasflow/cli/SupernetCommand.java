@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.embedded.DevStack;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.spec.SearchSpec;
-import dev.nasflow.spec.SpecValidation;
-import dev.nasflow.spec.SpecValidator;
 import dev.nasflow.strategy.OneShot;
 import dev.nasflow.workflow.AlphaEdge;
 import dev.nasflow.workflow.CandidateResult;
@@ -74,12 +72,10 @@ public final class SupernetCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            SpecValidation v = new SpecValidator().validate(file);
-            if (!v.ok()) {
-                System.err.println(v.report());
+            SearchSpec spec = ValidSpec.orReport(file);
+            if (spec == null) {
                 return 1;
             }
-            SearchSpec spec = v.effective();
             if (!OneShot.isOneShot(spec.strategy().type())) {
                 System.err.println(file + ": /strategy/type: '" + spec.strategy().type() + "' is not a one-shot "
                         + "method (fix: use darts or spos here, or run it with 'nasflow search start')");
