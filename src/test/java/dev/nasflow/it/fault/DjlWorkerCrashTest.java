@@ -1,10 +1,7 @@
 package dev.nasflow.it.fault;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.activity.SearchActivitiesImpl;
 import dev.nasflow.embedded.DevStack;
-import dev.nasflow.embedded.TemporalClients;
-import dev.nasflow.spec.SpecValidator;
 import dev.nasflow.strategy.Outcome;
 import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.MetricsPublisher;
@@ -14,8 +11,6 @@ import dev.nasflow.workflow.CandidateResult;
 import dev.nasflow.workflow.SearchResult;
 import dev.nasflow.workflow.SearchWorkflow;
 import dev.nasflow.workflow.SearchWorkflowImpl;
-import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactory;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,17 +86,9 @@ class DjlWorkerCrashTest {
         List<Kill> kills = new ArrayList<>();
         try (DevStack stack = DevStack.builder(dir).workerSlots(0).stopper(false).surrogate(false).start();
              MetricsPublisher events = stack.kafka().publisher("djl-crash-wf")) {
-            WorkerFactory factory = stack.temporal().newWorkerFactory();
-            Worker wf = factory.newWorker(WF_QUEUE, TemporalClients.workerOptions(1));
-            wf.registerWorkflowImplementationTypes(SearchWorkflowImpl.class);
-            wf.registerActivitiesImplementations(new SearchActivitiesImpl(new SpecValidator(), events, null));
-            factory.start();
-
-            int[] serial = {0};
-            java.util.function.Supplier<NasflowProcess> newWorker = () -> NasflowProcess.start(
-                    "djl-worker-" + (++serial[0]), logs, List.of("worker", "--temporal", stack.temporal().address(),
-                            "--kafka", stack.kafkaBootstrap(), "--slots", "1", "--task-queue", TRAIN_QUEUE,
-                            "--metrics-port", "0", "--work-dir", dir.resolve("w" + serial[0]).toString()));
+            Fault.startWorkflowWorker(stack, WF_QUEUE, SearchWorkflowImpl.class, events);
+            java.util.function.Supplier<NasflowProcess> newWorker = Fault.workerProcesses("djl-worker", logs, stack,
+                    dir, TRAIN_QUEUE, "--slots", "1");
             workers.add(newWorker.get());
             workers.get(0).awaitLog("nasflow worker: serving", Duration.ofSeconds(120));
             long startupSeconds = Fault.secondsSince(t0);

@@ -51,6 +51,38 @@ final class Fault {
     private Fault() {
     }
 
+    /**
+     * Starts a one-slot workflow worker on {@code queue} in this JVM for the stack's Temporal: the workflow type and
+     * the search activities (publishing to {@code events}, may be null). The stack closes it.
+     */
+    static void startWorkflowWorker(dev.nasflow.embedded.DevStack stack, String queue, Class<?> workflowImpl,
+                                    dev.nasflow.stream.MetricsPublisher events) {
+        io.temporal.worker.WorkerFactory factory = stack.temporal().newWorkerFactory();
+        io.temporal.worker.Worker wf = factory.newWorker(queue, TemporalClients.workerOptions(1));
+        wf.registerWorkflowImplementationTypes(workflowImpl);
+        wf.registerActivitiesImplementations(new dev.nasflow.activity.SearchActivitiesImpl(
+                new dev.nasflow.spec.SpecValidator(), events, null));
+        factory.start();
+    }
+
+    /**
+     * Each call starts one more {@code nasflow worker} process for the stack on {@code taskQueue}, named
+     * {@code prefix-N}, with metrics on a free port, work dir {@code dir/wN} and the given further options.
+     */
+    static java.util.function.Supplier<NasflowProcess> workerProcesses(String prefix, Path logs,
+                                                                       dev.nasflow.embedded.DevStack stack, Path dir,
+                                                                       String taskQueue, String... options) {
+        int[] serial = {0};
+        return () -> {
+            int n = ++serial[0];
+            List<String> args = new ArrayList<>(List.of("worker", "--temporal", stack.temporal().address(),
+                    "--kafka", stack.kafkaBootstrap(), "--task-queue", taskQueue, "--metrics-port", "0",
+                    "--work-dir", dir.resolve("w" + n).toString()));
+            args.addAll(List.of(options));
+            return NasflowProcess.start(prefix + "-" + n, logs, args);
+        };
+    }
+
     /** A table-trainer search spec (NAS-Bench-201, 12 epochs) with the given budget, pacing and stopping rule. */
     static ObjectNode spec(String name, String strategy, int evaluations, int population, int maxConcurrent,
                            int pacingMs, String stoppingRule, String taskQueue) {

@@ -1,12 +1,10 @@
 package dev.nasflow.it.fault;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.activity.SearchActivitiesImpl;
 import dev.nasflow.embedded.DevStack;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
-import dev.nasflow.spec.SpecValidator;
 import dev.nasflow.train.SupernetFixtures;
 import dev.nasflow.workflow.SupernetEpoch;
 import dev.nasflow.workflow.SupernetResult;
@@ -14,8 +12,6 @@ import dev.nasflow.workflow.SupernetWorkflow;
 import dev.nasflow.workflow.SupernetWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactory;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,16 +45,9 @@ class SupernetCrashTest {
         Path logs = Path.of("target", "reliability", "logs", "supernet-crash");
         List<NasflowProcess> workers = new ArrayList<>();
         try (DevStack stack = DevStack.builder(dir).workerSlots(0).stopper(false).surrogate(false).start()) {
-            WorkerFactory factory = stack.temporal().newWorkerFactory();
-            Worker wf = factory.newWorker(WF_QUEUE, TemporalClients.workerOptions(1));
-            wf.registerWorkflowImplementationTypes(SupernetWorkflowImpl.class);
-            wf.registerActivitiesImplementations(new SearchActivitiesImpl(new SpecValidator(), null, null));
-            factory.start();
-            int[] serial = {0};
-            java.util.function.Supplier<NasflowProcess> newWorker = () -> NasflowProcess.start(
-                    "worker-" + (++serial[0]), logs, List.of("worker", "--temporal", stack.temporal().address(),
-                            "--kafka", stack.kafkaBootstrap(), "--slots", "1", "--task-queue", TRAIN_QUEUE,
-                            "--metrics-port", "0", "--work-dir", dir.resolve("w" + serial[0]).toString()));
+            Fault.startWorkflowWorker(stack, WF_QUEUE, SupernetWorkflowImpl.class, null);
+            java.util.function.Supplier<NasflowProcess> newWorker = Fault.workerProcesses("worker", logs, stack,
+                    dir, TRAIN_QUEUE, "--slots", "1");
             NasflowProcess first = newWorker.get();
             workers.add(first);
             first.awaitLog("nasflow worker: serving", Duration.ofSeconds(120));

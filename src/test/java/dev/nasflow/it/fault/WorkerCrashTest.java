@@ -2,11 +2,9 @@ package dev.nasflow.it.fault;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nasflow.activity.ResumePoint;
-import dev.nasflow.activity.SearchActivitiesImpl;
 import dev.nasflow.embedded.DevStack;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.spec.BudgetSpec;
-import dev.nasflow.spec.SpecValidator;
 import dev.nasflow.strategy.Outcome;
 import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.MetricsPublisher;
@@ -24,8 +22,6 @@ import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactory;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,18 +75,9 @@ class WorkerCrashTest {
         List<Kill> kills = new ArrayList<>();
         try (DevStack stack = DevStack.builder(dir).workerSlots(0).stopper(true).surrogate(true).start();
              MetricsPublisher events = stack.kafka().publisher("fault-wf")) {
-            WorkerFactory factory = stack.temporal().newWorkerFactory();
-            Worker wf = factory.newWorker(WF_QUEUE, TemporalClients.workerOptions(1));
-            wf.registerWorkflowImplementationTypes(SearchWorkflowImpl.class);
-            wf.registerActivitiesImplementations(new SearchActivitiesImpl(new SpecValidator(), events, null));
-            factory.start();
-
-            int[] serial = {0};
-            java.util.function.Supplier<NasflowProcess> newWorker = () -> NasflowProcess.start(
-                    "worker-" + (++serial[0]), logs, List.of("worker", "--temporal", stack.temporal().address(),
-                            "--kafka", stack.kafkaBootstrap(), "--slots", Integer.toString(SLOTS), "--in-process",
-                            "--task-queue", TRAIN_QUEUE, "--metrics-port", "0",
-                            "--work-dir", dir.resolve("w" + serial[0]).toString()));
+            Fault.startWorkflowWorker(stack, WF_QUEUE, SearchWorkflowImpl.class, events);
+            java.util.function.Supplier<NasflowProcess> newWorker = Fault.workerProcesses("worker", logs, stack,
+                    dir, TRAIN_QUEUE, "--slots", Integer.toString(SLOTS), "--in-process");
             for (int i = 0; i < WORKERS; i++) {
                 workers.add(newWorker.get());
             }

@@ -1,16 +1,11 @@
 package dev.nasflow.it.fault;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.activity.SearchActivitiesImpl;
 import dev.nasflow.embedded.DevStack;
-import dev.nasflow.embedded.TemporalClients;
-import dev.nasflow.spec.SpecValidator;
 import dev.nasflow.stream.MetricsPublisher;
 import dev.nasflow.workflow.CandidateResult;
 import dev.nasflow.workflow.SearchResult;
 import dev.nasflow.workflow.SearchWorkflowImpl;
-import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactory;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,11 +52,7 @@ class WorkerSlotsTest {
         }
         try (DevStack stack = DevStack.builder(dir).workerSlots(0).stopper(false).surrogate(false).start();
              MetricsPublisher events = stack.kafka().publisher("slots-wf")) {
-            WorkerFactory factory = stack.temporal().newWorkerFactory();
-            Worker wf = factory.newWorker(WF_QUEUE, TemporalClients.workerOptions(1));
-            wf.registerWorkflowImplementationTypes(SearchWorkflowImpl.class);
-            wf.registerActivitiesImplementations(new SearchActivitiesImpl(new SpecValidator(), events, null));
-            factory.start();
+            Fault.startWorkflowWorker(stack, WF_QUEUE, SearchWorkflowImpl.class, events);
 
             NasflowProcess sup = NasflowProcess.start("worker-slots", logs, List.of("worker", "--temporal",
                     stack.temporal().address(), "--kafka", stack.kafkaBootstrap(), "--slots", "2", "--task-queue",
