@@ -78,15 +78,9 @@ class DartsSupernetTest {
             assertFalse(net.weightParameters().isEmpty());
             assertTrue(net.weightParameters().stream().noneMatch(p -> p.getName().startsWith("alpha")));
             int n = 16;
-            Random rng = new Random(3);
-            float[] x = new float[n * 14 * 14];
-            float[] y = new float[n];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) rng.nextGaussian();
-            }
-            for (int i = 0; i < n; i++) {
-                y[i] = i % 10;
-            }
+            float[][] batch = batch(n, 3);
+            float[] x = batch[0];
+            float[] y = batch[1];
             float[] alpha0 = s.alphaRaw();
             float[] w0 = snapshot(net.weightParameters());
 
@@ -160,6 +154,20 @@ class DartsSupernetTest {
             s.trainEpoch(NO_STEPS);
             assertEquals(2, s.epochsDone());
         }
+    }
+
+    /** A synthetic batch of n 1×14×14 images: {x (Gaussian, seeded), y (labels i % 10)}. */
+    static float[][] batch(int n, long seed) {
+        Random rng = new Random(seed);
+        float[] x = new float[n * 14 * 14];
+        float[] y = new float[n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextGaussian();
+        }
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 10;
+        }
+        return new float[][] {x, y};
     }
 
     static float[] snapshot(List<Parameter> ps) {

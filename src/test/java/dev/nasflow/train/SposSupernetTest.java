@@ -43,15 +43,9 @@ class SposSupernetTest {
             float[] on0 = DartsSupernetTest.snapshot(on);
             float[] off0 = DartsSupernetTest.snapshot(off);
             int n = 8;
-            Random rng = new Random(1);
-            float[] x = new float[n * 14 * 14];
-            float[] y = new float[n];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) rng.nextGaussian();
-            }
-            for (int i = 0; i < n; i++) {
-                y[i] = i % 10;
-            }
+            float[][] batch = DartsSupernetTest.batch(n, 1);
+            float[] x = batch[0];
+            float[] y = batch[1];
             s.stepWeights(x, y, n, 0.01, path);
             assertTrue(DartsSupernetTest.maxDiff(on0, DartsSupernetTest.snapshot(on)) > 0, "path weights move");
             assertEquals(0.0, DartsSupernetTest.maxDiff(off0, DartsSupernetTest.snapshot(off)),
