@@ -18,6 +18,13 @@ public interface SearchActivities {
     @ActivityMethod(name = "PublishSearchEvent")
     void publishSearchEvent(String searchId, String type, Map<String, Object> payload);
 
+    /**
+     * Publish a stop decision made outside the stopper (a person, the Temporal CLI) to {@code nasflow.stop-decisions},
+     * where the worker training the candidate reads it and ends the candidate at its next step.
+     */
+    @ActivityMethod(name = "PublishStopDecision")
+    void publishStopDecision(String searchId, dev.nasflow.workflow.StopRequest request, long decidedAtMs);
+
     /** Proposals from a strategy that needs the live surrogate (rebuilt by replaying the history). */
     @ActivityMethod(name = "Propose")
     List<Proposal> propose(ProposeRequest request);

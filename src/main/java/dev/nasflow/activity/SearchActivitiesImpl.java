@@ -75,6 +75,24 @@ public class SearchActivitiesImpl implements SearchActivities {
         }
     }
 
+    @Override
+    public void publishStopDecision(String searchId, dev.nasflow.workflow.StopRequest request, long decidedAtMs) {
+        dev.nasflow.stream.StopDecision d = dev.nasflow.stream.StopDecision.of(searchId, request.candidateId(),
+                request.epoch(), null, request.rule(), request.reason().isBlank() ? "requested" : request.reason(),
+                decidedAtMs, 0);
+        if (publisher == null) {
+            log.warn("search {}: no Kafka publisher: stop of {} cannot reach its worker", searchId,
+                    request.candidateId());
+            return;
+        }
+        try {
+            publisher.publish(d).get(15, TimeUnit.SECONDS);
+        } catch (Exception ex) {
+            throw ApplicationFailure.newFailureWithCause("stop decision not acknowledged by Kafka: " + ex,
+                    "KafkaUnavailable", ex);
+        }
+    }
+
     /**
      * A surrogate-guided strategy, fed every finished result, asked for {@code requested} proposals. Its predictor is
      * the live surrogate service when it answers in time, its own ensemble otherwise. The proposals are recorded in

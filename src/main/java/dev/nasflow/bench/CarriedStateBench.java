@@ -137,7 +137,7 @@ public final class CarriedStateBench {
             }
             SearchSpec measured = viaActivity ? spec("bananas", maxN, population, 1) : spec;
             double perResult = Double.NaN;
-            long fixed = startInputBytes(SearchState.carry(id, measured, space, 0, List.of(), false, false, 0, 1, 0),
+            long fixed = startInputBytes(SearchState.carry(id, measured, space, 0, List.of(), false, false, 0, 1, 0, null),
                     measured);
             for (int n : sizes) {
                 List<GenerationRecord> prefix = prefix(all, n);
@@ -145,7 +145,7 @@ public final class CarriedStateBench {
                 if (count < n && n != sizes.get(0)) {
                     progress.accept(type + ": the strategy stopped at " + count + " results");
                 }
-                SearchState state = SearchState.carry(id, measured, space, 0, prefix, false, false, 0, 1, 0);
+                SearchState state = SearchState.carry(id, measured, space, 0, prefix, false, false, 0, 1, 0, null);
                 long bytes = startInputBytes(state, measured);
                 long t0 = System.nanoTime();
                 List<GenerationRecord> back = state.history(space);

@@ -26,7 +26,8 @@ public record SearchState(SearchSpec spec, long historyLimit,
                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<GenerationRecord> generations,
                           boolean paused, boolean stopRequested, long startedAtMs, int continuedAsNew,
                           @JsonInclude(JsonInclude.Include.NON_NULL) CarriedResults results,
-                          @JsonInclude(JsonInclude.Include.NON_DEFAULT) long carryLimitBytes) {
+                          @JsonInclude(JsonInclude.Include.NON_DEFAULT) long carryLimitBytes,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) StopperInfo stopper) {
     public SearchState {
         generations = generations == null ? List.of() : List.copyOf(generations);
     }
@@ -34,7 +35,15 @@ public record SearchState(SearchSpec spec, long historyLimit,
     /** State with the generations as records (the layout of earlier versions). */
     public SearchState(SearchSpec spec, long historyLimit, List<GenerationRecord> generations, boolean paused,
                        boolean stopRequested, long startedAtMs, int continuedAsNew) {
-        this(spec, historyLimit, generations, paused, stopRequested, startedAtMs, continuedAsNew, null, 0);
+        this(spec, historyLimit, generations, paused, stopRequested, startedAtMs, continuedAsNew, null, 0, null);
+    }
+
+    /** State without stopper information (the layout before stoppers attached). */
+    public SearchState(SearchSpec spec, long historyLimit, List<GenerationRecord> generations, boolean paused,
+                       boolean stopRequested, long startedAtMs, int continuedAsNew, CarriedResults results,
+                       long carryLimitBytes) {
+        this(spec, historyLimit, generations, paused, stopRequested, startedAtMs, continuedAsNew, results,
+                carryLimitBytes, null);
     }
 
     /** Options for a fresh search (spec comes from the workflow's first argument). */
@@ -50,9 +59,10 @@ public record SearchState(SearchSpec spec, long historyLimit,
     /** State to continue as new with: the generations compacted. */
     public static SearchState carry(String searchId, SearchSpec spec, SearchSpace space, long historyLimit,
                                     List<GenerationRecord> generations, boolean paused, boolean stopRequested,
-                                    long startedAtMs, int continuedAsNew, long carryLimitBytes) {
+                                    long startedAtMs, int continuedAsNew, long carryLimitBytes,
+                                    StopperInfo stopper) {
         return new SearchState(spec, historyLimit, List.of(), paused, stopRequested, startedAtMs, continuedAsNew,
-                CarriedResults.encode(searchId, space, generations), carryLimitBytes);
+                CarriedResults.encode(searchId, space, generations), carryLimitBytes, stopper);
     }
 
     /** The finished generations, whichever layout carried them. */

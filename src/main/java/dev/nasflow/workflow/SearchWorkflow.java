@@ -65,7 +65,19 @@ public interface SearchWorkflow {
     @UpdateValidatorMethod(updateName = "setBudget")
     void validateSetBudget(BudgetSpec budget);
 
-    /** Stop a running candidate early; its activity is cancelled and the candidate ends STOPPED_EARLY. */
+    /**
+     * An early-stopping service announces that it watches this search (again after its restart): the status then
+     * says "stopper: live (rule R, N decisions)".
+     */
+    @SignalMethod
+    void stopperAttached(StopperAttach attach);
+
+    /**
+     * Record a decision to stop a running candidate early. The activity is never cancelled: the worker learns of the
+     * stop from {@code nasflow.stop-decisions} (published here when {@link StopRequest#announced()} is false) and
+     * ends the candidate STOPPED_EARLY at its next step. A decision for a candidate that already finished is
+     * recorded as a no-op ("already finished"), never an error.
+     */
     @UpdateMethod
     String stopCandidate(StopRequest request);
 

@@ -73,6 +73,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
     private int continuedAsNew;
     private String phase = "VALIDATING";
     private String stopReason;
+    private StopperInfo stopper;
 
     // current generation
     private int currentGeneration = -1;
@@ -98,6 +99,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             stopRequested = carried.stopRequested();
             startedAtMs = carried.startedAtMs();
             continuedAsNew = carried.continuedAsNew();
+            stopper = carried.stopper();
         } else {
             historyLimit = carried == null ? 0 : carried.historyLimit();
             carryLimitBytes = carried == null ? 0 : carried.carryLimitBytes();
@@ -141,7 +143,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             if (!stopRequested && !budgetExhausted() && shouldContinueAsNew()) {
                 Workflow.await(Workflow::isEveryHandlerFinished);
                 SearchState next = SearchState.carry(searchId, spec, space, historyLimit, generations, paused,
-                        stopRequested, startedAtMs, continuedAsNew + 1, carryLimitBytes);
+                        stopRequested, startedAtMs, continuedAsNew + 1, carryLimitBytes, stopper);
                 long carryLimit = carryLimitBytes > 0 ? carryLimitBytes : CARRY_LIMIT_BYTES;
                 if (next.results().size() > carryLimit) {
                     // the next run's input (and this search's result) would approach the 2 MB payload limit: end
@@ -424,7 +426,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         return new SearchStatus(searchId, ph, Math.max(currentGeneration, generations.size() - 1), all.size(),
                 completed, stopped, failed, diverged, infeasible, new ArrayList<>(running.keySet()),
                 spec == null ? null : Leaderboard.best(all, spec), simSeconds(), elapsed, continuedAsNew,
-                Workflow.getInfo().getHistoryLength(), spec);
+                Workflow.getInfo().getHistoryLength(), spec, stopper);
     }
 
     @Override
@@ -509,18 +511,34 @@ public class SearchWorkflowImpl implements SearchWorkflow {
     }
 
     @Override
+    public void stopperAttached(StopperAttach attach) {
+        if (attach == null || attach.rule() == null) {
+            return;
+        }
+        int decisions = stopper == null ? 0 : stopper.decisions();
+        stopper = new StopperInfo(attach.rule(), attach.stopperId(), Workflow.currentTimeMillis(), decisions);
+    }
+
+    @Override
     public String stopCandidate(StopRequest request) {
         String id = request.candidateId();
+        if (request.announced() && stopper != null) {
+            stopper = stopper.withDecision();
+        }
         Running r = running.get(id);
         if (r == null || r.promise().isCompleted()) {
-            // finished (its completion may already be in this workflow task): nothing to cancel
+            // finished (its completion may already be in this workflow task): the decision is a no-op
             return "already finished";
         }
         if (stopRequests.putIfAbsent(id, request) != null) {
             return "already stopping";
         }
         log.info("{}: stopping {} ({}: {})", searchId, id, request.rule(), request.reason());
-        r.scope().cancel(request.rule() + ": " + request.reason());
+        if (!request.announced()) {
+            // the worker learns of stops from the stop-decisions topic: put this one there (never cancel the
+            // activity, whose completion may already be on its way)
+            local.publishStopDecision(searchId, request, Workflow.currentTimeMillis());
+        }
         return "stopping";
     }
 }

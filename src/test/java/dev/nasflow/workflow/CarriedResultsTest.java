@@ -94,7 +94,7 @@ class CarriedResultsTest {
     void roundTripIsLosslessThroughTheWorkersDataConverter() {
         SearchSpace space = CellSpaceHolder.SPACE;
         List<GenerationRecord> gens = awkward(space);
-        SearchState state = viaConverter(SearchState.carry("s-x", null, space, 40, gens, true, false, 123, 2, 0));
+        SearchState state = viaConverter(SearchState.carry("s-x", null, space, 40, gens, true, false, 123, 2, 0, null));
         assertEquals(gens, state.history(space));
         assertTrue(state.generations().isEmpty());
         assertEquals(40, state.historyLimit());
@@ -141,7 +141,7 @@ class CarriedResultsTest {
         assertEquals(spec, s.spec());
 
         JsonNode now = JSON.readTree(JSON.writeValueAsString(
-                SearchState.carry("s", spec, space, 40, gens, false, true, 5, 1, 0)));
+                SearchState.carry("s", spec, space, 40, gens, false, true, 5, 1, 0, null)));
         assertFalse(now.has("generations"), "the records are no longer written");
         assertEquals(gens.stream().mapToInt(g -> g.results().size()).sum(), now.at("/results/results").asInt());
         assertTrue(now.at("/results/data").isTextual(), "compressed columns, base64");
@@ -180,7 +180,7 @@ class CarriedResultsTest {
         SearchSpace space = Spaces.create(spec.space());
         List<GenerationRecord> gens = BENCH.search("big", spec,
                 Strategies.create("rea", StrategyReplay.context(spec, space)), 20_000);
-        SearchState state = SearchState.carry("big", spec, space, 0, gens, false, false, 0, 1, 0);
+        SearchState state = SearchState.carry("big", spec, space, 0, gens, false, false, 0, 1, 0, null);
         long bytes = BENCH.startInputBytes(state, spec);
         assertTrue(bytes < CarriedStateBench.PAYLOAD_LIMIT / 4, "20,000 results in " + bytes + " bytes");
         assertEquals(gens, viaConverter(state).history(space));
@@ -197,7 +197,7 @@ class CarriedResultsTest {
         SearchSpace space = Spaces.create(spec.space());
         Strategy live = Strategies.create(type, StrategyReplay.context(spec, space));
         List<GenerationRecord> gens = BENCH.search("x", spec, live, 5000);
-        SearchState carried = viaConverter(SearchState.carry("x", spec, space, 0, gens, false, false, 0, 1, 0));
+        SearchState carried = viaConverter(SearchState.carry("x", spec, space, 0, gens, false, false, 0, 1, 0, null));
         Strategy rebuilt = StrategyReplay.rebuild(spec, space, carried.history(space));
         for (int g = 0; g < 3; g++) {
             List<Proposal> a = live.propose(100);
