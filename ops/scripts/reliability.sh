@@ -32,7 +32,7 @@ secs = {}
 for f in glob.glob(os.path.join(reports, "TEST-dev.nasflow.it.fault.*.xml")):
     for tc in ET.parse(f).getroot().iter("testcase"):
         secs[tc.get("classname").rsplit(".", 1)[-1] + "." + tc.get("name").split("(")[0]] = float(tc.get("time"))
-order = ["worker-crash", "djl-worker-crash", "worker-slots", "broker-restart", "server-restart", "service-crash",
+order = ["worker-crash", "djl-worker-crash", "worker-slots", "broker-restart", "server-restart", "server-restart-async", "service-crash",
          "bad-spec-workflows", "bad-runtime-input", "secure-kafka"]
 rows = {}
 for f in glob.glob(os.path.join(figures, "*.json")):

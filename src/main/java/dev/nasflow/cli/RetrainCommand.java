@@ -111,7 +111,7 @@ public final class RetrainCommand implements Callable<Integer> {
         TrainerSpec t = s.trainer();
         if (recipe != null) {
             t = new TrainerSpec(t.type(), t.dataset(), t.pacingMillisPerEpoch(), recipe, t.device(),
-                    t.heartbeatTimeoutSeconds());
+                    t.heartbeatTimeoutSeconds(), t.pacing());
             try {
                 Recipe.load(recipe, s.data().format(), PathPolicy.fromEnvironment());
             } catch (Exception e) {

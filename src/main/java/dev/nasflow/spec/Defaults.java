@@ -61,12 +61,12 @@ public final class Defaults {
             return new TrainerSpec(type, t == null || t.dataset() == null ? NB201_DATASET : t.dataset(),
                     t == null || t.pacingMillisPerEpoch() == null ? PACING_MILLIS : t.pacingMillisPerEpoch(),
                     t == null ? null : t.recipe(), t == null ? null : t.device(),
-                    t == null ? null : t.heartbeatTimeoutSeconds());
+                    t == null ? null : t.heartbeatTimeoutSeconds(), t == null ? null : t.pacing());
         }
         if ("djl".equals(type)) {
             return new TrainerSpec(type, t == null ? null : t.dataset(), t == null ? null : t.pacingMillisPerEpoch(),
                     t == null ? null : t.recipe(), t == null || t.device() == null ? DEVICE : t.device(),
-                    t == null ? null : t.heartbeatTimeoutSeconds());
+                    t == null ? null : t.heartbeatTimeoutSeconds(), t == null ? null : t.pacing());
         }
         return t;
     }

@@ -329,6 +329,12 @@ final class SemanticChecks {
             error("/trainer/type", "the nb201 table trainer only knows the nb201 space, not '" + spaceType + "'",
                     "set space.type to nb201, or use trainer djl with a data section");
         }
+        if (t.isTable() && t.tabulatedPacing() && ok("/trainer/pacing", "/trainer/pacingMillisPerEpoch")
+                && (t.pacingMillisPerEpoch() == null || t.pacingMillisPerEpoch() <= 0)) {
+            error("/trainer/pacing", "'tabulated' scales pacingMillisPerEpoch per architecture, but "
+                            + "pacingMillisPerEpoch is " + (t.pacingMillisPerEpoch() == null ? "not set" : "0"),
+                    "set trainer.pacingMillisPerEpoch to the mean milliseconds per epoch, e.g. 100");
+        }
         if (t.isTable() && eff.data() != null) {
             error("/data", "does not apply to the nb201 table trainer (the table holds the results)",
                     "remove data, or set trainer.type to djl");

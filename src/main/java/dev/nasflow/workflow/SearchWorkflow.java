@@ -73,6 +73,16 @@ public interface SearchWorkflow {
     void stopperAttached(StopperAttach attach);
 
     /**
+     * The early-stopping service's durable record of a decision it already published on {@code nasflow.stop-decisions}
+     * (where the worker reads it and ends the candidate at its next step): the same effect as {@link #stopCandidate}
+     * without an answer. A signal, not an update: the stopper needs no answer (a decision for a finished candidate is
+     * a no-op either way), and signals replay robustly on every server, where the in-process test server (SDK 1.38)
+     * can fail to replay a history holding updates that completed within their workflow task.
+     */
+    @SignalMethod
+    void recordStop(StopRequest request);
+
+    /**
      * Record a decision to stop a running candidate early. The activity is never cancelled: the worker learns of the
      * stop from {@code nasflow.stop-decisions} (published here when {@link StopRequest#announced()} is false) and
      * ends the candidate STOPPED_EARLY at its next step. A decision for a candidate that already finished is

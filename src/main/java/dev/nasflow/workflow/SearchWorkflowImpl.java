@@ -754,6 +754,25 @@ public class SearchWorkflowImpl implements SearchWorkflow {
     }
 
     @Override
+    public void recordStop(StopRequest request) {
+        if (request == null || request.candidateId() == null || request.candidateId().isBlank()) {
+            log.warn("{}: recordStop without a candidateId ignored", searchId);
+            return;
+        }
+        if (stopper != null) {
+            stopper = stopper.withDecision();
+        }
+        String id = request.candidateId();
+        Running r = running.get(id);
+        if (r == null || r.promise().isCompleted() || stopRequests.putIfAbsent(id, request) != null) {
+            return; // finished, unknown here, or already stopping: a no-op
+        }
+        if (!request.announced()) {
+            local.publishStopDecision(searchId, request, Workflow.currentTimeMillis());
+        }
+    }
+
+    @Override
     public String stopCandidate(StopRequest request) {
         String id = request.candidateId();
         if (request.announced() && stopper != null) {

@@ -9,6 +9,8 @@ import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.embedded.TemporalDevServer;
 import dev.nasflow.embedded.TemporalSettings;
 import dev.nasflow.strategy.Outcome;
+import dev.nasflow.stream.MetricsPublisher;
+import dev.nasflow.stream.StopDecision;
 import dev.nasflow.workflow.CandidateResult;
 import dev.nasflow.workflow.CandidateTask;
 import dev.nasflow.workflow.SearchResult;
@@ -37,11 +39,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * 1,000 stop decisions raced against completions: each candidate (3 epochs of 15 ms) gets one {@code stopCandidate}
- * at a random moment between its start and well after its end, so many arrive just before, during or after the
- * completion. The search must finish (no stall: the in-process test server used to reject a cancel of a completed
- * activity and hang the search), every update must be answered "stopping" or "already finished" (never an error),
- * and every candidate's outcome must be recorded exactly once. Run on the in-process server and on the dev server.
+ * 1,000 stop decisions raced against completions: each candidate (3 epochs of 15 ms) gets one decision at a random
+ * moment between its start and well after its end, so many arrive just before, during or after the completion. The
+ * search must finish (no stall: the in-process test server used to reject a cancel of a completed activity and hang
+ * the search), no decision may fail, and every candidate's outcome must be recorded exactly once.
+ * <ul>
+ *   <li>{@code stopper} path, on the in-process server and on the dev server: what the early-stopping service does —
+ *       publish the decision on {@code nasflow.stop-decisions} (the worker's listener reads it), then the
+ *       {@code recordStop} signal;</li>
+ *   <li>{@code update} path, on the dev server: what a person does — the {@code stopCandidate} update, answered
+ *       "stopping" or "already finished", never an error.</li>
+ * </ul>
  */
 @Tag("slow")
 class StopRaceTest {
@@ -49,20 +57,34 @@ class StopRaceTest {
     static final int CANDIDATES = 1000;
 
     @Test
-    void thousandStopsRaceCompletionsOnTheInProcessServer() throws Exception {
-        race(TemporalSettings.embedded(), dir("in-process"));
+    void thousandStopperDecisionsRaceCompletionsOnTheInProcessServer() throws Exception {
+        race(TemporalSettings.embedded(), dir("in-process"), false);
     }
 
     @Test
-    void thousandStopsRaceCompletionsOnTheDevServer() throws Exception {
+    void thousandStopperDecisionsRaceCompletionsOnTheDevServer() throws Exception {
+        Path d = dir("dev");
+        try (TemporalDevServer dev = TemporalDevServer.builder().binary(devBinary()).workDir(d.resolve("temporal"))
+                .start()) {
+            race(dev.settings(), d, false);
+        }
+    }
+
+    @Test
+    void thousandStopUpdatesRaceCompletionsOnTheDevServer() throws Exception {
+        Path d = dir("dev-update");
+        try (TemporalDevServer dev = TemporalDevServer.builder().binary(devBinary()).workDir(d.resolve("temporal"))
+                .start()) {
+            race(dev.settings(), d, true);
+        }
+    }
+
+    static Path devBinary() {
         Path bin = TemporalDevServer.findBinary().orElse(null);
         assumeTrue(bin != null || System.getenv("CI") != null,
                 "no temporal binary: run bash ops/scripts/setup-python.sh");
         assertTrue(bin != null, "CI must have the temporal binary (ops/scripts/setup-python.sh)");
-        Path d = dir("dev");
-        try (TemporalDevServer dev = TemporalDevServer.builder().binary(bin).workDir(d.resolve("temporal")).start()) {
-            race(dev.settings(), d);
-        }
+        return bin;
     }
 
     static Path dir(String name) throws Exception {
@@ -71,7 +93,7 @@ class StopRaceTest {
         return d;
     }
 
-    private void race(TemporalSettings temporal, Path dir) throws Exception {
+    private void race(TemporalSettings temporal, Path dir, boolean viaUpdate) throws Exception {
         String queue = "stop-race-" + System.nanoTime();
         String searchId = "stop-race-" + Long.toString(System.currentTimeMillis(), 36);
         ScheduledExecutorService stops = Executors.newScheduledThreadPool(16);
@@ -79,13 +101,14 @@ class StopRaceTest {
         Set<String> errors = ConcurrentHashMap.newKeySet();
         AtomicInteger sent = new AtomicInteger();
         WorkflowClient[] client = new WorkflowClient[1];
+        MetricsPublisher[] topic = new MetricsPublisher[1];
         TrainingObserver observer = new TrainingObserver() {
             @Override
             public void started(CandidateTask task) {
                 if (!answers.containsKey(task.candidateId()) && sent.get() < CANDIDATES) {
                     long delay = ThreadLocalRandom.current().nextLong(0, 120);
-                    stops.schedule(() -> stop(client[0], searchId, task.candidateId(), answers, errors, sent),
-                            delay, TimeUnit.MILLISECONDS);
+                    stops.schedule(() -> stop(client[0], topic[0], viaUpdate, searchId, task.candidateId(), answers,
+                            errors, sent), delay, TimeUnit.MILLISECONDS);
                 }
             }
         };
@@ -99,6 +122,7 @@ class StopRaceTest {
                 .trainingObserver(observer)
                 .start()) {
             client[0] = stack.client();
+            topic[0] = stack.kafka().publisher("stop-race");
             SearchWorkflow wf = client[0].newWorkflowStub(SearchWorkflow.class,
                     WorkflowOptions.newBuilder().setWorkflowId(searchId).setTaskQueue(queue).build());
             WorkflowClient.start(wf::run, spec(queue), null);
@@ -118,12 +142,18 @@ class StopRaceTest {
             assertEquals(CANDIDATES, r.leaderboard().stream().map(CandidateResult::candidateId).distinct().count(),
                     "every candidate's outcome recorded exactly once");
             long stopped = r.leaderboard().stream().filter(c -> c.outcome() == Outcome.STOPPED_EARLY).count();
-            long finished = answers.values().stream().filter("already finished"::equals).count();
-            long stopping = answers.values().stream().filter("stopping"::equals).count();
-            System.out.printf("stop race on %s: %d decisions, %d 'stopping', %d 'already finished', %d stopped early%n",
-                    temporal.address(), answers.size(), stopping, finished, stopped);
-            assertTrue(stopped > 50 && finished > 50, "the race hit both sides: " + stopped + " stopped, "
-                    + finished + " already finished");
+            long completed = CANDIDATES - stopped;
+            System.out.printf("stop race (%s) on %s: %d decisions, %d stopped early, %d completed first%n",
+                    viaUpdate ? "update" : "stopper: topic + recordStop signal", temporal.address(), answers.size(),
+                    stopped, completed);
+            assertTrue(stopped > 50 && completed > 50, "the race hit both sides: " + stopped + " stopped, "
+                    + completed + " completed first");
+            if (viaUpdate) {
+                Set<String> allowed = Set.of("stopping", "already finished", "already stopping");
+                for (Map.Entry<String, String> a : answers.entrySet()) {
+                    assertTrue(allowed.contains(a.getValue()), a.getKey() + " answered " + a.getValue());
+                }
+            }
             for (CandidateResult c : r.leaderboard()) {
                 if (c.outcome() == Outcome.STOPPED_EARLY) {
                     assertTrue(c.reason().contains("race"), c.candidateId() + ": " + c.reason());
@@ -134,19 +164,30 @@ class StopRaceTest {
             }
         } finally {
             stops.shutdownNow();
+            if (topic[0] != null) {
+                topic[0].close();
+            }
         }
     }
 
-    private static void stop(WorkflowClient client, String searchId, String candidate, Map<String, String> answers,
-                             Set<String> errors, AtomicInteger sent) {
+    private static void stop(WorkflowClient client, MetricsPublisher topic, boolean viaUpdate, String searchId,
+                             String candidate, Map<String, String> answers, Set<String> errors, AtomicInteger sent) {
         if (answers.containsKey(candidate)) {
             return;
         }
         sent.incrementAndGet();
         try {
-            String a = client.newWorkflowStub(SearchWorkflow.class, searchId)
-                    .stopCandidate(new StopRequest(candidate, "race", "manual", 1, Map.of()));
-            answers.put(candidate, a);
+            SearchWorkflow wf = client.newWorkflowStub(SearchWorkflow.class, searchId);
+            if (viaUpdate) {
+                answers.put(candidate, wf.stopCandidate(new StopRequest(candidate, "race", "manual", 1, Map.of())));
+                return;
+            }
+            // as the stopper: the decision on the topic first (the worker acts on it), then the durable record
+            long now = System.currentTimeMillis();
+            topic.publish(StopDecision.of(searchId, candidate, 1, null, "race", "race", now, now))
+                    .get(10, TimeUnit.SECONDS);
+            wf.recordStop(new StopRequest(candidate, "race", "race", 1, Map.of(), true));
+            answers.put(candidate, "signalled");
         } catch (RuntimeException e) {
             errors.add(candidate + ": " + e);
             answers.put(candidate, "error");
