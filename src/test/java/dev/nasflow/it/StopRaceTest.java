@@ -188,7 +188,7 @@ class StopRaceTest {
                     .get(10, TimeUnit.SECONDS);
             wf.recordStop(new StopRequest(candidate, "race", "race", 1, Map.of(), true));
             answers.put(candidate, "signalled");
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             errors.add(candidate + ": " + e);
             answers.put(candidate, "error");
         }
