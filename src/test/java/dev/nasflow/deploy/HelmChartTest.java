@@ -43,12 +43,15 @@ class HelmChartTest {
     static final List<String> KUBE_VERSIONS = List.of("1.25.0", "1.37.0");
 
     private static Path tool(String name, String envVar, List<Path> extra, String install) {
-        Optional<Path> p = ExternalTools.find(envVar, name);
+        // $envVar, then the project's own install (the version install-test-deps.sh pins), then the PATH
+        String given = System.getenv(envVar);
+        Optional<Path> p = given != null && !given.isBlank() && Files.isExecutable(Path.of(given))
+                ? Optional.of(Path.of(given)) : extra.stream().filter(Files::isExecutable).findFirst();
         if (p.isEmpty()) {
-            p = extra.stream().filter(Files::isExecutable).findFirst();
+            p = ExternalTools.find(envVar, name);
         }
         if (p.isEmpty()) {
-            String msg = "'" + name + "' not found (PATH, $" + envVar + ", " + extra + "): " + install
+            String msg = "'" + name + "' not found ($" + envVar + ", " + extra + ", PATH): " + install
                     + " (bash ops/scripts/install-test-deps.sh does it)";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 Assertions.fail("CI=true and " + msg);
@@ -62,8 +65,10 @@ class HelmChartTest {
     }
 
     static Path helm() {
-        return tool("helm", "HELM_BIN", List.of(Path.of(System.getProperty("user.home"), ".cache", "nasflow", "bin",
-                "helm")), "go install helm.sh/helm/v4/cmd/helm@v4.3.2");
+        String bin = System.getenv("NASFLOW_TOOLS_BIN"); // where install-test-deps.sh puts helm
+        Path dir = bin != null && !bin.isBlank() ? Path.of(bin)
+                : Path.of(System.getProperty("user.home"), ".cache", "nasflow", "bin");
+        return tool("helm", "HELM_BIN", List.of(dir.resolve("helm")), "go install helm.sh/helm/v4/cmd/helm@v4.3.2");
     }
 
     static Path kubernetesValidate() {
