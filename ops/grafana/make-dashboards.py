@@ -12,6 +12,8 @@ import os
 
 DS = {"type": "prometheus", "uid": "prometheus"}
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dashboards")
+# the Helm chart ships the same files as ConfigMaps (helm reads only files inside the chart)
+CHART_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "helm", "nasflow", "dashboards")
 
 
 class Board:
@@ -303,14 +305,16 @@ def temporal():
 
 
 def main():
-    os.makedirs(OUT, exist_ok=True)
+    for out in (OUT, CHART_OUT):
+        os.makedirs(out, exist_ok=True)
     for name, board in [("search-overview", search_overview()), ("training", training()),
                         ("streaming", streaming()), ("temporal", temporal())]:
-        path = os.path.join(OUT, name + ".json")
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(board.json(), f, indent=2, ensure_ascii=False)
-            f.write("\n")
-        print(path, len(board.panels), "panels")
+        for out in (OUT, CHART_OUT):
+            path = os.path.join(out, name + ".json")
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(board.json(), f, indent=2, ensure_ascii=False)
+                f.write("\n")
+        print(os.path.join(OUT, name + ".json"), len(board.panels), "panels (and the chart's copy)")
 
 
 if __name__ == "__main__":

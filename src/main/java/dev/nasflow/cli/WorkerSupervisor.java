@@ -41,6 +41,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * SIGKILLed supervisor leaves no orphan. Every child line goes to the supervisor's stdout prefixed with
  * {@code [slot-<i>]}. With metrics on, children serve on free loopback ports and the supervisor serves their merged
  * scrape (label {@code worker_slot}) on the worker's port.
+ *
+ * <p>Devices ({@code --devices}): slot i's process gets {@code CUDA_VISIBLE_DEVICES} set to its device
+ * ({@link SlotDevice}), so the CUDA runtime under DJL's PyTorch engine sees that one GPU only and DJL's
+ * {@code gpu(0)} is it; the child also gets {@code NASFLOW_WORKER_SLOT} and {@code NASFLOW_DEVICE} (for its log).
+ * The assignment is in the supervisor's log lines and in the gauge {@code nasflow_worker_slot_device}.
  */
 final class WorkerSupervisor implements AutoCloseable {
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
@@ -51,15 +56,103 @@ final class WorkerSupervisor implements AutoCloseable {
     static final String SERVING = "nasflow worker: serving";
     static final String LABEL = "worker_slot";
     static final String RAM_PERCENTAGE = "-XX:MaxRAMPercentage=";
+    static final String ENV_CUDA_VISIBLE = "CUDA_VISIBLE_DEVICES";
+    static final String ENV_SLOT = "NASFLOW_WORKER_SLOT";
+    static final String ENV_DEVICE = "NASFLOW_DEVICE";
 
-    /** What every child gets: its command before the per-child options, and where its state lives. */
-    record Config(int children, List<String> command, Path workDir, boolean metrics) {
+    /**
+     * The device of one slot: {@code index} as given to {@code --devices} (an index among the devices this worker
+     * sees) and {@code visible}, the value of the child's {@code CUDA_VISIBLE_DEVICES} (the same index, or the
+     * entry of the worker's own {@code CUDA_VISIBLE_DEVICES} at that index when it has one).
+     */
+    record SlotDevice(int index, String visible) {
+    }
+
+    /**
+     * What every child gets: its command before the per-child options, where its state lives, and its device
+     * ({@code devices.get(slot)}; empty list = no device pinning).
+     */
+    record Config(int children, List<String> command, Path workDir, boolean metrics, List<SlotDevice> devices) {
         Config {
             if (children < 1) {
                 throw new IllegalArgumentException("--slots must be >= 1, got " + children);
             }
             command = List.copyOf(command);
+            devices = List.copyOf(devices);
+            if (!devices.isEmpty() && devices.size() != children) {
+                throw new IllegalArgumentException("one device per slot: " + devices.size() + " devices for "
+                        + children + " slots");
+            }
         }
+
+        Config(int children, List<String> command, Path workDir, boolean metrics) {
+            this(children, command, workDir, metrics, List.of());
+        }
+
+        /** Slot {@code slot}'s device, or null when devices are not pinned. */
+        SlotDevice device(int slot) {
+            return devices.isEmpty() ? null : devices.get(slot);
+        }
+    }
+
+    /**
+     * Slot devices for {@code --slots slots --devices given}: slot i gets {@code given[i mod given.size()]}
+     * (round-robin when there are more slots than devices). {@code inherited} is this worker's own
+     * {@code CUDA_VISIBLE_DEVICES} (null when unset): when set, the indices count among the devices it lists, and a
+     * child gets the listed entry, so a worker that was handed GPUs 4,5 and runs {@code --devices 0,1} pins its
+     * slots to GPUs 4 and 5.
+     *
+     * @throws IllegalArgumentException with a message that names {@code --devices} and the fix
+     */
+    static List<SlotDevice> slotDevices(List<String> given, int slots, String inherited) {
+        if (given == null || given.isEmpty()) {
+            throw new IllegalArgumentException("--devices is empty (fix: give CUDA device indices separated by "
+                    + "commas, e.g. --devices 0,1,2,3; `nvidia-smi -L` lists them)");
+        }
+        List<String> seen = null;
+        if (inherited != null) {
+            seen = new ArrayList<>();
+            for (String e : inherited.split(",", -1)) {
+                if (!e.isBlank()) {
+                    seen.add(e.strip());
+                }
+            }
+            if (seen.isEmpty() || seen.get(0).startsWith("-")) {
+                throw new IllegalArgumentException("--devices given, but this worker's " + ENV_CUDA_VISIBLE + "='"
+                        + inherited + "' hides every GPU (fix: unset " + ENV_CUDA_VISIBLE + " or list the GPUs "
+                        + "this worker may use in it, or drop --devices to train on the CPU)");
+            }
+        }
+        List<Integer> indices = new ArrayList<>();
+        for (String raw : given) {
+            String d = raw == null ? "" : raw.strip();
+            if (d.isEmpty()) {
+                throw new IllegalArgumentException("--devices has an empty entry (fix: give CUDA device indices "
+                        + "separated by commas without blanks, e.g. --devices 0,1,2,3)");
+            }
+            if (!d.matches("[0-9]{1,4}")) {
+                throw new IllegalArgumentException("--devices: '" + d + "' is not a device index (fix: give CUDA "
+                        + "device indices 0, 1, ... separated by commas, e.g. --devices 0,1,2,3; `nvidia-smi -L` "
+                        + "lists them)");
+            }
+            int i = Integer.parseInt(d);
+            if (indices.contains(i)) {
+                throw new IllegalArgumentException("--devices lists device " + i + " twice (fix: list each device "
+                        + "once; with more --slots than devices the slots are spread over them round-robin)");
+            }
+            if (seen != null && i >= seen.size()) {
+                throw new IllegalArgumentException("--devices: device " + i + " does not exist for this worker: its "
+                        + ENV_CUDA_VISIBLE + "=" + inherited + " leaves " + seen.size() + " device(s), indices 0.."
+                        + (seen.size() - 1) + " (fix: give indices among those, or widen " + ENV_CUDA_VISIBLE + ")");
+            }
+            indices.add(i);
+        }
+        List<SlotDevice> out = new ArrayList<>();
+        for (int s = 0; s < slots; s++) {
+            int i = indices.get(s % indices.size());
+            out.add(new SlotDevice(i, seen == null ? Integer.toString(i) : seen.get(i)));
+        }
+        return out;
     }
 
     private final Config config;
@@ -255,8 +348,33 @@ final class WorkerSupervisor implements AutoCloseable {
                 + "# HELP nasflow_worker_process_restarts_total Child worker processes restarted after an "
                 + "unexpected exit\n"
                 + "# TYPE nasflow_worker_process_restarts_total counter\n"
-                + "nasflow_worker_process_restarts_total{role=\"worker\"} " + restarts.get() + "\n";
+                + "nasflow_worker_process_restarts_total{role=\"worker\"} " + restarts.get() + "\n"
+                + deviceGauge();
         return PrometheusText.merge(LABEL, scrapes) + own;
+    }
+
+    /**
+     * {@code nasflow_worker_slot_device{worker_slot, device}}: the device index of each slot (one series per slot,
+     * whether or not its process is up); nothing when devices are not pinned.
+     */
+    String deviceGauge() {
+        if (config.devices().isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("# HELP nasflow_worker_slot_device Device index (--devices) each slot's "
+                + "worker process is pinned to through " + ENV_CUDA_VISIBLE + "\n"
+                + "# TYPE nasflow_worker_slot_device gauge\n");
+        for (int i = 0; i < config.children(); i++) {
+            SlotDevice d = config.device(i);
+            b.append("nasflow_worker_slot_device{role=\"worker\",").append(LABEL).append("=\"").append(i)
+                    .append("\",device=\"").append(d.index()).append("\",cuda_visible_devices=\"")
+                    .append(labelValue(d.visible())).append("\"} ").append(d.index()).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String labelValue(String v) {
+        return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
     private static int freeLoopbackPort() throws IOException {
@@ -295,6 +413,12 @@ final class WorkerSupervisor implements AutoCloseable {
                 try {
                     ProcessBuilder pb = new ProcessBuilder(command()).redirectErrorStream(true)
                             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                    SlotDevice device = config.device(slot);
+                    if (device != null) {
+                        pb.environment().put(ENV_CUDA_VISIBLE, device.visible());
+                        pb.environment().put(ENV_SLOT, Integer.toString(slot));
+                        pb.environment().put(ENV_DEVICE, Integer.toString(device.index()));
+                    }
                     serving = false;
                     synchronized (this) {
                         if (stopping) {
@@ -302,7 +426,8 @@ final class WorkerSupervisor implements AutoCloseable {
                         }
                         process = pb.start();
                     }
-                    say("slot " + slot + ": started worker process " + process.pid());
+                    say("slot " + slot + ": started worker process " + process.pid() + (device == null ? ""
+                            : " on device " + device.index() + " (" + ENV_CUDA_VISIBLE + "=" + device.visible() + ")"));
                     pump(process);
                     code = process.waitFor();
                     // Ctrl-C reaches the whole process group: let our own shutdown hook flag the stop first
