@@ -103,6 +103,9 @@ public final class ReplayingConsumer implements AutoCloseable {
     private Thread thread;
     /** Per partition: the first offset and last record time of each unit seen since it last stopped being needed. */
     private final Map<TopicPartition, Map<String, long[]>> units = new HashMap<>();
+    private boolean uncommitted;
+    private long lastCommitAttempt;
+    private int commitFailures;
     /** Per partition: the offset committed (or to commit) next. */
     private final Map<TopicPartition, Long> position = new HashMap<>();
 
@@ -381,15 +384,26 @@ public final class ReplayingConsumer implements AutoCloseable {
                 advanced = true;
             }
         }
+        long now = System.currentTimeMillis();
         if (advanced) {
+            uncommitted = true;
+        }
+        // a failed commit is retried (once a second, and at the end): e.g. while a member that an earlier version
+        // left in the group has not yet timed out, the coordinator refuses commits from outside the group
+        if (uncommitted && (advanced || waitAll || now - lastCommitAttempt >= 1000)) {
+            lastCommitAttempt = now;
             // every partition, so that replayFrom moves on where a finished search no longer holds it back
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             position.forEach((tp, offset) -> offsets.put(tp, commitOf(tp, offset)));
             try {
                 c.commitSync(offsets);
+                uncommitted = false;
+                commitFailures = 0;
             } catch (RuntimeException e) {
-                log.warn("{}: commit of {} failed (the records will be re-read after a restart): {}", name,
-                        offsets.keySet(), e.toString());
+                if (commitFailures++ % 30 == 0) {
+                    log.warn("{}: commit of {} failed (retried every second; until it succeeds a restart re-reads "
+                            + "these records): {}", name, offsets.keySet(), e.toString());
+                }
             }
         }
     }
