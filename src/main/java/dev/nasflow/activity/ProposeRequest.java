@@ -15,19 +15,36 @@ import java.util.List;
  */
 public record ProposeRequest(String searchId, SearchSpec spec,
                              @JsonInclude(JsonInclude.Include.NON_EMPTY) List<GenerationRecord> history,
-                             int requested, @JsonInclude(JsonInclude.Include.NON_NULL) CarriedResults results) {
+                             int requested, @JsonInclude(JsonInclude.Include.NON_NULL) CarriedResults results,
+                             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<dev.nasflow.space.Genome> pending) {
     public ProposeRequest {
         history = history == null ? List.of() : List.copyOf(history);
+        pending = pending == null ? List.of() : List.copyOf(pending);
     }
 
     public ProposeRequest(String searchId, SearchSpec spec, List<GenerationRecord> history, int requested) {
-        this(searchId, spec, history, requested, null);
+        this(searchId, spec, history, requested, null, null);
+    }
+
+    public ProposeRequest(String searchId, SearchSpec spec, List<GenerationRecord> history, int requested,
+                          CarriedResults results) {
+        this(searchId, spec, history, requested, results, null);
     }
 
     public static ProposeRequest compact(String searchId, SearchSpec spec, SearchSpace space,
                                          List<GenerationRecord> history, int requested) {
+        return compact(searchId, spec, space, history, requested, List.of());
+    }
+
+    /**
+     * @param pending architectures proposed and still training (asynchronous search): never proposed again while
+     *                their results are outstanding
+     */
+    public static ProposeRequest compact(String searchId, SearchSpec spec, SearchSpace space,
+                                         List<GenerationRecord> history, int requested,
+                                         List<dev.nasflow.space.Genome> pending) {
         return new ProposeRequest(searchId, spec, List.of(), requested,
-                CarriedResults.encode(searchId, space, history));
+                CarriedResults.encode(searchId, space, history), pending);
     }
 
     /** The finished generations, whichever layout carried them. */

@@ -77,12 +77,13 @@ public class SearchActivitiesImpl implements SearchActivities {
 
     @Override
     public void publishStopDecision(String searchId, dev.nasflow.workflow.StopRequest request, long decidedAtMs) {
+        String reason = request.reason().isBlank() ? "requested" : request.reason();
         dev.nasflow.stream.StopDecision d = dev.nasflow.stream.StopDecision.of(searchId, request.candidateId(),
-                request.epoch(), null, request.rule(), request.reason().isBlank() ? "requested" : request.reason(),
-                decidedAtMs, 0);
+                request.epoch(), null, request.rule(), reason, decidedAtMs, 0);
+        // a worker in this process sees it at once; workers elsewhere read it from the topic
+        StopBoard.PROCESS.post(request.candidateId(), request.rule(), reason, request.epoch(),
+                System.currentTimeMillis());
         if (publisher == null) {
-            log.warn("search {}: no Kafka publisher: stop of {} cannot reach its worker", searchId,
-                    request.candidateId());
             return;
         }
         try {
@@ -108,7 +109,7 @@ public class SearchActivitiesImpl implements SearchActivities {
                 base.maxEpochs());
         Strategy strategy = Strategies.create(request.spec().strategy().type(), ctx,
                 surrogate == null ? null : surrogate.predictor(request.searchId(), space));
-        Set<Genome> evaluated = new HashSet<>();
+        Set<Genome> evaluated = new HashSet<>(request.pending());
         for (GenerationRecord g : history) {
             for (CandidateResult r : g.results()) {
                 strategy.observe(r.toObservation());

@@ -43,13 +43,31 @@ public class TrainingActivitiesImpl implements TrainingActivities {
     private final Map<String, CandidateTrainer> trainers = new LinkedHashMap<>();
     private final TrainingEvents events;
     private final TrainingObserver observer;
+    private final StopBoard stops;
 
     public TrainingActivitiesImpl(List<CandidateTrainer> backends, TrainingEvents events, TrainingObserver observer) {
+        this(backends, events, observer, StopBoard.PROCESS);
+    }
+
+    /** @param stops where this worker's stop decisions arrive (see {@link StopDecisionListener}) */
+    public TrainingActivitiesImpl(List<CandidateTrainer> backends, TrainingEvents events, TrainingObserver observer,
+                                  StopBoard stops) {
         for (CandidateTrainer t : backends) {
             trainers.put(t.type(), t);
         }
         this.events = events;
         this.observer = observer == null ? TrainingObserver.NONE : observer;
+        this.stops = stops;
+    }
+
+    /** Thrown from a step when a stop decision for the candidate is on the board: ends the loop at once. */
+    private static final class StopNow extends RuntimeException {
+        final StopBoard.Posted decision;
+
+        StopNow(StopBoard.Posted decision) {
+            super(decision.describe(), null, false, false);
+            this.decision = decision;
+        }
     }
 
     @Override
@@ -67,6 +85,9 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         Objective primary = task.spec().objectives().get(0);
         Outbox outbox = new Outbox();
         long t0 = System.currentTimeMillis();
+        // decisions posted before this activity was first scheduled belong to an earlier run under the same ids
+        long notBefore = Math.min(t0, ctx.getInfo().getScheduledTimestamp());
+        String cid = task.candidateId();
         observer.started(task);
         try (TrainingSession session = trainer.open(task, resume)) {
             Map<String, Double> staticMetrics = session.staticMetrics();
@@ -96,13 +117,21 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             int done = session.epochsDone();
             ResumePoint[] point = {resume == null ? new ResumePoint(done, null, best, last, sim) : resume};
             StepListener heartbeat = () -> {
+                stops.stopFor(cid, notBefore).ifPresent(d -> {
+                    throw new StopNow(d);
+                });
                 outbox.awaitAll();
                 ctx.heartbeat(point[0]);
             };
             while (done < task.epochs()) {
                 EpochReport rep;
                 try {
+                    stops.stopFor(cid, notBefore).ifPresent(d -> {
+                        throw new StopNow(d);
+                    });
                     rep = session.trainEpoch(heartbeat);
+                } catch (StopNow stop) {
+                    return stoppedBy(task, done, last, sim, t0, resumedFrom, attempt, stop.decision, outbox);
                 } catch (ActivityCompletionException cancelled) {
                     return stopped(task, done, last, sim, t0, resumedFrom, attempt, cancelled, outbox);
                 }
@@ -135,6 +164,8 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                 }
                 try {
                     heartbeat.onStep();
+                } catch (StopNow stop) {
+                    return stoppedBy(task, done, last, sim, t0, resumedFrom, attempt, stop.decision, outbox);
                 } catch (ActivityCompletionException cancelled) {
                     return stopped(task, done, last, sim, t0, resumedFrom, attempt, cancelled, outbox);
                 }
@@ -143,9 +174,11 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             outbox.add(events.candidateAsync(task, "CANDIDATE_FINISHED",
                     Map.of("outcome", "COMPLETED", "metrics", last)));
             outbox.awaitAll();
+            stops.forget(cid);
             return result(task, done, Outcome.COMPLETED, last, "", sim, t0, resumedFrom, attempt);
         } catch (NonRetryableTrainingException e) {
             observer.finished(task, Outcome.FAILED, 0);
+            stops.forget(cid);
             throw ApplicationFailure.newNonRetryableFailureWithCause(e.getMessage(), "InvalidData", e);
         } catch (ActivityCompletionException | ApplicationFailure e) {
             throw e;
@@ -170,6 +203,19 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                 "cancelSeenAtMs", System.currentTimeMillis())));
         outbox.awaitAll();
         return result(task, done, Outcome.STOPPED_EARLY, last, "", sim, t0, resumedFrom, attempt);
+    }
+
+    /** Ends the candidate STOPPED_EARLY because a stop decision reached this worker (the normal way a stop lands). */
+    private CandidateResult stoppedBy(CandidateTask task, int done, Map<String, Double> last, double sim, long t0,
+                                      int resumedFrom, int attempt, StopBoard.Posted decision, Outbox outbox) {
+        log.debug("{}: stop seen after epoch {} ({})", task.candidateId(), done, decision.describe());
+        observer.cancelled(task, done);
+        observer.finished(task, Outcome.STOPPED_EARLY, done);
+        outbox.add(events.candidateAsync(task, "CANDIDATE_FINISHED", Map.of("outcome", "STOPPED_EARLY", "epoch", done,
+                "rule", decision.rule(), "cancelSeenAtMs", System.currentTimeMillis())));
+        outbox.awaitAll();
+        stops.forget(task.candidateId());
+        return result(task, done, Outcome.STOPPED_EARLY, last, decision.describe(), sim, t0, resumedFrom, attempt);
     }
 
     /** The events this attempt sent and has not yet seen acknowledged, in sending order. */

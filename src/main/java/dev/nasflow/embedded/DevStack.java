@@ -2,6 +2,8 @@ package dev.nasflow.embedded;
 
 import dev.nasflow.activity.CandidateTrainer;
 import dev.nasflow.activity.KafkaTrainingEvents;
+import dev.nasflow.activity.StopBoard;
+import dev.nasflow.activity.StopDecisionListener;
 import dev.nasflow.activity.SearchActivitiesImpl;
 import dev.nasflow.activity.SurrogateClient;
 import dev.nasflow.activity.TrainingActivitiesImpl;
@@ -103,6 +105,16 @@ public final class DevStack implements AutoCloseable {
                     Workers.register(factory, q, TemporalClients.workerOptions(b.workerSlots), training, search);
                 }
                 factory.start();
+                // stops reach this process's training loops from the stop-decisions topic
+                StopDecisionListener stops = StopDecisionListener.start(kafka, StopBoard.PROCESS);
+                closeables.add(stops);
+                try {
+                    if (!stops.awaitReady(java.time.Duration.ofSeconds(30))) {
+                        log.warn("stop-decision listener not ready after 30 s: early stops may not reach workers");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             Map<String, List<String>> groups = new LinkedHashMap<>();
             if (b.stopper) {

@@ -12,9 +12,32 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"evaluations", "simulatedSeconds", "realSeconds", "generations", "populationSize",
-        "maxConcurrent"})
+        "maxConcurrent", "scheduling"})
 public record BudgetSpec(Integer evaluations, Double simulatedSeconds, Double realSeconds, Integer generations,
-                         Integer populationSize, Integer maxConcurrent) {
+                         Integer populationSize, Integer maxConcurrent, String scheduling) {
+    /**
+     * Steady state: the moment a slot frees (finished, stopped, failed) the next candidate is proposed and launched;
+     * every {@code populationSize} results form one durable generation record. The default for new searches.
+     */
+    public static final String ASYNC = "async";
+    /** A generation waits for its slowest candidate before the next one is proposed. */
+    public static final String GENERATIONAL = "generational";
+
+    /** A budget with no scheduling given (the validator's defaults fill it in). */
+    public BudgetSpec(Integer evaluations, Double simulatedSeconds, Double realSeconds, Integer generations,
+                      Integer populationSize, Integer maxConcurrent) {
+        this(evaluations, simulatedSeconds, realSeconds, generations, populationSize, maxConcurrent, null);
+    }
+
+    /**
+     * True for asynchronous scheduling. A missing value means generational: budgets validated before scheduling
+     * existed (recorded histories, carried states) were generational, and replaying them must stay so.
+     */
+    @JsonIgnore
+    public boolean async() {
+        return ASYNC.equals(scheduling);
+    }
+
     /**
      * Most evaluations one search may have (JSON Schema maximum of {@code budget.evaluations}): a search carries its
      * finished results across continue-as-new and returns its leaderboard, both compact (14–26 bytes per result with

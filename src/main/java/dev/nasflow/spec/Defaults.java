@@ -82,11 +82,12 @@ public final class Defaults {
 
     private static BudgetSpec budget(BudgetSpec b) {
         if (b == null) {
-            return new BudgetSpec(null, null, null, null, POPULATION_SIZE, POPULATION_SIZE);
+            return new BudgetSpec(null, null, null, null, POPULATION_SIZE, POPULATION_SIZE, BudgetSpec.ASYNC);
         }
         int population = b.populationSize() == null ? POPULATION_SIZE : b.populationSize();
         return new BudgetSpec(b.evaluations(), b.simulatedSeconds(), b.realSeconds(), b.generations(), population,
-                b.maxConcurrent() == null ? population : b.maxConcurrent());
+                b.maxConcurrent() == null ? population : b.maxConcurrent(),
+                b.scheduling() == null ? BudgetSpec.ASYNC : b.scheduling());
     }
 
     /** Strategy params completed with each {@link ParamDef}'s default and normalised (int → Integer, number → Double). */

@@ -23,6 +23,10 @@ public final class BudgetRules {
         positive(errors, "generations", b.generations());
         positive(errors, "populationSize", b.populationSize());
         positive(errors, "maxConcurrent", b.maxConcurrent());
+        if (b.scheduling() != null) {
+            errors.add("budget.scheduling: cannot change while the search runs (fix: leave it out of setBudget; "
+                    + "start a new search to use another scheduling)");
+        }
         if (b.evaluations() == null && b.simulatedSeconds() == null && b.realSeconds() == null
                 && b.generations() == null && b.populationSize() == null && b.maxConcurrent() == null) {
             errors.add("budget: empty (fix: set at least one field)");
@@ -57,6 +61,7 @@ public final class BudgetRules {
                 change.realSeconds() != null ? change.realSeconds() : current.realSeconds(),
                 change.generations() != null ? change.generations() : current.generations(),
                 change.populationSize() != null ? change.populationSize() : current.populationSize(),
-                change.maxConcurrent() != null ? change.maxConcurrent() : current.maxConcurrent());
+                change.maxConcurrent() != null ? change.maxConcurrent() : current.maxConcurrent(),
+                current.scheduling());
     }
 }

@@ -27,7 +27,8 @@ public record SearchState(SearchSpec spec, long historyLimit,
                           boolean paused, boolean stopRequested, long startedAtMs, int continuedAsNew,
                           @JsonInclude(JsonInclude.Include.NON_NULL) CarriedResults results,
                           @JsonInclude(JsonInclude.Include.NON_DEFAULT) long carryLimitBytes,
-                          @JsonInclude(JsonInclude.Include.NON_NULL) StopperInfo stopper) {
+                          @JsonInclude(JsonInclude.Include.NON_NULL) StopperInfo stopper,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) ScheduleLog schedule) {
     public SearchState {
         generations = generations == null ? List.of() : List.copyOf(generations);
     }
@@ -35,7 +36,7 @@ public record SearchState(SearchSpec spec, long historyLimit,
     /** State with the generations as records (the layout of earlier versions). */
     public SearchState(SearchSpec spec, long historyLimit, List<GenerationRecord> generations, boolean paused,
                        boolean stopRequested, long startedAtMs, int continuedAsNew) {
-        this(spec, historyLimit, generations, paused, stopRequested, startedAtMs, continuedAsNew, null, 0, null);
+        this(spec, historyLimit, generations, paused, stopRequested, startedAtMs, continuedAsNew, null, 0, null, null);
     }
 
     /** State without stopper information (the layout before stoppers attached). */
@@ -43,7 +44,7 @@ public record SearchState(SearchSpec spec, long historyLimit,
                        boolean stopRequested, long startedAtMs, int continuedAsNew, CarriedResults results,
                        long carryLimitBytes) {
         this(spec, historyLimit, generations, paused, stopRequested, startedAtMs, continuedAsNew, results,
-                carryLimitBytes, null);
+                carryLimitBytes, null, null);
     }
 
     /** Options for a fresh search (spec comes from the workflow's first argument). */
@@ -53,7 +54,7 @@ public record SearchState(SearchSpec spec, long historyLimit,
 
     /** Options for a fresh search: history limit and carried-size limit (0 = defaults). */
     public static SearchState withLimits(long historyLimit, long carryLimitBytes) {
-        return new SearchState(null, historyLimit, List.of(), false, false, 0, 0, null, carryLimitBytes);
+        return new SearchState(null, historyLimit, List.of(), false, false, 0, 0, null, carryLimitBytes, null, null);
     }
 
     /** State to continue as new with: the generations compacted. */
@@ -61,8 +62,17 @@ public record SearchState(SearchSpec spec, long historyLimit,
                                     List<GenerationRecord> generations, boolean paused, boolean stopRequested,
                                     long startedAtMs, int continuedAsNew, long carryLimitBytes,
                                     StopperInfo stopper) {
+        return carry(searchId, spec, space, historyLimit, generations, paused, stopRequested, startedAtMs,
+                continuedAsNew, carryLimitBytes, stopper, null);
+    }
+
+    /** State to continue as new with, for an asynchronous search: also the order of its strategy calls. */
+    public static SearchState carry(String searchId, SearchSpec spec, SearchSpace space, long historyLimit,
+                                    List<GenerationRecord> generations, boolean paused, boolean stopRequested,
+                                    long startedAtMs, int continuedAsNew, long carryLimitBytes,
+                                    StopperInfo stopper, ScheduleLog schedule) {
         return new SearchState(spec, historyLimit, List.of(), paused, stopRequested, startedAtMs, continuedAsNew,
-                CarriedResults.encode(searchId, space, generations), carryLimitBytes, stopper);
+                CarriedResults.encode(searchId, space, generations), carryLimitBytes, stopper, schedule);
     }
 
     /** The finished generations, whichever layout carried them. */

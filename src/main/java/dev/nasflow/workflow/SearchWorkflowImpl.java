@@ -46,6 +46,8 @@ import java.util.TreeMap;
 public class SearchWorkflowImpl implements SearchWorkflow {
     private static final Logger log = Workflow.getLogger(SearchWorkflowImpl.class);
     static final long DEFAULT_HISTORY_LIMIT = 20_000;
+    /** Version marker: stops are recorded and published, never delivered as an activity cancel. */
+    static final String STOP_WITHOUT_CANCEL = "stop-without-cancel";
     /**
      * Compressed bytes of carried results above which the search ends instead of continuing as new: base64 makes
      * 1.33 MB of it, and the result's leaderboard (the same results in rank order, up to 10% larger) stays under
@@ -85,6 +87,23 @@ public class SearchWorkflowImpl implements SearchWorkflow {
     private record Running(CandidateTask task, CancellationScope scope, Promise<CandidateResult> promise) {
     }
 
+    // asynchronous scheduling: records by launch generation, open until every member has a result
+    private final ScheduleLog schedule = new ScheduleLog();
+    private final TreeMap<Integer, OpenRecord> open = new TreeMap<>();
+    private int launchGeneration;
+    private int launchIndex;
+
+    /** A launch generation still collecting results: its size when opened and its results by index. */
+    private static final class OpenRecord {
+        final int size;
+        int launched;
+        final TreeMap<Integer, CandidateResult> results = new TreeMap<>();
+
+        OpenRecord(int size) {
+            this.size = size;
+        }
+    }
+
     @Override
     public SearchResult run(JsonNode specJsonIn, SearchState carried) {
         searchId = Workflow.getInfo().getWorkflowId();
@@ -100,6 +119,15 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             startedAtMs = carried.startedAtMs();
             continuedAsNew = carried.continuedAsNew();
             stopper = carried.stopper();
+            if (carried.schedule() != null) {
+                ScheduleLog.of(carried.schedule().data()).ops().forEach(op -> {
+                    if (op.propose()) {
+                        schedule.propose(op.k());
+                    } else {
+                        schedule.observe(op.gen(), op.index());
+                    }
+                });
+            }
         } else {
             historyLimit = carried == null ? 0 : carried.historyLimit();
             carryLimitBytes = carried == null ? 0 : carried.carryLimitBytes();
@@ -122,43 +150,18 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             event("STARTED", Map.of("name", spec.name(), "strategy", spec.strategy().type(),
                     "space", spec.space().type()));
         }
-        strategy = StrategyReplay.usesProposeActivity(spec) ? null : StrategyReplay.rebuild(spec, space, generations);
+        if (StrategyReplay.usesProposeActivity(spec)) {
+            strategy = null;
+        } else if (spec.budget().async()) {
+            strategy = StrategyReplay.rebuildAsync(spec, space, generations, schedule);
+        } else {
+            strategy = StrategyReplay.rebuild(spec, space, generations);
+        }
         phase = "RUNNING";
-
-        while (true) {
-            Workflow.await(() -> !paused || stopRequested);
-            if (stopRequested || budgetExhausted()) {
-                break;
-            }
-            int n = nextBatchSize();
-            if (n <= 0) {
-                break;
-            }
-            List<Proposal> proposals = propose(n);
-            if (proposals.isEmpty()) {
-                log.info("{}: strategy has nothing more to propose", searchId);
-                break;
-            }
-            runGeneration(n, proposals);
-            if (!stopRequested && !budgetExhausted() && shouldContinueAsNew()) {
-                Workflow.await(Workflow::isEveryHandlerFinished);
-                SearchState next = SearchState.carry(searchId, spec, space, historyLimit, generations, paused,
-                        stopRequested, startedAtMs, continuedAsNew + 1, carryLimitBytes, stopper);
-                long carryLimit = carryLimitBytes > 0 ? carryLimitBytes : CARRY_LIMIT_BYTES;
-                if (next.results().size() > carryLimit) {
-                    // the next run's input (and this search's result) would approach the 2 MB payload limit: end
-                    // the search with what it has rather than fail to continue (the spec validator's evaluation
-                    // limit keeps searches far below this; only time- or generation-bounded ones can get here)
-                    log.warn("{}: {} results take {} bytes carried, above {}: stopping the search", searchId,
-                            evaluations(), next.results().size(), carryLimit);
-                    stopReason = "carried state limit: " + evaluations() + " results";
-                    stopRequested = true;
-                    break;
-                }
-                event("CONTINUED_AS_NEW", Map.of("generation", generations.size(),
-                        "historyLength", Workflow.getInfo().getHistoryLength()));
-                Workflow.continueAsNew(specJson, next);
-            }
+        if (spec.budget().async()) {
+            runAsync();
+        } else {
+            runGenerational();
         }
         phase = stopRequested ? "STOPPED" : "COMPLETED";
         Workflow.await(Workflow::isEveryHandlerFinished);
@@ -178,6 +181,239 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         }
         event("COMPLETED", done);
         return result;
+    }
+
+
+    private void runGenerational() {
+        while (true) {
+            Workflow.await(() -> !paused || stopRequested);
+            if (stopRequested || budgetExhausted()) {
+                break;
+            }
+            int n = nextBatchSize();
+            if (n <= 0) {
+                break;
+            }
+            List<Proposal> proposals = propose(n);
+            if (proposals.isEmpty()) {
+                log.info("{}: strategy has nothing more to propose", searchId);
+                break;
+            }
+            runGeneration(n, proposals);
+            if (!stopRequested && !budgetExhausted() && shouldContinueAsNew()) {
+                continueAsNewOrStop(null);
+                break;
+            }
+        }
+    }
+
+    /**
+     * Continues as new with the finished records (and, for an asynchronous search, its strategy-call log); or, when
+     * the carried results would approach the payload limit, marks the search stopped and returns.
+     */
+    private void continueAsNewOrStop(ScheduleLog calls) {
+        Workflow.await(Workflow::isEveryHandlerFinished);
+        SearchState next = SearchState.carry(searchId, spec, space, historyLimit, generations, paused,
+                stopRequested, startedAtMs, continuedAsNew + 1, carryLimitBytes, stopper, calls);
+        long carryLimit = carryLimitBytes > 0 ? carryLimitBytes : CARRY_LIMIT_BYTES;
+        if (next.results().size() > carryLimit) {
+            // the next run's input (and this search's result) would approach the 2 MB payload limit: end
+            // the search with what it has rather than fail to continue (the spec validator's evaluation
+            // limit keeps searches far below this; only time- or generation-bounded ones can get here)
+            log.warn("{}: {} results take {} bytes carried, above {}: stopping the search", searchId,
+                    evaluations(), next.results().size(), carryLimit);
+            stopReason = "carried state limit: " + evaluations() + " results";
+            stopRequested = true;
+            return;
+        }
+        event("CONTINUED_AS_NEW", Map.of("generation", generations.size(),
+                "historyLength", Workflow.getInfo().getHistoryLength()));
+        Workflow.continueAsNew(specJson, next);
+    }
+
+    // ---- asynchronous (steady-state) scheduling ----
+
+    /**
+     * Keeps {@code maxConcurrent} candidates training: whenever a slot frees, the result is observed (in the order
+     * the workflow sees completions, which history fixes) and the strategy is asked for the next candidate at once.
+     * Candidate {@code g<k>-c<i>} is the i-th launch of launch generation k; generation k's record closes when all
+     * its members have results (records close in order). Continue-as-new drains first (no launches until every
+     * running candidate is back), so nothing in flight crosses it.
+     */
+    private void runAsync() {
+        launchGeneration = generations.size();
+        launchIndex = 0;
+        TrainingActivities training = Workflow.newActivityStub(TrainingActivities.class, trainingOptions());
+        boolean waitingForResult = false; // the strategy proposed nothing while candidates were out
+        boolean draining = false;
+        while (true) {
+            if (!draining) {
+                while (canLaunch() && running.size() < maxConcurrent() && !waitingForResult) {
+                    int want = Math.min(maxConcurrent() - running.size(), launchesLeft());
+                    List<Proposal> ps = proposeAsync(want);
+                    if (ps.isEmpty()) {
+                        waitingForResult = true;
+                        break;
+                    }
+                    for (Proposal p : ps) {
+                        launch(training, nextTask(p));
+                    }
+                }
+            }
+            if (running.isEmpty()) {
+                if (draining) {
+                    closeRecords(true);
+                    continueAsNewOrStop(schedule);
+                    return; // only when stopped for the carried-state limit
+                }
+                if (stopRequested || realTimeExceeded() || !withinBudget() || waitingForResult
+                        || (strategy != null && strategy.exhausted())) {
+                    if (waitingForResult) {
+                        log.info("{}: strategy has nothing more to propose", searchId);
+                    }
+                    break;
+                }
+                if (paused) {
+                    Workflow.await(() -> !paused || stopRequested);
+                    continue;
+                }
+            }
+            final boolean waiting = waitingForResult;
+            final boolean drain = draining;
+            Workflow.await(() -> anyRunningDone()
+                    || (!drain && !waiting && canLaunch() && running.size() < maxConcurrent())
+                    || (running.isEmpty() && (stopRequested || paused || realTimeExceeded())));
+            if (collectAsync()) {
+                waitingForResult = false;
+            }
+            closeRecords(false);
+            if (!draining && !stopRequested && withinBudget() && shouldContinueAsNew()) {
+                draining = true;
+            }
+        }
+        closeRecords(true);
+    }
+
+    private int maxConcurrent() {
+        return Math.max(1, spec.budget().maxConcurrent());
+    }
+
+    /** Candidates launched or finished in this search (all runs). */
+    private int launched() {
+        return evaluations() + running.size();
+    }
+
+    private int launchesLeft() {
+        Integer e = spec.budget().evaluations();
+        return e == null ? Integer.MAX_VALUE : Math.max(0, e - launched());
+    }
+
+    /** No limit of the budget reached by what has finished and what is out. */
+    private boolean withinBudget() {
+        BudgetSpec b = spec.budget();
+        if (b.evaluations() != null && launched() >= b.evaluations()) {
+            return false;
+        }
+        if (b.generations() != null && launchGeneration >= b.generations()) {
+            return false;
+        }
+        return b.simulatedSeconds() == null || simSeconds() < b.simulatedSeconds();
+    }
+
+    private boolean canLaunch() {
+        return !paused && !stopRequested && !realTimeExceeded() && withinBudget();
+    }
+
+    private List<Proposal> proposeAsync(int n) {
+        if (strategy != null) {
+            schedule.propose(n);
+            return strategy.propose(n);
+        }
+        List<dev.nasflow.space.Genome> pending = new ArrayList<>();
+        running.values().forEach(r -> pending.add(r.task().genome()));
+        List<GenerationRecord> known = new ArrayList<>(generations);
+        open.forEach((g, rec) -> known.add(new GenerationRecord(g, rec.size, new ArrayList<>(rec.results.values()))));
+        SearchActivities acts = Workflow.newActivityStub(SearchActivities.class, ActivityOptions.newBuilder()
+                .setTaskQueue(spec.taskQueue())
+                .setStartToCloseTimeout(Duration.ofMinutes(10))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
+                .build());
+        return acts.propose(ProposeRequest.compact(searchId, spec, space, known, n, pending));
+    }
+
+    private CandidateTask nextTask(Proposal p) {
+        OpenRecord rec = open.get(launchGeneration);
+        if (rec == null) {
+            rec = new OpenRecord(Math.max(1, spec.budget().populationSize()));
+            open.put(launchGeneration, rec);
+            currentGeneration = launchGeneration;
+            event("GENERATION_STARTED", Map.of("generation", launchGeneration, "candidates", rec.size));
+        }
+        int gen = launchGeneration;
+        int i = launchIndex;
+        rec.launched++;
+        if (++launchIndex >= rec.size) {
+            launchGeneration++;
+            launchIndex = 0;
+        }
+        Genome g = p.genome();
+        int epochs = p.epochs() > 0 ? p.epochs() : spec.fidelity().epochs();
+        long seed = spec.seed() * 1_000_003L + gen * 10_007L + i;
+        return new CandidateTask(searchId, searchId + "-g" + gen + "-c" + i, gen, i, g, space.canonical(g),
+                space.hash(g), epochs, seed, spec);
+    }
+
+    /** Records finished candidates in launch order and lets the strategy observe each; true if any finished. */
+    private boolean collectAsync() {
+        List<String> done = new ArrayList<>();
+        for (Map.Entry<String, Running> e : running.entrySet()) {
+            if (e.getValue().promise().isCompleted()) {
+                done.add(e.getKey());
+            }
+        }
+        for (String id : done) {
+            Running r = running.remove(id);
+            CandidateResult res = resultOf(r);
+            stopRequests.remove(id);
+            open.get(res.generation()).results.put(res.index(), res);
+            if (strategy != null) {
+                schedule.observe(res.generation(), res.index());
+                strategy.observe(res.toObservation());
+            }
+        }
+        return !done.isEmpty();
+    }
+
+    /**
+     * Closes open records in order: one whose members all have results and that takes no more launches (full, or
+     * {@code all}: draining or ending, so partial records close too).
+     */
+    private void closeRecords(boolean all) {
+        while (!open.isEmpty()) {
+            Map.Entry<Integer, OpenRecord> first = open.firstEntry();
+            OpenRecord rec = first.getValue();
+            boolean full = first.getKey() < launchGeneration || all;
+            if (!full || rec.results.size() < rec.launched) {
+                return;
+            }
+            open.pollFirstEntry();
+            GenerationRecord closed = new GenerationRecord(first.getKey(), rec.launched,
+                    new ArrayList<>(rec.results.values()));
+            generations.add(closed);
+            if (all && first.getKey() >= launchGeneration) {
+                launchGeneration = first.getKey() + 1;
+                launchIndex = 0;
+            }
+            CandidateResult best = Leaderboard.best(allResults(), spec);
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("generation", first.getKey());
+            payload.put("results", closed.results().size());
+            if (best != null) {
+                payload.put("bestArch", best.arch());
+                payload.put("bestMetrics", best.metrics());
+            }
+            event("GENERATION_FINISHED", payload);
+        }
     }
 
     private List<Proposal> propose(int n) {
@@ -372,6 +608,9 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             all.addAll(g.results());
         }
         all.addAll(finishedNow.values());
+        for (OpenRecord rec : open.values()) {
+            all.addAll(rec.results.values());
+        }
         return all;
     }
 
@@ -379,6 +618,9 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         int n = 0;
         for (GenerationRecord g : generations) {
             n += g.results().size();
+        }
+        for (OpenRecord rec : open.values()) {
+            n += rec.results.size();
         }
         return n + finishedNow.size();
     }
@@ -489,18 +731,10 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         if (running.containsKey(id)) {
             return;
         }
-        CandidateResult done = finishedNow.get(id);
-        if (done == null) {
-            for (GenerationRecord g : generations) {
-                for (CandidateResult r : g.results()) {
-                    if (r.candidateId().equals(id)) {
-                        done = r;
-                    }
-                }
+        for (CandidateResult r : allResults()) {
+            if (r.candidateId().equals(id)) {
+                return; // finished: the update records the decision as a no-op ("already finished")
             }
-        }
-        if (done != null) {
-            throw new IllegalArgumentException("candidate " + id + " already finished (" + done.outcome() + ")");
         }
         for (CandidateTask t : queued) {
             if (t.candidateId().equals(id)) {
@@ -534,6 +768,11 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             return "already stopping";
         }
         log.info("{}: stopping {} ({}: {})", searchId, id, request.rule(), request.reason());
+        if (Workflow.getVersion(STOP_WITHOUT_CANCEL, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+            // histories recorded before stops went through the stop-decisions topic cancelled the activity
+            r.scope().cancel(request.rule() + ": " + request.reason());
+            return "stopping";
+        }
         if (!request.announced()) {
             // the worker learns of stops from the stop-decisions topic: put this one there (never cancel the
             // activity, whose completion may already be on its way)

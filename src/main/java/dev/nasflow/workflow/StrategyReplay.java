@@ -27,6 +27,38 @@ public final class StrategyReplay {
                 spec.fidelity().minEpochs(), spec.fidelity().epochs());
     }
 
+    /**
+     * Rebuilds the strategy of an asynchronous search: the calls of {@code log} in order, each observe with the
+     * result of its candidate from {@code history}.
+     */
+    public static Strategy rebuildAsync(SearchSpec spec, SearchSpace space, List<GenerationRecord> history,
+                                        ScheduleLog log) {
+        Strategy s = Strategies.create(spec.strategy().type(), context(spec, space));
+        java.util.Map<Long, CandidateResult> byPosition = new java.util.HashMap<>();
+        for (GenerationRecord g : history) {
+            for (CandidateResult r : g.results()) {
+                byPosition.put(position(r.generation(), r.index()), r);
+            }
+        }
+        for (ScheduleLog.Op op : log.ops()) {
+            if (op.propose()) {
+                s.propose(op.k());
+            } else {
+                CandidateResult r = byPosition.get(position(op.gen(), op.index()));
+                if (r == null) {
+                    throw new IllegalStateException("schedule log observes candidate g" + op.gen() + "-c"
+                            + op.index() + ", which no carried record holds");
+                }
+                s.observe(r.toObservation());
+            }
+        }
+        return s;
+    }
+
+    private static long position(int gen, int index) {
+        return ((long) gen << 32) | (index & 0xffffffffL);
+    }
+
     public static Strategy rebuild(SearchSpec spec, SearchSpace space, List<GenerationRecord> history) {
         Strategy s = Strategies.create(spec.strategy().type(), context(spec, space));
         for (GenerationRecord g : history) {

@@ -23,7 +23,7 @@ class DefaultsTest {
         assertEquals(0L, s.seed());
         assertEquals(List.of(new Objective("validAccuracy", Direction.MAXIMIZE)), s.objectives());
         assertEquals(List.of(), s.constraints());
-        assertEquals(new BudgetSpec(10, null, null, null, 10, 10), s.budget());
+        assertEquals(new BudgetSpec(10, null, null, null, 10, 10, BudgetSpec.ASYNC), s.budget());
         assertEquals(new FidelitySpec(12, 12, 1.0, 1.0, 32), s.fidelity());
         assertEquals(StoppingSpec.none(), s.stopping());
         assertEquals(new TrainerSpec("nb201", "cifar10", 0, null, null), s.trainer());

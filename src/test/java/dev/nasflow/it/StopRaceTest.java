@@ -1,0 +1,173 @@
+package dev.nasflow.it;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nasflow.activity.TrainingObserver;
+import dev.nasflow.bench.TableCandidateTrainer;
+import dev.nasflow.embedded.DevStack;
+import dev.nasflow.embedded.TemporalClients;
+import dev.nasflow.embedded.TemporalDevServer;
+import dev.nasflow.embedded.TemporalSettings;
+import dev.nasflow.strategy.Outcome;
+import dev.nasflow.workflow.CandidateResult;
+import dev.nasflow.workflow.CandidateTask;
+import dev.nasflow.workflow.SearchResult;
+import dev.nasflow.workflow.SearchWorkflow;
+import dev.nasflow.workflow.StopRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * 1,000 stop decisions raced against completions: each candidate (3 epochs of 15 ms) gets one {@code stopCandidate}
+ * at a random moment between its start and well after its end, so many arrive just before, during or after the
+ * completion. The search must finish (no stall: the in-process test server used to reject a cancel of a completed
+ * activity and hang the search), every update must be answered "stopping" or "already finished" (never an error),
+ * and every candidate's outcome must be recorded exactly once. Run on the in-process server and on the dev server.
+ */
+@Tag("slow")
+class StopRaceTest {
+    static final ObjectMapper JSON = TemporalClients.objectMapper();
+    static final int CANDIDATES = 1000;
+
+    @Test
+    void thousandStopsRaceCompletionsOnTheInProcessServer() throws Exception {
+        race(TemporalSettings.embedded(), dir("in-process"));
+    }
+
+    @Test
+    void thousandStopsRaceCompletionsOnTheDevServer() throws Exception {
+        Path bin = TemporalDevServer.findBinary().orElse(null);
+        assumeTrue(bin != null || System.getenv("CI") != null,
+                "no temporal binary: run bash ops/scripts/setup-python.sh");
+        assertTrue(bin != null, "CI must have the temporal binary (ops/scripts/setup-python.sh)");
+        Path d = dir("dev");
+        try (TemporalDevServer dev = TemporalDevServer.builder().binary(bin).workDir(d.resolve("temporal")).start()) {
+            race(dev.settings(), d);
+        }
+    }
+
+    static Path dir(String name) throws Exception {
+        Path d = Path.of("target", "test-work", "stop-race", name + "-" + System.nanoTime()).toAbsolutePath();
+        Files.createDirectories(d);
+        return d;
+    }
+
+    private void race(TemporalSettings temporal, Path dir) throws Exception {
+        String queue = "stop-race-" + System.nanoTime();
+        String searchId = "stop-race-" + Long.toString(System.currentTimeMillis(), 36);
+        ScheduledExecutorService stops = Executors.newScheduledThreadPool(16);
+        Map<String, String> answers = new ConcurrentHashMap<>();
+        Set<String> errors = ConcurrentHashMap.newKeySet();
+        AtomicInteger sent = new AtomicInteger();
+        WorkflowClient[] client = new WorkflowClient[1];
+        TrainingObserver observer = new TrainingObserver() {
+            @Override
+            public void started(CandidateTask task) {
+                if (!answers.containsKey(task.candidateId()) && sent.get() < CANDIDATES) {
+                    long delay = ThreadLocalRandom.current().nextLong(0, 120);
+                    stops.schedule(() -> stop(client[0], searchId, task.candidateId(), answers, errors, sent),
+                            delay, TimeUnit.MILLISECONDS);
+                }
+            }
+        };
+        try (DevStack stack = DevStack.builder(dir)
+                .temporal(temporal)
+                .taskQueues(List.of(queue))
+                .workerSlots(24)
+                .trainers(List.of(new TableCandidateTrainer()))
+                .stopper(false)
+                .surrogate(false)
+                .trainingObserver(observer)
+                .start()) {
+            client[0] = stack.client();
+            SearchWorkflow wf = client[0].newWorkflowStub(SearchWorkflow.class,
+                    WorkflowOptions.newBuilder().setWorkflowId(searchId).setTaskQueue(queue).build());
+            WorkflowClient.start(wf::run, spec(queue), null);
+            SearchResult r;
+            try {
+                r = client[0].newUntypedWorkflowStub(searchId).getResult(300, TimeUnit.SECONDS, SearchResult.class);
+            } catch (TimeoutException e) {
+                throw new AssertionError("the search stalled: not finished in 300 s (" + sent.get()
+                        + " stops sent, " + answers.size() + " answered)", e);
+            }
+            stops.shutdown();
+            assertTrue(stops.awaitTermination(60, TimeUnit.SECONDS), "stop senders did not finish");
+            assertEquals(Set.of(), errors, "every decision is recorded, none is an error");
+            assertEquals(CANDIDATES, sent.get(), "one decision per candidate");
+            assertEquals(CANDIDATES, answers.size());
+            assertEquals(CANDIDATES, r.status().evaluations());
+            assertEquals(CANDIDATES, r.leaderboard().stream().map(CandidateResult::candidateId).distinct().count(),
+                    "every candidate's outcome recorded exactly once");
+            long stopped = r.leaderboard().stream().filter(c -> c.outcome() == Outcome.STOPPED_EARLY).count();
+            long finished = answers.values().stream().filter("already finished"::equals).count();
+            long stopping = answers.values().stream().filter("stopping"::equals).count();
+            System.out.printf("stop race on %s: %d decisions, %d 'stopping', %d 'already finished', %d stopped early%n",
+                    temporal.address(), answers.size(), stopping, finished, stopped);
+            assertTrue(stopped > 50 && finished > 50, "the race hit both sides: " + stopped + " stopped, "
+                    + finished + " already finished");
+            for (CandidateResult c : r.leaderboard()) {
+                if (c.outcome() == Outcome.STOPPED_EARLY) {
+                    assertTrue(c.reason().contains("race"), c.candidateId() + ": " + c.reason());
+                    assertTrue(c.epochsTrained() < 3, c.candidateId() + " trained " + c.epochsTrained());
+                } else {
+                    assertEquals(Outcome.COMPLETED, c.outcome(), c.candidateId());
+                }
+            }
+        } finally {
+            stops.shutdownNow();
+        }
+    }
+
+    private static void stop(WorkflowClient client, String searchId, String candidate, Map<String, String> answers,
+                             Set<String> errors, AtomicInteger sent) {
+        if (answers.containsKey(candidate)) {
+            return;
+        }
+        sent.incrementAndGet();
+        try {
+            String a = client.newWorkflowStub(SearchWorkflow.class, searchId)
+                    .stopCandidate(new StopRequest(candidate, "race", "manual", 1, Map.of()));
+            answers.put(candidate, a);
+        } catch (RuntimeException e) {
+            errors.add(candidate + ": " + e);
+            answers.put(candidate, "error");
+        }
+    }
+
+    static ObjectNode spec(String queue) {
+        ObjectNode s = JSON.createObjectNode();
+        s.put("name", "stop-race");
+        s.put("seed", 3);
+        s.putObject("space").put("type", "nb201");
+        s.putObject("strategy").put("type", "random");
+        ObjectNode b = s.putObject("budget");
+        b.put("evaluations", CANDIDATES);
+        b.put("populationSize", 50);
+        b.put("maxConcurrent", 20);
+        s.putObject("fidelity").put("epochs", 3);
+        ObjectNode t = s.putObject("trainer");
+        t.put("type", "nb201");
+        t.put("pacingMillisPerEpoch", 15);
+        s.put("taskQueue", queue);
+        return s;
+    }
+}
