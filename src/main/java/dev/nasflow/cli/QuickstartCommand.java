@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     Path workDir;
 
     @Option(names = "--json", description = "End with one JSON line: searchId, trainer, candidates, stoppedEarly, "
-            + "best {arch, metrics}.")
+            + "best {arch, metrics}, stopDecisions, stopper.")
     boolean json;
 
     @Option(names = "--top", defaultValue = "10", description = "Leaderboard rows (default ${DEFAULT-VALUE}).")
@@ -122,9 +123,10 @@ public final class QuickstartCommand implements Callable<Integer> {
             CompletableFuture<SearchResult> done = stub.getResultAsync(SearchResult.class);
             Integer budget = spec.budget().evaluations();
             Progress progress = new Progress(err, budget == null ? 0 : budget);
+            StopperLine.Watch stopperWatch = new StopperLine.Watch(err);
             while (!done.isDone()) {
                 try {
-                    progress.show(wf.status());
+                    stopperWatch.check(progress.show(wf.status()));
                 } catch (RuntimeException ignored) {
                     // status not available for a moment (e.g. continue-as-new): try again
                 }
@@ -141,6 +143,8 @@ public final class QuickstartCommand implements Callable<Integer> {
             LeaderboardView.printStatus(out, result.status());
             out.println();
             LeaderboardView.printLeaderboard(out, result.leaderboard(), top, spec.primary().metric());
+            StopperLine.print(out, stopperWatch.warned() ? new PrintStream(OutputStream.nullOutputStream()) : err,
+                    result.status());
             List<StopDecision> decisions = stopDecisions(stack.kafka(), searchId);
             out.println();
             out.println(Topics.STOP_DECISIONS + ": " + decisions.size() + " decision(s) for " + searchId);
@@ -170,6 +174,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                     line.put("best", null);
                 }
                 line.put("stopDecisions", decisions.size());
+                line.put("stopper", StopperLine.describe(result.status()));
                 out.println(mapper.writeValueAsString(line));
             }
             out.flush();
@@ -233,7 +238,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             this.total = total;
         }
 
-        void show(SearchStatus s) {
+        SearchStatus show(SearchStatus s) {
             int n = s.evaluations();
             int width = 30;
             int filled = total > 0 ? Math.min(width, n * width / total) : 0;
@@ -250,6 +255,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                 lastLine = System.currentTimeMillis();
             }
             last = line;
+            return s;
         }
 
         void finish() {

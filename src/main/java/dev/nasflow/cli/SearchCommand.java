@@ -96,6 +96,7 @@ public final class SearchCommand implements Runnable {
                 SearchResult r = c.newUntypedWorkflowStub(searchId).getResult(SearchResult.class);
                 LeaderboardView.printStatus(System.out, r.status());
                 LeaderboardView.printLeaderboard(System.out, r.leaderboard(), 10, s.primary().metric());
+                StopperLine.print(System.out, System.err, r.status());
             }
             return 0;
         }
@@ -113,6 +114,7 @@ public final class SearchCommand implements Runnable {
                 print(s);
             } else {
                 LeaderboardView.printStatus(System.out, s);
+                StopperLine.print(System.out, System.err, s);
             }
             return 0;
         }
@@ -135,6 +137,7 @@ public final class SearchCommand implements Runnable {
             } else {
                 SearchStatus s = snap.status();
                 LeaderboardView.printLeaderboard(System.out, board, top, s.spec().primary().metric());
+                StopperLine.print(System.out, System.err, s);
             }
             return 0;
         }

@@ -16,6 +16,7 @@ import dev.nasflow.stream.StopDecision;
 import dev.nasflow.stream.Topics;
 import dev.nasflow.workflow.SearchStatus;
 import dev.nasflow.workflow.StopRequest;
+import dev.nasflow.workflow.StopperAttach;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateException;
@@ -38,15 +39,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The early-stopping service: its own consumer group on {@code nasflow.epoch-metrics} and
- * {@code nasflow.search-events}, per-search learning curves, the search's stopping rule (read once per search from
- * the workflow's {@code status} query), and each decision delivered as the {@code stopCandidate} update on the search
- * workflow and published to {@code nasflow.stop-decisions}.
+ * The early-stopping service: reads every partition of {@code nasflow.epoch-metrics} and {@code nasflow.search-events}
+ * ({@link ReplayingConsumer}, offsets committed as group {@code nasflow-stopper}), keeps per-search learning curves,
+ * and applies the search's stopping rule (read once per search from the workflow's {@code status} query, when the
+ * search's STARTED event or first metric arrives). It then tells the search it is watched (the {@code stopperAttached}
+ * signal, again after each restart of the service), so the search can say "stopper: live".
+ *
+ * <p>A decision is first published to {@code nasflow.stop-decisions} (the worker training the candidate reads it there
+ * and ends the candidate at its next step: the fast path), then recorded durably as the {@code stopCandidate} update
+ * with {@code announced=true}; "already finished" is a normal answer there (the candidate completed meanwhile).
  *
  * <p>Offsets are committed only after every decision of a poll batch was delivered. On (re)start the service rebuilds
- * its curves by re-reading each partition from the beginning up to the committed offset without deciding, then
- * decides from the committed offset on; a decision re-sent after a crash is rejected or ignored by the workflow
- * (finished / already stopping), so decisions stay idempotent.
+ * the curves of the searches that were live at the last commit by re-reading their records up to the committed offset
+ * without deciding (finished searches are not re-read), then decides from the committed offset on; a decision re-sent
+ * after a crash is a no-op for the workflow (finished / already stopping), so decisions stay idempotent.
  */
 public final class StopperService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StopperService.class);
@@ -71,6 +77,8 @@ public final class StopperService implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong decisions = new AtomicLong();
     private final AtomicLong metricsSeen = new AtomicLong();
+    private final AtomicLong attached = new AtomicLong();
+    private final String stopperId = "stopper-" + java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
     private final StopperObserver observer;
     private MetricsPublisher publisher;
     private PoisonHandler poison;
@@ -97,7 +105,8 @@ public final class StopperService implements AutoCloseable {
         publisher = kafka.publisher("nasflow-stopper");
         poison = new PoisonHandler(publisher.producer());
         loop = new ReplayingConsumer("nasflow-stopper", kafka, groupId,
-                List.of(Topics.EPOCH_METRICS, Topics.SEARCH_EVENTS), this::handle).start();
+                List.of(Topics.EPOCH_METRICS, Topics.SEARCH_EVENTS), this::handle)
+                .retention(this::needed).start();
         return this;
     }
 
@@ -107,6 +116,25 @@ public final class StopperService implements AutoCloseable {
 
     public long metricsSeen() {
         return metricsSeen.get();
+    }
+
+    /** {@code stopperAttached} signals delivered since the start. */
+    public long attachments() {
+        return attached.get();
+    }
+
+    /** The id this instance attaches with ({@code stopper-PID@HOST}). */
+    public String stopperId() {
+        return stopperId;
+    }
+
+    /**
+     * Whether a restart must re-read the search's records: yes while it may still decide (its rule acts and it has
+     * not finished), or while it is not yet known.
+     */
+    private boolean needed(String searchId) {
+        SearchInfo info = searches.get(searchId);
+        return info == null || info.active();
     }
 
     private CompletableFuture<?> handle(ConsumerRecord<byte[], byte[]> rec, boolean replay) {
@@ -147,8 +175,24 @@ public final class StopperService implements AutoCloseable {
         StopVerdict v = verdict.get();
         long decidedAt = System.currentTimeMillis();
         Map<String, Double> metrics = new LinkedHashMap<>(m.metrics());
-        StopRequest request = new StopRequest(v.candidateId(), v.reason(), v.rule(), v.epoch(), metrics);
-        return CompletableFuture.runAsync(() -> deliver(request, m, v, decidedAt), delivery);
+        StopRequest request = new StopRequest(v.candidateId(), v.reason(), v.rule(), v.epoch(), metrics, true);
+        StopDecision d = StopDecision.of(m.searchId(), m.candidateId(), v.epoch(), v.epoch(), v.rule(), v.reason(),
+                decidedAt, m.timestamp());
+        // the decision goes to the topic first (the worker acts on it from there: the fast path), then to the
+        // workflow as its durable record; the batch's offsets are committed once both are done
+        CompletableFuture<?> published;
+        try {
+            published = publisher.publish(d);
+        } catch (RuntimeException e) {
+            published = CompletableFuture.failedFuture(e);
+        }
+        return published.handle((ok, err) -> {
+            if (err != null) {
+                log.warn("stop decision for {} not acknowledged by Kafka (recorded in the workflow only): {}",
+                        m.candidateId(), rootMessage(err));
+            }
+            return null;
+        }).thenRunAsync(() -> deliver(request, d), delivery);
     }
 
     private static ExecutorService deliveryPool() {
@@ -162,29 +206,24 @@ public final class StopperService implements AutoCloseable {
         return pool;
     }
 
-    private void deliver(StopRequest request, EpochMetric m, StopVerdict v, long decidedAt) {
+    private void deliver(StopRequest request, StopDecision d) {
         String outcome = null;
         for (int attempt = 1; outcome == null; attempt++) {
             try {
-                WorkflowStub stub = temporal.newUntypedWorkflowStub(m.searchId());
+                WorkflowStub stub = temporal.newUntypedWorkflowStub(d.searchId());
                 outcome = stub.update("stopCandidate", String.class, request);
             } catch (WorkflowUpdateException rejected) {
                 outcome = "rejected: " + rootMessage(rejected);
+            } catch (WorkflowNotFoundException gone) {
+                outcome = "not delivered: " + rootMessage(gone);
             } catch (RuntimeException e) {
                 if (attempt >= 5 || !running.get()) {
                     outcome = "not delivered: " + rootMessage(e);
-                    log.warn("stop of {} not delivered: {}", request.candidateId(), outcome);
+                    log.warn("stop of {} not recorded by its search: {}", request.candidateId(), outcome);
                 } else {
                     sleep(200L * attempt);
                 }
             }
-        }
-        StopDecision d = StopDecision.of(m.searchId(), m.candidateId(), v.epoch(), v.epoch(), v.rule(),
-                v.reason() + " [" + outcome + "]", decidedAt, m.timestamp());
-        try {
-            publisher.publish(d).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.warn("could not publish stop decision for {}: {}", m.candidateId(), e.toString());
         }
         decisions.incrementAndGet();
         observer.decided(d, outcome);
@@ -228,11 +267,22 @@ public final class StopperService implements AutoCloseable {
                 stopper.onFinished(e.searchId(), e.candidateId());
             }
         }
-        if (e.type() == SearchEventType.COMPLETED || e.type() == SearchEventType.FAILED) {
+        if (e.type() == SearchEventType.STARTED && e.candidateId() == null) {
+            if (e.payload().containsKey("supernetEpochs")) {
+                searches.putIfAbsent(e.searchId(), INACTIVE); // a one-shot supernet search: nothing to stop
+            } else {
+                searchInfo(e.searchId()); // configure and attach now, not at the first metric
+            }
+        }
+        if (e.type() == SearchEventType.COMPLETED || e.type() == SearchEventType.FAILED
+                || e.type() == SearchEventType.CANCELLED) {
             stopper.forget(e.searchId());
-            searches.put(e.searchId(), new SearchInfo("none", null, false)); // finished: ignore late metrics
+            searches.put(e.searchId(), INACTIVE); // finished: ignore late metrics
         }
     }
+
+    /** A search this service does not act on (finished, rule none, unknown to Temporal, not a search). */
+    private static final SearchInfo INACTIVE = new SearchInfo("none", null, false);
 
     /** The search's primary objective and stopping rule, from the workflow's status query (cached). */
     private SearchInfo searchInfo(String searchId) {
@@ -246,23 +296,54 @@ public final class StopperService implements AutoCloseable {
             if (spec == null) {
                 return null;
             }
+            if (TERMINAL.contains(status.phase())) {
+                searches.put(searchId, INACTIVE); // seen again while re-reading after a restart: nothing to do
+                return null;
+            }
             StoppingSpec s = spec.stopping();
             StoppingRule rule = StoppingRules.create(s.rule(), s.params(), predictions);
             stopper.configure(searchId, rule);
             SearchInfo info = new SearchInfo(s.rule(), watched(spec), !"none".equals(s.rule()));
             searches.put(searchId, info);
             log.info("stopper: search {} uses rule {}", searchId, s.rule());
+            if (info.active()) {
+                attach(searchId, s.rule());
+            }
             return info.active() ? info : null;
         } catch (WorkflowNotFoundException gone) {
             // no such workflow on this Temporal (deleted after retention, or another cluster's search): remember it,
             // or every replayed metric of it would cost a query
             log.info("stopper: search {} is not on this Temporal server: ignoring its metrics", searchId);
-            searches.put(searchId, new SearchInfo("none", null, false));
+            searches.put(searchId, INACTIVE);
             return null;
         } catch (RuntimeException e) {
             log.debug("no status for search {} yet: {}", searchId, e.toString());
             return null;
         }
+    }
+
+    private static final java.util.Set<String> TERMINAL = java.util.Set.of("COMPLETED", "STOPPED", "FAILED");
+
+    /** Tells the search that this service watches it (off the consumer thread; a closed search ignores it). */
+    private void attach(String searchId, String rule) {
+        CompletableFuture.runAsync(() -> {
+            try {
+                temporal.newUntypedWorkflowStub(searchId).signal("stopperAttached", new StopperAttach(stopperId, rule));
+                attached.incrementAndGet();
+            } catch (RuntimeException e) {
+                log.info("stopper: could not attach to search {}: {}", searchId, rootMessage(e));
+            }
+        }, delivery);
+    }
+
+    /** Waits until the state of the live searches was rebuilt and new records are acted on. */
+    public boolean awaitCaughtUp(java.time.Duration timeout) throws InterruptedException {
+        return loop != null && loop.awaitCaughtUp(timeout);
+    }
+
+    /** The service's consumer loop (restart figures: records re-read, time to rebuild). */
+    public ReplayingConsumer consumer() {
+        return loop;
     }
 
     /** Waits until the service's consumer has its partitions (see {@link ReplayingConsumer#awaitAssignment}). */

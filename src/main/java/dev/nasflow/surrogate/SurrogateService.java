@@ -26,7 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * share a JVM with training), retrains every {@code retrainEvery} results, and publishes to the compacted
  * {@code nasflow.surrogate-predictions} topic (key = architecture hash) its predictions for pending candidates and for
  * architecture pools that proposers ask about ({@code SURROGATE_REQUEST} events), each with the model's held-back
- * quality (Kendall tau, RMSE). State is rebuilt on restart by replaying the topic up to the committed offset.
+ * quality (Kendall tau, RMSE). State is rebuilt on restart by re-reading, up to the committed offset, the records of
+ * the searches that had not finished at the last commit ({@link ReplayingConsumer}: finished searches are not
+ * re-read, and no consumer-group rebalance holds up the start).
  */
 public final class SurrogateService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SurrogateService.class);
@@ -44,6 +46,7 @@ public final class SurrogateService implements AutoCloseable {
     private static final class SearchState {
         final SurrogateModel model;
         final Map<String, Pending> pending = new LinkedHashMap<>();
+        volatile boolean finished;
 
         SearchState(SurrogateModel model) {
             this.model = model;
@@ -68,7 +71,10 @@ public final class SurrogateService implements AutoCloseable {
         publisher = kafka.publisher("nasflow-surrogate");
         poison = new PoisonHandler(publisher.producer());
         loop = new ReplayingConsumer("nasflow-surrogate", kafka, groupId, List.of(Topics.SEARCH_EVENTS),
-                this::handle).start();
+                this::handle).retention(id -> {
+                    SearchState s = searches.get(id);
+                    return s == null || !s.finished;
+                }).start();
         return this;
     }
 
@@ -123,7 +129,10 @@ public final class SurrogateService implements AutoCloseable {
                     }
                 }
             }
-            case COMPLETED, FAILED, CANCELLED -> s.pending.clear();
+            case COMPLETED, FAILED, CANCELLED -> {
+                s.pending.clear();
+                s.finished = true;
+            }
             default -> {
             }
         }
@@ -175,6 +184,11 @@ public final class SurrogateService implements AutoCloseable {
             x[i] = n.doubleValue();
         }
         return new Pending(a, h, x);
+    }
+
+    /** The service's consumer loop (restart figures: records re-read, time to rebuild). */
+    public ReplayingConsumer consumer() {
+        return loop;
     }
 
     /** Waits until the service's consumer has its partitions (see {@link ReplayingConsumer#awaitAssignment}). */
