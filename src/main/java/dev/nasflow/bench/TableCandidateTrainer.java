@@ -66,7 +66,7 @@ public final class TableCandidateTrainer implements CandidateTrainer {
 
     /**
      * The architecture's tabulated training time ({@code train-all-time}) over the table's mean: 1 for an average
-     * cell, 0.36 to 2.3 on CIFAR-10. A cell without a tabulated time counts as average.
+     * cell, 0.30 to 1.89 on CIFAR-10. A cell without a tabulated time counts as average.
      */
     double relativeTrainTime(Genome g) {
         Nb201Table table = trainer.table();

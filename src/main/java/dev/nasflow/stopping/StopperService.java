@@ -19,7 +19,6 @@ import dev.nasflow.workflow.StopRequest;
 import dev.nasflow.workflow.StopperAttach;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
-import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowStub;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -206,14 +205,19 @@ public final class StopperService implements AutoCloseable {
         return pool;
     }
 
+    /**
+     * The durable record of a decision already on the topic: the {@code recordStop} signal (no answer is needed: a
+     * decision for a finished candidate is a no-op in the workflow). Signals, not updates: the in-process test server
+     * of SDK 1.38 can fail to replay a history holding updates that completed within their workflow task, which stalled
+     * searches under load; signals replay on every server.
+     */
     private void deliver(StopRequest request, StopDecision d) {
         String outcome = null;
         for (int attempt = 1; outcome == null; attempt++) {
             try {
                 WorkflowStub stub = temporal.newUntypedWorkflowStub(d.searchId());
-                outcome = stub.update("stopCandidate", String.class, request);
-            } catch (WorkflowUpdateException rejected) {
-                outcome = "rejected: " + rootMessage(rejected);
+                stub.signal("recordStop", request);
+                outcome = "recorded";
             } catch (WorkflowNotFoundException gone) {
                 outcome = "not delivered: " + rootMessage(gone);
             } catch (RuntimeException e) {
