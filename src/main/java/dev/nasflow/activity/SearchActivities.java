@@ -14,6 +14,13 @@ public interface SearchActivities {
     @ActivityMethod(name = "ValidateSpec")
     SpecCheck validateSpec(String specJson);
 
+    /**
+     * Validate a spec carried in a workflow's second argument (continue-as-new state, or one crafted by whoever
+     * started the workflow) as strictly as a spec given as the first argument.
+     */
+    @ActivityMethod(name = "ValidateCarriedSpec")
+    SpecCheck validateCarriedSpec(dev.nasflow.spec.SearchSpec spec);
+
     /** Publish a search event (type + payload) to {@code nasflow.search-events}. Best effort, idempotent by key. */
     @ActivityMethod(name = "PublishSearchEvent")
     void publishSearchEvent(String searchId, String type, Map<String, Object> payload);

@@ -60,6 +60,29 @@ public class SearchActivitiesImpl implements SearchActivities {
         return new SpecCheck(v.effective(), List.of());
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper SPEC_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    @Override
+    public SpecCheck validateCarriedSpec(dev.nasflow.spec.SearchSpec spec) {
+        String json;
+        try {
+            json = spec == null ? "null" : SPEC_JSON.writeValueAsString(spec);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return new SpecCheck(null, List.of("carried spec: cannot be written as JSON: " + e.getOriginalMessage()));
+        }
+        SpecCheck check = validateSpec(json);
+        if (!check.ok()) {
+            return new SpecCheck(null, check.errors().stream().map(e -> "carried spec " + e).toList());
+        }
+        // keep the carried scheduling: a spec carried without one was validated as generational, and stays so
+        dev.nasflow.spec.BudgetSpec b = check.spec().budget();
+        dev.nasflow.spec.BudgetSpec kept = new dev.nasflow.spec.BudgetSpec(b.evaluations(), b.simulatedSeconds(),
+                b.realSeconds(), b.generations(), b.populationSize(), b.maxConcurrent(),
+                spec.budget() == null ? null : spec.budget().scheduling());
+        return new SpecCheck(check.spec().withBudget(kept), List.of());
+    }
+
     @Override
     public void publishSearchEvent(String searchId, String type, Map<String, Object> payload) {
         SearchEvent e = SearchEvent.of(searchId, SearchEventType.valueOf(type), null, null, payload);

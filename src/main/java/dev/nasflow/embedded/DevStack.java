@@ -121,7 +121,8 @@ public final class DevStack implements AutoCloseable {
                 if (metrics != null) {
                     metrics.watchStopper();
                 }
-                stopper = new StopperService(kafka, temporal.client(), null, observer(b.stopperObserver)).start();
+                stopper = new StopperService(kafka, temporal.client(), null, observer(b.stopperObserver))
+                        .watchEvery(b.stopperWatchEvery).start();
                 closeables.add(stopper);
                 groups.put(StopperService.GROUP_ID, List.of(Topics.EPOCH_METRICS, Topics.SEARCH_EVENTS));
             }
@@ -272,6 +273,7 @@ public final class DevStack implements AutoCloseable {
         private int workerSlots = 4;
         private List<CandidateTrainer> trainers = List.of();
         private boolean stopper = true;
+        private Duration stopperWatchEvery = Duration.ofSeconds(5);
         private boolean surrogate = true;
         private int surrogateRetrainEvery = 5;
         private Duration surrogateTimeout = Duration.ofSeconds(3);
@@ -318,6 +320,12 @@ public final class DevStack implements AutoCloseable {
 
         public Builder trainers(List<CandidateTrainer> trainers) {
             this.trainers = List.copyOf(trainers);
+            return this;
+        }
+
+        /** How often the stopper checks that live searches still run (terminated / timed out: it says so). */
+        public Builder stopperWatchEvery(Duration every) {
+            this.stopperWatchEvery = every;
             return this;
         }
 

@@ -433,7 +433,7 @@ public final class NasflowMetrics implements TrainingObserver, StopperObserver, 
                 case STARTED, RESUMED, CONTINUED_AS_NEW -> g.running = true;
                 case CANDIDATE_FINISHED -> g.evaluations.incrementAndGet();
                 case GENERATION_FINISHED -> updateBest(g, p);
-                case COMPLETED, FAILED, CANCELLED -> {
+                case COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT -> {
                     g.running = false;
                     updateBest(g, p);
                     if (p.get("evaluations") instanceof Number n) {

@@ -45,8 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * signal, again after each restart of the service), so the search can say "stopper: live".
  *
  * <p>A decision is first published to {@code nasflow.stop-decisions} (the worker training the candidate reads it there
- * and ends the candidate at its next step: the fast path), then recorded durably as the {@code stopCandidate} update
- * with {@code announced=true}; "already finished" is a normal answer there (the candidate completed meanwhile).
+ * and ends the candidate at its next step: the fast path), then recorded durably with the {@code recordStop} signal
+ * ({@code announced=true}); a decision for a candidate that completed meanwhile is a no-op there.
  *
  * <p>Offsets are committed only after every decision of a poll batch was delivered. On (re)start the service rebuilds
  * the curves of the searches that were live at the last commit by re-reading their records up to the committed offset
@@ -77,6 +77,12 @@ public final class StopperService implements AutoCloseable {
     private final AtomicLong decisions = new AtomicLong();
     private final AtomicLong metricsSeen = new AtomicLong();
     private final AtomicLong attached = new AtomicLong();
+    /** Searches started and not ended (by their events), with how many checks found them closed without a word. */
+    private final Map<String, Integer> live = new ConcurrentHashMap<>();
+    private java.util.concurrent.ScheduledExecutorService watcher;
+    private java.time.Duration watchEvery = WATCH_EVERY;
+    /** How often the watcher checks that live searches still run (a terminated one publishes nothing itself). */
+    static final java.time.Duration WATCH_EVERY = java.time.Duration.ofSeconds(5);
     private final String stopperId = "stopper-" + java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
     private final StopperObserver observer;
     private MetricsPublisher publisher;
@@ -100,12 +106,80 @@ public final class StopperService implements AutoCloseable {
         this.groupId = groupId;
     }
 
+    /** Sets how often live searches are checked (tests; default {@link #WATCH_EVERY}); before {@link #start}. */
+    public StopperService watchEvery(java.time.Duration every) {
+        this.watchEvery = every;
+        return this;
+    }
+
+    /**
+     * Lifecycle watcher: a search that was terminated or timed out runs no more code and publishes no final event,
+     * and one cancelled or failed publishes its own (CANCELLED / FAILED) unless Kafka was down. Every
+     * {@link #watchEvery} the live searches are described; one that is closed TERMINATED or TIMED_OUT gets its final
+     * event published here, one closed otherwise without its event seen after two checks gets it too. Every consumer
+     * (this stopper, the surrogate, the metrics) then drops the search.
+     */
+    private void watchLifecycles() {
+        for (String id : List.copyOf(live.keySet())) {
+            if (!running.get()) {
+                return;
+            }
+            io.temporal.api.enums.v1.WorkflowExecutionStatus status;
+            try {
+                status = temporal.newUntypedWorkflowStub(id).describe().getStatus();
+            } catch (WorkflowNotFoundException gone) {
+                live.remove(id);
+                continue;
+            } catch (RuntimeException e) {
+                log.debug("stopper: cannot describe search {}: {}", id, e.toString());
+                continue;
+            }
+            SearchEventType type = switch (status) {
+                case WORKFLOW_EXECUTION_STATUS_TERMINATED -> SearchEventType.TERMINATED;
+                case WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> SearchEventType.TIMED_OUT;
+                case WORKFLOW_EXECUTION_STATUS_CANCELED -> SearchEventType.CANCELLED;
+                case WORKFLOW_EXECUTION_STATUS_FAILED -> SearchEventType.FAILED;
+                case WORKFLOW_EXECUTION_STATUS_COMPLETED -> SearchEventType.COMPLETED;
+                default -> null;
+            };
+            if (type == null) {
+                continue;
+            }
+            boolean silent = type == SearchEventType.TERMINATED || type == SearchEventType.TIMED_OUT;
+            int checks = live.merge(id, 1, Integer::sum);
+            if (!silent && checks < 3) {
+                continue; // the workflow publishes its own final event: give it time to arrive
+            }
+            try {
+                publisher.publish(SearchEvent.of(id, type, null, null, Map.of("phase", type.name(),
+                        "reportedBy", stopperId))).get(10, TimeUnit.SECONDS);
+                log.info("stopper: search {} ended {} without a final event: published it", id, type);
+                live.remove(id);
+            } catch (Exception ex) {
+                log.warn("stopper: could not publish the final event of search {}: {}", id, ex.toString());
+            }
+        }
+    }
+
     public StopperService start() {
         publisher = kafka.publisher("nasflow-stopper");
         poison = new PoisonHandler(publisher.producer());
         loop = new ReplayingConsumer("nasflow-stopper", kafka, groupId,
                 List.of(Topics.EPOCH_METRICS, Topics.SEARCH_EVENTS), this::handle)
                 .retention(this::needed).start();
+        watcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "stopper-lifecycle-watcher");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(100, watchEvery.toMillis());
+        watcher.scheduleWithFixedDelay(() -> {
+            try {
+                watchLifecycles();
+            } catch (RuntimeException e) {
+                log.warn("stopper: lifecycle check failed: {}", e.toString());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -278,10 +352,13 @@ public final class StopperService implements AutoCloseable {
                 searchInfo(e.searchId()); // configure and attach now, not at the first metric
             }
         }
-        if (e.type() == SearchEventType.COMPLETED || e.type() == SearchEventType.FAILED
-                || e.type() == SearchEventType.CANCELLED) {
+        if (e.type() == SearchEventType.STARTED && e.candidateId() == null) {
+            live.put(e.searchId(), 0);
+        }
+        if (e.type().isFinal()) {
             stopper.forget(e.searchId());
             searches.put(e.searchId(), INACTIVE); // finished: ignore late metrics
+            live.remove(e.searchId());
         }
     }
 
@@ -377,6 +454,9 @@ public final class StopperService implements AutoCloseable {
     @Override
     public void close() {
         running.set(false);
+        if (watcher != null) {
+            watcher.shutdownNow();
+        }
         if (loop != null) {
             loop.close();
         }

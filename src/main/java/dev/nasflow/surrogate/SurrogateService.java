@@ -129,7 +129,7 @@ public final class SurrogateService implements AutoCloseable {
                     }
                 }
             }
-            case COMPLETED, FAILED, CANCELLED -> {
+            case COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT -> {
                 s.pending.clear();
                 s.finished = true;
             }

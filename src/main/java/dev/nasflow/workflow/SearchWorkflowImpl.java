@@ -48,6 +48,10 @@ public class SearchWorkflowImpl implements SearchWorkflow {
     static final long DEFAULT_HISTORY_LIMIT = 20_000;
     /** Version marker: stops are recorded and published, never delivered as an activity cancel. */
     static final String STOP_WITHOUT_CANCEL = "stop-without-cancel";
+    /** Version marker: a carried spec is validated like a first argument. */
+    static final String VALIDATE_CARRIED = "validate-carried-state";
+    /** Version marker: cancelled and failed searches publish a final event. */
+    static final String LIFECYCLE_EVENTS = "lifecycle-events";
     /**
      * Compressed bytes of carried results above which the search ends instead of continuing as new: base64 makes
      * 1.33 MB of it, and the result's leaderboard (the same results in rank order, up to 10% larger) stays under
@@ -106,14 +110,77 @@ public class SearchWorkflowImpl implements SearchWorkflow {
 
     @Override
     public SearchResult run(JsonNode specJsonIn, SearchState carried) {
+        try {
+            return runSearch(specJsonIn, carried);
+        } catch (CanceledFailure cancelled) {
+            phase = "CANCELLED";
+            // the search's own scope is cancelled: publish from a detached one
+            Workflow.newDetachedCancellationScope(() -> finalEvent("CANCELLED", cancelled.getMessage())).run();
+            throw cancelled;
+        } catch (TemporalFailure failure) {
+            phase = "FAILED";
+            finalEvent("FAILED", failure instanceof ApplicationFailure af ? af.getType() + ": "
+                    + af.getOriginalMessage() : rootMessage(failure));
+            throw failure;
+        }
+    }
+
+    /**
+     * The final event of a search that did not complete: CANCELLED or FAILED, with the status counts, so the stopper,
+     * the surrogate and the metrics drop the search at once. (Terminated and timed-out searches run no code: the
+     * stopper's lifecycle watcher publishes theirs.) Histories recorded before this event existed replay without it.
+     */
+    private void finalEvent(String type, String reason) {
+        if (Workflow.getVersion(LIFECYCLE_EVENTS, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+            return;
+        }
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("phase", type);
+        payload.put("reason", reason == null ? "" : reason);
+        if (spec != null) {
+            SearchStatus st = status();
+            payload.put("evaluations", st.evaluations());
+            payload.put("stoppedEarly", st.stoppedEarly());
+        }
+        try {
+            event(type, payload);
+        } catch (ActivityFailure notPublished) {
+            log.warn("{}: {} event not published: {}", searchId, type, rootMessage(notPublished));
+        }
+    }
+
+    private SearchResult runSearch(JsonNode specJsonIn, SearchState carried) {
         searchId = Workflow.getInfo().getWorkflowId();
         specJson = specJsonIn;
+        if (carried != null) {
+            checkCarried(carried);
+        }
         if (carried != null && carried.spec() != null) {
             spec = carried.spec();
+            if (Workflow.getVersion(VALIDATE_CARRIED, Workflow.DEFAULT_VERSION, 1) >= 1) {
+                SpecCheck check = local.validateCarriedSpec(carried.spec());
+                if (!check.ok()) {
+                    phase = "FAILED";
+                    throw ApplicationFailure.newNonRetryableFailure("invalid search state (second argument, "
+                            + check.errors().size() + " error(s)):\n  " + String.join("\n  ", check.errors()),
+                            "InvalidSearchState");
+                }
+                spec = check.spec();
+            }
             space = Spaces.create(spec.space());
             historyLimit = carried.historyLimit();
             carryLimitBytes = carried.carryLimitBytes();
-            generations.addAll(carried.history(space));
+            try {
+                generations.addAll(carried.history(space));
+                if (carried.schedule() != null) {
+                    ScheduleLog.of(carried.schedule().data());
+                }
+            } catch (RuntimeException bad) {
+                phase = "FAILED";
+                throw ApplicationFailure.newNonRetryableFailure("invalid search state (second argument): results: "
+                        + bad.getMessage() + " (fix: start the search without a second argument, or with the state "
+                        + "a continue-as-new wrote)", "InvalidSearchState");
+            }
             paused = carried.paused();
             stopRequested = carried.stopRequested();
             startedAtMs = carried.startedAtMs();
@@ -183,6 +250,38 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         return result;
     }
 
+
+    /**
+     * The second argument comes from outside as much as the first (anyone can start the workflow with one): fields
+     * that would break the search fail it at once, non-retryably, naming the field.
+     */
+    private void checkCarried(SearchState c) {
+        List<String> errors = new ArrayList<>();
+        if (c.historyLimit() < 0) {
+            errors.add("historyLimit: must be >= 0, got " + c.historyLimit() + " (fix: 0 = the default)");
+        }
+        if (c.carryLimitBytes() < 0) {
+            errors.add("carryLimitBytes: must be >= 0, got " + c.carryLimitBytes() + " (fix: 0 = the default)");
+        }
+        if (c.continuedAsNew() < 0) {
+            errors.add("continuedAsNew: must be >= 0, got " + c.continuedAsNew());
+        }
+        if (c.startedAtMs() < 0) {
+            errors.add("startedAtMs: must be >= 0, got " + c.startedAtMs());
+        }
+        if (c.spec() == null && (!c.generations().isEmpty() || c.results() != null || c.schedule() != null)) {
+            errors.add("spec: required when the state carries results (fix: start with no second argument, or "
+                    + "pass the state a continue-as-new wrote)");
+        }
+        if (c.results() != null && !c.generations().isEmpty()) {
+            errors.add("results: the state carries both 'generations' and 'results' (fix: keep one)");
+        }
+        if (!errors.isEmpty()) {
+            phase = "FAILED";
+            throw ApplicationFailure.newNonRetryableFailure("invalid search state (second argument, " + errors.size()
+                    + " error(s)):\n  " + String.join("\n  ", errors), "InvalidSearchState");
+        }
+    }
 
     private void runGenerational() {
         while (true) {

@@ -205,7 +205,11 @@ class StopRaceTest {
             // counts it ("not delivered: workflow execution already completed")
             answers.put(candidate, "search finished");
         } catch (Exception e) {
-            errors.add(candidate + ": " + e);
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            errors.add(candidate + ": " + e.getClass().getSimpleName() + ": " + root);
             answers.put(candidate, "error");
         }
     }

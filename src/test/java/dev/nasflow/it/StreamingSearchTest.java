@@ -183,12 +183,19 @@ class StreamingSearchTest {
         assertEquals(2L, byType.get(SearchEventType.GENERATION_FINISHED), byType.toString());
         assertEquals(12L, byType.get(SearchEventType.CANDIDATE_STARTED), byType.toString());
         assertEquals(12L, byType.get(SearchEventType.CANDIDATE_FINISHED), byType.toString());
-        // the workflow's own events are keyed by search id, so they are in order on one partition
-        List<SearchEventType> flow = events.stream().filter(e -> e.candidateId() == null).map(SearchEvent::type)
-                .toList();
-        assertEquals(List.of(SearchEventType.STARTED, SearchEventType.GENERATION_STARTED,
-                SearchEventType.GENERATION_FINISHED, SearchEventType.GENERATION_STARTED,
-                SearchEventType.GENERATION_FINISHED, SearchEventType.COMPLETED), flow);
+        // the workflow's own events are keyed by search id, so they are in order on one partition: STARTED first,
+        // COMPLETED last, and (asynchronous scheduling) generation 1 may start before generation 0 finishes
+        List<SearchEvent> flow = events.stream().filter(e -> e.candidateId() == null).toList();
+        assertEquals(SearchEventType.STARTED, flow.get(0).type());
+        assertEquals(SearchEventType.COMPLETED, flow.get(flow.size() - 1).type());
+        for (int g = 0; g < 2; g++) {
+            int gen = g;
+            int started = indexOf(flow, SearchEventType.GENERATION_STARTED, gen);
+            int finished = indexOf(flow, SearchEventType.GENERATION_FINISHED, gen);
+            assertTrue(started > 0 && finished > started, "generation " + gen + " started then finished: " + flow);
+        }
+        assertTrue(indexOf(flow, SearchEventType.GENERATION_FINISHED, 0)
+                < indexOf(flow, SearchEventType.GENERATION_FINISHED, 1), "records close in order: " + flow);
         SearchEvent done = events.stream().filter(e -> e.type() == SearchEventType.COMPLETED).findFirst()
                 .orElseThrow();
         assertEquals(12, ((Number) done.payload().get("evaluations")).intValue());
@@ -247,7 +254,10 @@ class StreamingSearchTest {
                 activities.add(e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
             }
         }
-        assertEquals(3, activities.stream().filter("Propose"::equals).count(), activities.toString());
+        // asynchronous: one Propose per refill of the free slots (the first fills all 4), each proposal trained once
+        long proposes = activities.stream().filter("Propose"::equals).count();
+        assertTrue(proposes >= 3 && proposes <= 9, activities.toString());
+        assertEquals("Propose", activities.get(0), activities.toString());
         assertEquals(12, activities.stream().filter("TrainCandidate"::equals).count(), activities.toString());
 
         // after K=2 finished candidates the surrogate predicts the pending ones, with its held-back quality
@@ -276,10 +286,26 @@ class StreamingSearchTest {
         }
     }
 
+    static int indexOf(List<SearchEvent> flow, SearchEventType type, int generation) {
+        for (int i = 0; i < flow.size(); i++) {
+            Object g = flow.get(i).payload().get("generation");
+            if (flow.get(i).type() == type && g instanceof Number n && n.intValue() == generation) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Generational scheduling: results do not depend on completion order, so the two runs compare pick for pick. */
+    static ObjectNode generational(ObjectNode spec) {
+        ((ObjectNode) spec.get("budget")).put("scheduling", "generational");
+        return spec;
+    }
+
     @Test
     void continueAsNewOnTheStackKeepsTheLeaderboard() {
-        start(client, "it-plain", spec("plain", "rea", 16, 4, 0), null);
-        start(client, "it-can", spec("plain", "rea", 16, 4, 0), SearchState.withHistoryLimit(20));
+        start(client, "it-plain", generational(spec("plain", "rea", 16, 4, 0)), null);
+        start(client, "it-can", generational(spec("plain", "rea", 16, 4, 0)), SearchState.withHistoryLimit(20));
         SearchResult plain = result(client, "it-plain", LONG);
         SearchResult can = result(client, "it-can", LONG);
         assertEquals(0, plain.status().continuedAsNew());
