@@ -76,9 +76,9 @@ public final class RetrainCommand implements Callable<Integer> {
             return 1;
         }
         if (!s.trainer().isDjl()) {
-            System.err.println("nasflow retrain: trainer.type of " + specFile + " is '" + s.trainer().type()
-                    + "': retraining needs the djl trainer (set trainer.type to djl and give data)");
-            return 1;
+            throw new CliException(ExitCodes.USAGE, "trainer.type of " + specFile + " is '" + s.trainer().type()
+                    + "': retraining needs the djl trainer", "use a spec with trainer.type djl and data, e.g. "
+                    + "workflows/fmnist-evolution.json");
         }
         if (!(dataFraction > 0 && dataFraction <= 1)) {
             System.err.println("nasflow retrain: --data-fraction " + dataFraction + " is out of range: give a value "
@@ -137,13 +137,25 @@ public final class RetrainCommand implements Callable<Integer> {
             System.err.printf(Locale.ROOT, "nasflow retrain %s: %s, %.0f params, %d epochs on %.0f%% of the training "
                             + "split%s%n", cid, canonical, stat.getOrDefault("params", Double.NaN), n,
                     dataFraction * 100, resumedAt > 0 ? ", resumed after epoch " + resumedAt : "");
+            ProgressBar bar = new ProgressBar(System.err, n, "epochs");
             while (session.epochsDone() < n) {
-                EpochReport r = session.trainEpoch(StepListener.NONE);
+                int epoch = session.epochsDone() + 1;
+                int[] steps = {0};
+                long[] shownAt = {0};
+                EpochReport r = session.trainEpoch(() -> {
+                    steps[0]++;
+                    long now = System.nanoTime();
+                    if (now - shownAt[0] > 250_000_000L) {
+                        bar.show(epoch - 1, "epoch " + epoch + ": " + steps[0] + " steps");
+                        shownAt[0] = now;
+                    }
+                });
+                bar.clear();
                 for (Double x : r.metrics().values()) {
                     if (x == null || x.isNaN() || x.isInfinite()) {
                         System.err.println("nasflow retrain: epoch " + r.epoch() + " diverged (NaN/Inf metric "
                                 + r.metrics() + "); lower the recipe's learningRate");
-                        return 3;
+                        return ExitCodes.DIVERGED;
                     }
                 }
                 last.putAll(r.metrics());
