@@ -101,7 +101,8 @@ public final class SearchCommand implements Runnable {
             WorkflowClient.start(wf::run, raw, null);
             System.out.println(searchId);
             if (await) {
-                TaskQueues.awaitWorker(c, s.taskQueue(), Duration.ofSeconds(10), searchId);
+                TaskQueues.awaitWorker(c, s.taskQueue(), Duration.ofSeconds(10), searchId,
+                        temporal.settings().address().orElse("HOST:PORT"));
                 Integer budget = s.budget().evaluations();
                 QuickstartCommand.Progress progress = new QuickstartCommand.Progress(System.err,
                         budget == null ? 0 : budget);

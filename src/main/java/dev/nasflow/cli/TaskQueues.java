@@ -36,9 +36,10 @@ final class TaskQueues {
 
     /**
      * Returns once a worker polls {@code queue} (or the server cannot tell); throws a {@link CliException}
-     * ({@link ExitCodes#NO_WORKER}) when none did within {@code within}. {@code searchId} has been started already.
+     * ({@link ExitCodes#NO_WORKER}) when none did within {@code within}. {@code searchId} has been started already; {@code address} is the server's, for the message.
      */
-    static void awaitWorker(WorkflowClient client, String queue, Duration within, String searchId) {
+    static void awaitWorker(WorkflowClient client, String queue, Duration within, String searchId,
+                            String address) {
         long deadline = System.nanoTime() + within.toNanos();
         while (true) {
             int n = pollers(client, queue);
@@ -48,7 +49,7 @@ final class TaskQueues {
             if (System.nanoTime() > deadline) {
                 throw new CliException(ExitCodes.NO_WORKER, "no worker polls task queue '" + queue + "' (waited "
                         + within.toSeconds() + " s); search " + searchId + " is started and runs once one does",
-                        "start one: 'nasflow worker --task-queue " + queue + " --temporal HOST:PORT' (or "
+                        "start one: 'nasflow worker --task-queue " + queue + " --temporal " + address + "' (or "
                                 + "'./nasflow dev'), or end the search: 'temporal workflow terminate --workflow-id " + searchId + "'");
             }
             try {
