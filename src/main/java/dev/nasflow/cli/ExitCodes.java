@@ -9,7 +9,10 @@ public final class ExitCodes {
     public static final int OK = 0;
     /** The work failed: an invalid spec file, a search or training that failed, or an unexpected error. */
     public static final int FAILED = 1;
-    /** Bad usage: an unknown or malformed option, or a spec this command cannot run (the message names the one that can). */
+    /**
+     * Bad usage: an unknown or malformed option, or a spec this command cannot run (the message names the command
+     * that can).
+     */
     public static final int USAGE = 2;
     /** Training diverged (a NaN or infinite metric, {@code nasflow retrain}). */
     public static final int DIVERGED = 3;

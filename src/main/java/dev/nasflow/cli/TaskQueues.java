@@ -36,7 +36,8 @@ final class TaskQueues {
 
     /**
      * Returns once a worker polls {@code queue} (or the server cannot tell); throws a {@link CliException}
-     * ({@link ExitCodes#NO_WORKER}) when none did within {@code within}. {@code searchId} has been started already; {@code address} is the server's, for the message.
+     * ({@link ExitCodes#NO_WORKER}) when none did within {@code within}. {@code searchId} has been started already;
+     * {@code address} is the server's, for the message.
      */
     static void awaitWorker(WorkflowClient client, String queue, Duration within, String searchId,
                             String address) {
@@ -50,7 +51,8 @@ final class TaskQueues {
                 throw new CliException(ExitCodes.NO_WORKER, "no worker polls task queue '" + queue + "' (waited "
                         + within.toSeconds() + " s); search " + searchId + " is started and runs once one does",
                         "start one: 'nasflow worker --task-queue " + queue + " --temporal " + address + "' (or "
-                                + "'./nasflow dev'), or end the search: 'temporal workflow terminate --workflow-id " + searchId + "'");
+                                + "'./nasflow dev'), or end the search: 'temporal workflow terminate --workflow-id "
+                                + searchId + "'");
             }
             try {
                 Thread.sleep(500);

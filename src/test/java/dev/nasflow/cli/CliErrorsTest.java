@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -136,6 +137,14 @@ class CliErrorsTest {
         CliRun noServer = CliRun.of("search", "status", "x");
         assumeTrue(System.getenv("TEMPORAL_ADDRESS") == null);
         assertPlain(noServer, ExitCodes.USAGE, "no Temporal server given");
+    }
+
+    @Test
+    void theStackTraceCheckSeesATraceButNotABackgroundLogRecord() {
+        assertFalse(new CliRun(1, "", "java.lang.IllegalStateException: boom\n\tat a.B.c(B.java:1)\n").noStackTrace());
+        assertFalse(new CliRun(1, "", "nasflow x: y\nio.temporal.client.WorkflowNotFoundException\n").noStackTrace());
+        assertTrue(new CliRun(4, "", "12:00:00.000 [worker] WARN x - failed\nio.grpc.StatusRuntimeException: NOT_FOUND"
+                + "\n\tat a.B.c(B.java:1)\nnasflow search status: no search 'x'\n  fix: check\n").noStackTrace());
     }
 
     @Test

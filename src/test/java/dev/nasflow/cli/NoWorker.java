@@ -28,7 +28,8 @@ public final class NoWorker {
         try {
             assertEquals(ExitCodes.NO_WORKER, r.exit(), r.toString());
             assertTrue(r.err().contains("no worker polls task queue 'nobody-polls-this'"), r.toString());
-            assertTrue(r.err().contains("fix: start one: 'nasflow worker --task-queue nobody-polls-this --temporal " + address + "'"),
+            assertTrue(r.err().contains("fix: start one: 'nasflow worker --task-queue nobody-polls-this --temporal "
+                            + address + "'"),
                     r.toString());
             assertTrue(r.noStackTrace(), r.toString());
             assertTrue(ms < 30_000, "took " + ms + " ms");
