@@ -46,7 +46,7 @@ final class ProgressBar {
     /** Shows a whole line the caller built (its bar from {@link #bar}). */
     void showLine(String line) {
         if (tty) {
-            err.print("\r" + line);
+            err.print("\r" + line + " ".repeat(Math.max(0, last.length() - line.length())));
             err.flush();
         } else if (!line.equals(printed) && System.currentTimeMillis() - lastLine > 2000) {
             err.println(line);
