@@ -26,6 +26,9 @@ import java.util.List;
  */
 final class CliErrors implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
     static final String VERBOSE = "--verbose";
+    static final String KAFKA_FIX = "check that the broker runs and its address (--kafka HOST:PORT or "
+            + KafkaSettings.ENV_BOOTSTRAP + "; './nasflow dev' prints its broker's; quickstart and dev start their own "
+            + "without --kafka)";
 
     /** What to print and which code to exit with. */
     record Verdict(int exitCode, String problem, String fix) {
@@ -107,8 +110,7 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler, Command
                 find(ex, org.apache.kafka.common.errors.TimeoutException.class);
         if (kafkaTimeout != null) {
             return new Verdict(ExitCodes.UNREACHABLE, "cannot reach the Kafka broker at " + kafkaAddress(cl)
-                    + " (" + kafkaTimeout.getMessage() + ")", "start one (or './nasflow dev', which prints its "
-                    + "address) and pass it with --kafka HOST:PORT or " + KafkaSettings.ENV_BOOTSTRAP);
+                    + " (" + kafkaTimeout.getMessage() + ")", KAFKA_FIX);
         }
         WorkflowUpdateException upd = find(ex, WorkflowUpdateException.class);
         if (upd != null) {

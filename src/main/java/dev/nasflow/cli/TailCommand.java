@@ -119,8 +119,7 @@ public final class TailCommand implements Callable<Integer> {
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
                 throw new CliException(ExitCodes.UNREACHABLE, "cannot reach the Kafka broker at "
                         + settings.bootstrapServers() + " within " + probe.toMillis() + " ms",
-                        "start one (or './nasflow dev', which prints its address) and pass it with --kafka "
-                                + "HOST:PORT or " + KafkaSettings.ENV_BOOTSTRAP, e);
+                        CliErrors.KAFKA_FIX, e);
             }
             if (!topics.containsKey(fullTopic)) {
                 err.println("nasflow tail: topic " + fullTopic + " does not exist yet; waiting for it");

@@ -44,6 +44,11 @@ record CliRun(int exit, String out, String err) {
         return !all.contains("\tat ") && !all.matches("(?s)(.*\\n)?[\\w.$]+(Exception|Error)(: .*|\\n.*|)");
     }
 
+    /** stderr without the records of background library loggers (see {@link #noStackTrace()}). */
+    String ownErr() {
+        return withoutLibraryLogs(err).strip();
+    }
+
     static String withoutLibraryLogs(String text) {
         StringBuilder kept = new StringBuilder();
         boolean inRecord = false;

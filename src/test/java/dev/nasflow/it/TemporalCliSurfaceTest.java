@@ -3,7 +3,7 @@ package dev.nasflow.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nasflow.bench.TableCandidateTrainer;
-import dev.nasflow.cli.NoWorker;
+import dev.nasflow.cli.SearchStartChecks;
 import dev.nasflow.embedded.DevStack;
 import dev.nasflow.embedded.TemporalDevServer;
 import io.temporal.client.WorkflowClient;
@@ -216,7 +216,12 @@ class TemporalCliSurfaceTest {
     }
 
     @Test
+    void searchStartWaitShowsProgressThenTheLeaderboard() throws Exception {
+        SearchStartChecks.waitsWithAProgressBar(dev.address(), dir);
+    }
+
+    @Test
     void searchStartWaitFailsWhenNoWorkerPollsTheQueue() throws Exception {
-        NoWorker.check(dev.address(), dir, client);
+        SearchStartChecks.noWorker(dev.address(), dir, client);
     }
 }
