@@ -139,9 +139,9 @@ public final class SupernetCommand implements Runnable {
         static String progress(SupernetStatus s) {
             String m = s.lastMetrics().isEmpty() ? "" : String.format(Locale.ROOT, " trainLoss %.3f",
                     s.lastMetrics().getOrDefault("trainLoss", Double.NaN));
-            return String.format(Locale.ROOT, "  %s %s: epoch %d/%d%s%s", ProgressBar.bar(s.epochsDone(),
-                    s.supernetEpochs()), s.phase(), s.epochsDone(), s.supernetEpochs(), m,
-                    s.arch() == null ? "" : " arch " + s.arch());
+            // one short line (a terminal redraws it in place); the derived arch is printed with the result
+            return String.format(Locale.ROOT, "  %s %s: epoch %d/%d%s", ProgressBar.bar(s.epochsDone(),
+                    s.supernetEpochs()), s.phase(), s.epochsDone(), s.supernetEpochs(), m);
         }
 
         static void print(PrintStream out, SupernetResult r, double seconds) {
