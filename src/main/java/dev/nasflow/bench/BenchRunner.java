@@ -57,12 +57,20 @@ public final class BenchRunner {
 
     /** All runs of the benchmark, in seed order. */
     public BenchResult run(BenchConfig config) {
+        return run(config, done -> {
+        });
+    }
+
+    /** As {@link #run(BenchConfig)}, calling {@code progress} with the number of finished runs after each one. */
+    public BenchResult run(BenchConfig config, java.util.function.IntConsumer progress) {
+        AtomicInteger finished = new AtomicInteger();
         long t0 = System.nanoTime();
         int threads = Math.min(config.threads(), config.runs());
         List<RunResult> results = new ArrayList<>(config.runs());
         if (threads == 1) {
             for (int r = 0; r < config.runs(); r++) {
                 results.add(runOne(config, config.seed() + r));
+                progress.accept(finished.incrementAndGet());
             }
         } else {
             AtomicInteger n = new AtomicInteger();
@@ -75,7 +83,11 @@ public final class BenchRunner {
                 List<Future<RunResult>> futures = new ArrayList<>(config.runs());
                 for (int r = 0; r < config.runs(); r++) {
                     long seed = config.seed() + r;
-                    futures.add(pool.submit(() -> runOne(config, seed)));
+                    futures.add(pool.submit(() -> {
+                        RunResult one = runOne(config, seed);
+                        progress.accept(finished.incrementAndGet());
+                        return one;
+                    }));
                 }
                 for (Future<RunResult> f : futures) {
                     results.add(f.get());

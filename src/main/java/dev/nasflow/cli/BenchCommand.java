@@ -136,7 +136,22 @@ public final class BenchCommand implements Callable<Integer> {
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         BenchResult result;
         try {
-            result = new BenchRunner(table, factory).run(config);
+            ProgressBar bar = new ProgressBar(System.err, config.runs(), "runs");
+            long started = System.nanoTime();
+            boolean[] shown = {false};
+            result = new BenchRunner(table, factory).run(config, done -> {
+                synchronized (bar) {
+                    if (System.nanoTime() - started > 3_000_000_000L) { // only runs longer than a few seconds
+                        bar.show(done, "");
+                        shown[0] = true;
+                    }
+                }
+            });
+            synchronized (bar) {
+                if (shown[0]) {
+                    bar.finish();
+                }
+            }
         } catch (IllegalArgumentException e) {
             err.println("nasflow bench: " + e.getMessage());
             err.flush();

@@ -26,6 +26,11 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = CliErrors.VERBOSE, scope = CommandLine.ScopeType.INHERIT,
+            description = "Show library logs (DJL, Kafka, Temporal) on the terminal instead of the log file, and "
+                    + "stack traces with errors.")
+    boolean verbose;
+
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
@@ -34,10 +39,14 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        CliErrors errors = new CliErrors();
+        cl.setExecutionExceptionHandler(errors);
+        cl.setParameterExceptionHandler(errors);
         return cl;
     }
 
     public static void main(String[] args) {
+        CliLogging.configure(args);
         System.exit(commandLine().execute(args));
     }
 }

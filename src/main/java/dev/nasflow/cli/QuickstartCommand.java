@@ -6,6 +6,7 @@ import dev.nasflow.embedded.DevStack;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.report.HtmlReport;
 import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.strategy.OneShot;
 import dev.nasflow.stream.EventSerde;
 import dev.nasflow.stream.KafkaClients;
 import dev.nasflow.stream.StopDecision;
@@ -93,6 +94,11 @@ public final class QuickstartCommand implements Callable<Integer> {
         SearchSpec spec = ValidSpec.orReport(file);
         if (spec == null) {
             return 1;
+        }
+        if (OneShot.isOneShot(spec.strategy().type())) {
+            throw new CliException(ExitCodes.USAGE, file + " is a one-shot (" + spec.strategy().type() + ") spec: "
+                    + "the quickstart runs a SearchWorkflow, which cannot run it",
+                    "run it with 'nasflow supernet start " + file + "'");
         }
         ObjectMapper mapper = TemporalClients.objectMapper();
         JsonNode raw = mapper.readTree(Files.readString(file));
@@ -225,45 +231,30 @@ public final class QuickstartCommand implements Callable<Integer> {
         return out;
     }
 
-    /** A one-line progress bar (redrawn in place on a terminal, a line every few seconds otherwise). */
+    /** The search's progress bar ({@link ProgressBar}): evaluations of the budget, running, stopped early, best. */
     static final class Progress {
-        private final PrintStream err;
         private final int total;
-        private final boolean tty = System.console() != null;
-        private long lastLine;
-        private String last = "";
+        private final ProgressBar bar;
 
         Progress(PrintStream err, int total) {
-            this.err = err;
             this.total = total;
+            this.bar = new ProgressBar(err, total, "evaluated");
         }
 
         SearchStatus show(SearchStatus s) {
             int n = s.evaluations();
-            int width = 30;
-            int filled = total > 0 ? Math.min(width, n * width / total) : 0;
-            String bar = "#".repeat(filled) + " ".repeat(width - filled);
             String best = s.best() == null ? "-" : String.format(Locale.ROOT, "%.2f",
                     s.best().metric(s.spec().primary().metric()));
-            String line = String.format(Locale.ROOT, "  [%s] %d/%s evaluated, %d running, %d stopped early, "
-                            + "generation %d, best %s", bar, n, total > 0 ? Integer.toString(total) : "?",
-                    s.running().size(), s.stoppedEarly(), s.generation(), best);
-            if (tty) {
-                err.print("\r" + line);
-            } else if (!line.equals(last) && System.currentTimeMillis() - lastLine > 2000) {
-                err.println(line);
-                lastLine = System.currentTimeMillis();
-            }
-            last = line;
+            String line = String.format(Locale.ROOT, "  %s %d/%s evaluated, %d running, %d stopped early, "
+                            + "generation %d, best %s", ProgressBar.bar(n, total), n,
+                    total > 0 ? Integer.toString(total) : "?", s.running().size(), s.stoppedEarly(), s.generation(),
+                    best);
+            bar.showLine(line);
             return s;
         }
 
         void finish() {
-            if (tty) {
-                err.println();
-            } else {
-                err.println(last);
-            }
+            bar.finish();
         }
     }
 }

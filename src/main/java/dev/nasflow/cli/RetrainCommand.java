@@ -76,36 +76,33 @@ public final class RetrainCommand implements Callable<Integer> {
             return 1;
         }
         if (!s.trainer().isDjl()) {
-            System.err.println("nasflow retrain: trainer.type of " + specFile + " is '" + s.trainer().type()
-                    + "': retraining needs the djl trainer (set trainer.type to djl and give data)");
-            return 1;
+            throw new CliException(ExitCodes.USAGE, "trainer.type of " + specFile + " is '" + s.trainer().type()
+                    + "': retraining needs the djl trainer", "use a spec with trainer.type djl and data, e.g. "
+                    + "workflows/fmnist-evolution.json");
         }
         if (!(dataFraction > 0 && dataFraction <= 1)) {
-            System.err.println("nasflow retrain: --data-fraction " + dataFraction + " is out of range: give a value "
-                    + "in (0, 1], e.g. 1.0 for the whole training split");
-            return 1;
+            throw new CliException(ExitCodes.USAGE, "--data-fraction " + dataFraction + " is out of range: give a "
+                    + "value in (0, 1], e.g. 1.0 for the whole training split", null);
         }
         int n = epochs != null ? epochs : s.fidelity().epochs();
         if (n < 1 || n > 10_000) {
-            System.err.println("nasflow retrain: --epochs " + n + " is out of range: give 1..10000");
-            return 1;
+            throw new CliException(ExitCodes.USAGE, "--epochs " + n + " is out of range: give 1..10000", null);
         }
         SearchSpace space = Spaces.create(s.space());
         Genome g;
         try {
             g = space.parse(arch.trim());
         } catch (RuntimeException e) {
-            System.err.println("nasflow retrain: --arch is not an architecture of the " + s.space().type()
+            throw new CliException(ExitCodes.USAGE, "--arch is not an architecture of the " + s.space().type()
                     + " space: " + e.getMessage() + " (copy it from the leaderboard's arch column, e.g. "
-                    + space.canonical(space.random(new java.util.Random(0))) + ")");
-            return 1;
+                    + space.canonical(space.random(new java.util.Random(0))) + ")", null);
         }
         String canonical = space.canonical(g);
         String hash = space.hash(g);
         String cid = id != null ? id : s.name() + "-retrain-" + hash.substring(0, Math.min(8, hash.length())) + "-e" + n;
         if (!cid.matches("[A-Za-z0-9._-]{1,200}")) {
-            System.err.println("nasflow retrain: --id '" + cid + "' may only use letters, digits, '.', '_' and '-'");
-            return 1;
+            throw new CliException(ExitCodes.USAGE, "--id '" + cid + "' may only use letters, digits, '.', '_' and '-'",
+                    null);
         }
         FidelitySpec f = s.fidelity();
         TrainerSpec t = s.trainer();
@@ -115,9 +112,8 @@ public final class RetrainCommand implements Callable<Integer> {
             try {
                 Recipe.load(recipe, s.data().format(), PathPolicy.fromEnvironment());
             } catch (Exception e) {
-                System.err.println("nasflow retrain: --recipe " + recipe + ": " + e.getMessage()
-                        + " (give a recipe file relative to activities/, e.g. recipes/fmnist-final.json)");
-                return 1;
+                throw new CliException(ExitCodes.USAGE, "--recipe " + recipe + ": " + e.getMessage()
+                        + " (give a recipe file relative to activities/, e.g. recipes/fmnist-final.json)", null);
             }
         }
         SearchSpec spec = new SearchSpec(s.name(), s.seed(), s.space(), s.strategy(), s.budget(), s.objectives(),
@@ -137,13 +133,25 @@ public final class RetrainCommand implements Callable<Integer> {
             System.err.printf(Locale.ROOT, "nasflow retrain %s: %s, %.0f params, %d epochs on %.0f%% of the training "
                             + "split%s%n", cid, canonical, stat.getOrDefault("params", Double.NaN), n,
                     dataFraction * 100, resumedAt > 0 ? ", resumed after epoch " + resumedAt : "");
+            ProgressBar bar = new ProgressBar(System.err, n, "epochs");
             while (session.epochsDone() < n) {
-                EpochReport r = session.trainEpoch(StepListener.NONE);
+                int epoch = session.epochsDone() + 1;
+                int[] steps = {0};
+                long[] shownAt = {0};
+                EpochReport r = session.trainEpoch(() -> {
+                    steps[0]++;
+                    long now = System.nanoTime();
+                    if (now - shownAt[0] > 250_000_000L) {
+                        bar.show(epoch - 1, "epoch " + epoch + ": " + steps[0] + " steps");
+                        shownAt[0] = now;
+                    }
+                });
+                bar.clear();
                 for (Double x : r.metrics().values()) {
                     if (x == null || x.isNaN() || x.isInfinite()) {
                         System.err.println("nasflow retrain: epoch " + r.epoch() + " diverged (NaN/Inf metric "
                                 + r.metrics() + "); lower the recipe's learningRate");
-                        return 3;
+                        return ExitCodes.DIVERGED;
                     }
                 }
                 last.putAll(r.metrics());

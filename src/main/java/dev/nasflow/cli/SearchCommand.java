@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.embedded.TemporalSettings;
+import dev.nasflow.spec.BudgetSpec;
 import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.strategy.OneShot;
 import dev.nasflow.workflow.CandidateResult;
 import dev.nasflow.workflow.SearchResult;
 import dev.nasflow.workflow.SearchStatus;
@@ -25,12 +27,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** {@code nasflow search ...}: start and steer searches on a Temporal server. */
 @Command(name = "search", mixinStandardHelpOptions = true, description = "Start, watch and steer searches.",
         subcommands = {SearchCommand.Start.class, SearchCommand.Status.class, SearchCommand.Leaderboard.class,
                 SearchCommand.Pareto.class, SearchCommand.Stop.class, SearchCommand.Pause.class,
-                SearchCommand.Resume.class, SearchCommand.StopCandidate.class})
+                SearchCommand.Resume.class, SearchCommand.StopCandidate.class, SearchCommand.Budget.class})
 public final class SearchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -85,6 +89,10 @@ public final class SearchCommand implements Runnable {
             if (s == null) {
                 return 1;
             }
+            if (OneShot.isOneShot(s.strategy().type())) {
+                throw new CliException(ExitCodes.USAGE, file + " is a one-shot (" + s.strategy().type() + ") spec: "
+                        + "a SearchWorkflow cannot run it", "run it with 'nasflow supernet start " + file + "'");
+            }
             JsonNode raw = JSON.readTree(Files.readString(file));
             String searchId = id != null ? id : s.name() + "-" + Long.toString(System.currentTimeMillis(), 36);
             WorkflowClient c = client();
@@ -93,7 +101,33 @@ public final class SearchCommand implements Runnable {
             WorkflowClient.start(wf::run, raw, null);
             System.out.println(searchId);
             if (await) {
-                SearchResult r = c.newUntypedWorkflowStub(searchId).getResult(SearchResult.class);
+                TaskQueues.awaitWorker(c, s.taskQueue(), Duration.ofSeconds(10), searchId,
+                        temporal.settings().address().orElse("HOST:PORT"));
+                Integer budget = s.budget().evaluations();
+                QuickstartCommand.Progress progress = new QuickstartCommand.Progress(System.err,
+                        budget == null ? 0 : budget);
+                CompletableFuture<SearchResult> done = c.newUntypedWorkflowStub(searchId)
+                        .getResultAsync(SearchResult.class);
+                while (!done.isDone()) {
+                    try {
+                        progress.show(wf.status());
+                    } catch (RuntimeException ignored) {
+                        // no status for a moment (first workflow task, continue-as-new): ask again
+                    }
+                    try {
+                        done.get(500, TimeUnit.MILLISECONDS);
+                    } catch (java.util.concurrent.TimeoutException ignored) {
+                        // keep polling
+                    }
+                }
+                SearchResult r;
+                try {
+                    r = done.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof Exception x ? x : e;
+                }
+                progress.show(r.status());
+                progress.finish();
                 LeaderboardView.printStatus(System.out, r.status());
                 LeaderboardView.printLeaderboard(System.out, r.leaderboard(), 10, s.primary().metric());
                 StopperLine.print(System.out, System.err, r.status());
@@ -214,18 +248,51 @@ public final class SearchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try {
-                String r = search(id).stopCandidate(new StopRequest(candidate, reason, "manual", 0, Map.of()));
-                System.out.println(candidate + ": " + r);
-                return 0;
-            } catch (io.temporal.client.WorkflowUpdateException e) {
-                Throwable c = e;
-                while (c.getCause() != null) {
-                    c = c.getCause();
-                }
-                System.err.println(candidate + ": rejected: " + c.getMessage());
-                return 1;
+            // a rejection (unknown or finished candidate) is a WorkflowUpdateException: CliErrors prints it (exit 8)
+            String r = search(id).stopCandidate(new StopRequest(candidate, reason, "manual", 0, Map.of()));
+            System.out.println(candidate + ": " + r);
+            return 0;
+        }
+    }
+
+    @Command(name = "budget", mixinStandardHelpOptions = true,
+            description = {"Change a running search's budget (the setBudget update): the fields given replace the "
+                    + "current ones, the others stay. The search checks the values first and refuses bad ones "
+                    + "(exit 8), e.g. a limit <= 0.",
+                    "Example: nasflow search budget ID --evaluations 60 --max-concurrent 4"})
+    static final class Budget extends Base {
+        @Parameters(paramLabel = "ID")
+        String id;
+        @Option(names = "--evaluations", paramLabel = "N", description = "Most candidates evaluated.")
+        Integer evaluations;
+        @Option(names = "--simulated-seconds", paramLabel = "S", description = "Most simulated training seconds.")
+        Double simulatedSeconds;
+        @Option(names = "--real-seconds", paramLabel = "S", description = "Most wall-clock seconds.")
+        Double realSeconds;
+        @Option(names = "--generations", paramLabel = "N", description = "Most generations.")
+        Integer generations;
+        @Option(names = "--population-size", paramLabel = "N", description = "Candidates proposed per generation.")
+        Integer populationSize;
+        @Option(names = "--max-concurrent", paramLabel = "N", description = "Candidates trained at the same time.")
+        Integer maxConcurrent;
+
+        @Override
+        public Integer call() throws Exception {
+            BudgetSpec change = new BudgetSpec(evaluations, simulatedSeconds, realSeconds, generations,
+                    populationSize, maxConcurrent);
+            if (evaluations == null && simulatedSeconds == null && realSeconds == null && generations == null
+                    && populationSize == null && maxConcurrent == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "nothing to change: give at least one "
+                        + "of --evaluations, --simulated-seconds, --real-seconds, --generations, --population-size, "
+                        + "--max-concurrent");
             }
+            BudgetSpec now = search(id).setBudget(change);
+            if (json) {
+                print(now);
+            } else {
+                System.out.println("budget of " + id + ": " + JSON.writeValueAsString(now));
+            }
+            return 0;
         }
     }
 }

@@ -77,9 +77,9 @@ public final class SupernetCommand implements Runnable {
                 return 1;
             }
             if (!OneShot.isOneShot(spec.strategy().type())) {
-                System.err.println(file + ": /strategy/type: '" + spec.strategy().type() + "' is not a one-shot "
-                        + "method (fix: use darts or spos here, or run it with 'nasflow search start')");
-                return 1;
+                throw new CliException(ExitCodes.USAGE, file + ": /strategy/type '" + spec.strategy().type()
+                        + "' is not a one-shot method (darts, spos)", "run it with 'nasflow search start " + file
+                        + "' (or 'nasflow quickstart --spec " + file + "'), or use darts or spos here");
             }
             ObjectMapper mapper = TemporalClients.objectMapper();
             JsonNode raw = mapper.readTree(Files.readString(file));
@@ -104,14 +104,14 @@ public final class SupernetCommand implements Runnable {
                         + " space " + spec.space());
                 CompletableFuture<SupernetResult> done = client.newUntypedWorkflowStub(searchId)
                         .getResultAsync(SupernetResult.class);
-                String last = "";
+                ProgressBar bar = null;
                 while (!done.isDone()) {
                     try {
-                        String line = progress(wf.status());
-                        if (!line.equals(last)) {
-                            err.println(line);
-                            last = line;
+                        SupernetStatus st = wf.status();
+                        if (bar == null) {
+                            bar = new ProgressBar(err, st.supernetEpochs(), "supernet epochs");
                         }
+                        bar.showLine(progress(st));
                     } catch (RuntimeException ignored) {
                         // status not available for a moment: ask again
                     }
@@ -122,6 +122,10 @@ public final class SupernetCommand implements Runnable {
                     }
                 }
                 SupernetResult r = done.get();
+                if (bar != null) {
+                    bar.showLine(progress(r.status()));
+                    bar.finish();
+                }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 print(System.out, r, seconds);
                 if (json) {
@@ -135,8 +139,9 @@ public final class SupernetCommand implements Runnable {
         static String progress(SupernetStatus s) {
             String m = s.lastMetrics().isEmpty() ? "" : String.format(Locale.ROOT, " trainLoss %.3f",
                     s.lastMetrics().getOrDefault("trainLoss", Double.NaN));
-            return String.format(Locale.ROOT, "  %s: epoch %d/%d%s%s", s.phase(), s.epochsDone(), s.supernetEpochs(),
-                    m, s.arch() == null ? "" : " arch " + s.arch());
+            // one short line (a terminal redraws it in place); the derived arch is printed with the result
+            return String.format(Locale.ROOT, "  %s %s: epoch %d/%d%s", ProgressBar.bar(s.epochsDone(),
+                    s.supernetEpochs()), s.phase(), s.epochsDone(), s.supernetEpochs(), m);
         }
 
         static void print(PrintStream out, SupernetResult r, double seconds) {

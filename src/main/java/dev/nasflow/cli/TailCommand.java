@@ -117,10 +117,9 @@ public final class TailCommand implements Callable<Integer> {
             try {
                 topics = consumer.listTopics(probe);
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                err.println("nasflow tail: cannot reach Kafka at " + settings.bootstrapServers() + " within "
-                        + probe.toMillis() + " ms (check --kafka / " + KafkaSettings.ENV_BOOTSTRAP + ")");
-                err.flush();
-                return 1;
+                throw new CliException(ExitCodes.UNREACHABLE, "cannot reach the Kafka broker at "
+                        + settings.bootstrapServers() + " within " + probe.toMillis() + " ms",
+                        CliErrors.KAFKA_FIX, e);
             }
             if (!topics.containsKey(fullTopic)) {
                 err.println("nasflow tail: topic " + fullTopic + " does not exist yet; waiting for it");

@@ -177,9 +177,10 @@ public final class TemporalClients {
                                 + "--tls=false for a plain-text server; " + settings, e);
                     }
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException(where + " did not answer within " + timeout.toMillis()
-                                + " ms (" + e.getMessage() + "): check --temporal / " + TemporalSettings.ENV_ADDRESS
-                                + " and that the server runs; " + settings, e);
+                        throw new TemporalUnreachableException(where + " did not answer within "
+                                + timeout.toMillis() + " ms (" + e.getMessage() + "): check --temporal / "
+                                + TemporalSettings.ENV_ADDRESS + " and that the server runs; " + settings,
+                                settings.address().orElse("?"), e.getMessage(), e);
                     }
                     sleepQuietly(100);
                 }

@@ -74,20 +74,20 @@ class RetrainCommandTest {
     @Test
     void badInputNamesTheOptionAndTheFix() {
         Out arch = run("retrain", "--spec", "workflows/quickstart-djl.json", "--arch", "conv/k9/w1", "--json");
-        assertEquals(1, arch.exit());
+        assertEquals(ExitCodes.USAGE, arch.exit());
         assertTrue(arch.stderr().contains("--arch") && arch.stderr().contains("leaderboard"), arch.stderr());
         Out frac = run("retrain", "--spec", "workflows/quickstart-djl.json", "--arch", ARCH, "--data-fraction", "1.5");
-        assertEquals(1, frac.exit());
+        assertEquals(ExitCodes.USAGE, frac.exit());
         assertTrue(frac.stderr().contains("--data-fraction"), frac.stderr());
         Out table = run("retrain", "--spec", "workflows/quickstart.json", "--arch", "x");
-        assertEquals(1, table.exit());
+        assertEquals(ExitCodes.USAGE, table.exit());
         assertTrue(table.stderr().contains("djl"), table.stderr());
         Out recipe = run("retrain", "--spec", "workflows/quickstart-djl.json", "--arch", ARCH, "--recipe",
                 "../../etc/passwd");
-        assertEquals(1, recipe.exit());
+        assertEquals(ExitCodes.USAGE, recipe.exit());
         assertTrue(recipe.stderr().contains("--recipe"), recipe.stderr());
         Out id = run("retrain", "--spec", "workflows/quickstart-djl.json", "--arch", ARCH, "--id", "../escape");
-        assertEquals(1, id.exit());
+        assertEquals(ExitCodes.USAGE, id.exit());
         assertTrue(id.stderr().contains("--id"), id.stderr());
     }
 }

@@ -110,8 +110,8 @@ class TailCommandTest {
     @Test
     void badArgumentsAreExplained() {
         Result unreachable = run("tail", "epoch-metrics", "--kafka", "127.0.0.1:1", "--timeout", "1s");
-        assertEquals(1, unreachable.exit());
-        assertTrue(unreachable.err().contains("cannot reach Kafka at 127.0.0.1:1"), unreachable.err());
+        assertEquals(ExitCodes.UNREACHABLE, unreachable.exit());
+        assertTrue(unreachable.err().contains("cannot reach the Kafka broker at 127.0.0.1:1"), unreachable.err());
         Result badKafka = run("tail", "epoch-metrics", "--kafka", "nohostport");
         assertEquals(2, badKafka.exit());
         assertTrue(badKafka.err().contains("--kafka"), badKafka.err());
