@@ -130,7 +130,7 @@ public final class SearchRun {
                 .setWorkflowId(workflowId).setTaskQueue(queue).build());
         long cpu0 = cpuNanos(cpuPids);
         long t0 = System.nanoTime();
-        WorkflowClient.start(wf::run, spec, state);
+        WorkflowClient.start(wf::run, spec, SearchState.json(state));
         WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
         SearchResult result = stub.getResultAsync(SearchResult.class).get(timeoutSeconds, TimeUnit.SECONDS);
         double wall = (System.nanoTime() - t0) / 1e9;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -86,25 +85,25 @@ public final class ScheduleLog {
     /** Deflated varints (base64 in JSON). */
     @JsonProperty("data")
     public byte[] data() {
-        ByteArrayOutputStream raw = new ByteArrayOutputStream(size * 2);
+        Bytes raw = new Bytes(size * 2 + 16);
         for (int i = 0; i < size; i++) {
             int v = ops[i];
             while ((v & ~0x7F) != 0) {
-                raw.write((v & 0x7F) | 0x80);
+                raw.add((v & 0x7F) | 0x80);
                 v >>>= 7;
             }
-            raw.write(v);
+            raw.add(v);
         }
         Deflater d = new Deflater(9);
         try {
-            d.setInput(raw.toByteArray());
+            d.setInput(raw.toArray());
             d.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Bytes out = new Bytes(256);
             byte[] buf = new byte[4096];
             while (!d.finished()) {
-                out.write(buf, 0, d.deflate(buf));
+                out.add(buf, d.deflate(buf));
             }
-            return out.toByteArray();
+            return out.toArray();
         } finally {
             d.end();
         }
@@ -119,16 +118,16 @@ public final class ScheduleLog {
         Inflater inf = new Inflater();
         try {
             inf.setInput(data);
-            ByteArrayOutputStream raw = new ByteArrayOutputStream();
+            Bytes raw = new Bytes(data.length * 4 + 16);
             byte[] buf = new byte[4096];
             while (!inf.finished()) {
                 int n = inf.inflate(buf);
                 if (n == 0 && (inf.needsInput() || inf.needsDictionary())) {
                     throw new IllegalArgumentException("schedule log: truncated data");
                 }
-                raw.write(buf, 0, n);
+                raw.add(buf, n);
             }
-            byte[] b = raw.toByteArray();
+            byte[] b = raw.toArray();
             int i = 0;
             boolean second = false;
             while (i < b.length) {
@@ -168,6 +167,35 @@ public final class ScheduleLog {
     @JsonIgnore
     public boolean isEmpty() {
         return size == 0;
+    }
+
+    /** A growable byte array (workflow code uses no java.io). */
+    private static final class Bytes {
+        private byte[] b;
+        private int n;
+
+        Bytes(int capacity) {
+            b = new byte[Math.max(16, capacity)];
+        }
+
+        void add(int v) {
+            if (n == b.length) {
+                b = Arrays.copyOf(b, n * 2);
+            }
+            b[n++] = (byte) v;
+        }
+
+        void add(byte[] src, int len) {
+            if (n + len > b.length) {
+                b = Arrays.copyOf(b, Math.max(n + len, n * 2));
+            }
+            System.arraycopy(src, 0, b, n, len);
+            n += len;
+        }
+
+        byte[] toArray() {
+            return Arrays.copyOf(b, n);
+        }
     }
 
     private static int zigzag(int v) {

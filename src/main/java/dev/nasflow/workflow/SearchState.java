@@ -75,6 +75,11 @@ public record SearchState(SearchSpec spec, long historyLimit,
                 CarriedResults.encode(searchId, space, generations), carryLimitBytes, stopper, schedule);
     }
 
+    /** JSON as the data converter writes it (null stays null): the workflow's second argument. */
+    public static com.fasterxml.jackson.databind.JsonNode json(SearchState state) {
+        return state == null ? null : WorkflowJson.MAPPER.valueToTree(state);
+    }
+
     /** The finished generations, whichever layout carried them. */
     public List<GenerationRecord> history(SearchSpace space) {
         if (results != null) {

@@ -23,10 +23,12 @@ public interface SearchWorkflow {
     /**
      * @param spec    the search spec as JSON
      * @param carried state carried over by continue-as-new (null on a fresh start, or
-     *                {@link SearchState#withHistoryLimit(long)} to tune continue-as-new)
+     *                {@link SearchState#json(SearchState)} of {@link SearchState#withHistoryLimit(long)} to tune
+     *                continue-as-new), as JSON: it is read inside the workflow, so a malformed one fails the search at
+     *                once with an error naming the field instead of failing every workflow task
      */
     @WorkflowMethod(name = TYPE)
-    SearchResult run(JsonNode spec, SearchState carried);
+    SearchResult run(JsonNode spec, JsonNode carried);
 
     @QueryMethod
     SearchStatus status();

@@ -109,9 +109,9 @@ public class SearchWorkflowImpl implements SearchWorkflow {
     }
 
     @Override
-    public SearchResult run(JsonNode specJsonIn, SearchState carried) {
+    public SearchResult run(JsonNode specJsonIn, JsonNode carriedJson) {
         try {
-            return runSearch(specJsonIn, carried);
+            return runSearch(specJsonIn, readCarried(carriedJson));
         } catch (CanceledFailure cancelled) {
             phase = "CANCELLED";
             // the search's own scope is cancelled: publish from a detached one
@@ -146,6 +146,24 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             event(type, payload);
         } catch (ActivityFailure notPublished) {
             log.warn("{}: {} event not published: {}", searchId, type, rootMessage(notPublished));
+        }
+    }
+
+    /** The second argument, read here so that a malformed one fails the search naming the field. */
+    private SearchState readCarried(JsonNode json) {
+        if (json == null || json.isNull()) {
+            return null;
+        }
+        try {
+            return WorkflowJson.MAPPER.convertValue(json, SearchState.class);
+        } catch (IllegalArgumentException bad) {
+            phase = "FAILED";
+            String why = bad.getMessage() == null ? bad.toString() : bad.getMessage().lines().findFirst().orElse("");
+            String at = bad.getCause() instanceof com.fasterxml.jackson.databind.JsonMappingException m
+                    ? m.getPathReference() : "";
+            throw ApplicationFailure.newNonRetryableFailure("invalid search state (second argument)"
+                    + (at.isEmpty() ? "" : " at " + at) + ": " + why + " (fix: start the search without a second "
+                    + "argument, or with the state a continue-as-new wrote)", "InvalidSearchState");
         }
     }
 

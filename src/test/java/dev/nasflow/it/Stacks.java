@@ -71,7 +71,7 @@ public final class Stacks {
     public static SearchWorkflow start(WorkflowClient client, String id, ObjectNode spec, SearchState state) {
         SearchWorkflow wf = client.newWorkflowStub(SearchWorkflow.class, WorkflowOptions.newBuilder()
                 .setWorkflowId(id).setTaskQueue("nasflow").build());
-        WorkflowClient.start(wf::run, spec, state);
+        WorkflowClient.start(wf::run, spec, SearchState.json(state));
         return wf;
     }
 

@@ -107,7 +107,9 @@ class StopRaceTest {
             @Override
             public void started(CandidateTask task) {
                 if (!answers.containsKey(task.candidateId()) && sent.get() < CANDIDATES) {
-                    long delay = ThreadLocalRandom.current().nextLong(0, 120);
+                    // an update waits for the workflow's next task (hundreds of ms on a busy dev server), so its
+                    // candidates train longer for the race to hit both sides
+                    long delay = ThreadLocalRandom.current().nextLong(0, viaUpdate ? 400 : 120);
                     stops.schedule(() -> stop(client[0], topic[0], viaUpdate, searchId, task.candidateId(), answers,
                             errors, sent), delay, TimeUnit.MILLISECONDS);
                 }
@@ -131,7 +133,7 @@ class StopRaceTest {
             topic[0] = stack.kafka().publisher("stop-race");
             SearchWorkflow wf = client[0].newWorkflowStub(SearchWorkflow.class,
                     WorkflowOptions.newBuilder().setWorkflowId(searchId).setTaskQueue(queue).build());
-            WorkflowClient.start(wf::run, spec(queue), null);
+            WorkflowClient.start(wf::run, spec(queue, viaUpdate ? 4 : 3, viaUpdate ? 60 : 15), null);
             SearchResult r;
             try {
                 r = client[0].newUntypedWorkflowStub(searchId).getResult(300, TimeUnit.SECONDS, SearchResult.class);
@@ -155,9 +157,10 @@ class StopRaceTest {
                     .toList()), "every candidate's outcome recorded exactly once (one finished training each)");
             long stopped = r.status().stoppedEarly();
             long completed = r.status().completed();
-            System.out.printf("stop race (%s) on %s: %d decisions, %d stopped early, %d completed first%n",
+            System.out.printf("stop race (%s) on %s: %d decisions, %d stopped early, %d completed first, answers %s%n",
                     viaUpdate ? "update" : "stopper: topic + recordStop signal", temporal.address(), answers.size(),
-                    stopped, completed);
+                    stopped, completed, new java.util.TreeMap<>(answers.values().stream().collect(
+                            java.util.stream.Collectors.groupingBy(a -> a, java.util.stream.Collectors.counting()))));
             assertTrue(stopped > 50 && completed > 50, "the race hit both sides: " + stopped + " stopped, "
                     + completed + " completed first");
             if (viaUpdate) {
@@ -169,7 +172,8 @@ class StopRaceTest {
             for (CandidateResult c : r.leaderboard()) {
                 if (c.outcome() == Outcome.STOPPED_EARLY) {
                     assertTrue(c.reason().contains("race"), c.candidateId() + ": " + c.reason());
-                    assertTrue(c.epochsTrained() < 3, c.candidateId() + " trained " + c.epochsTrained());
+                    assertTrue(c.epochsTrained() < c.epochsRequested(), c.candidateId() + " trained "
+                            + c.epochsTrained());
                 } else {
                     assertEquals(Outcome.COMPLETED, c.outcome(), c.candidateId());
                 }
@@ -214,7 +218,7 @@ class StopRaceTest {
         }
     }
 
-    static ObjectNode spec(String queue) {
+    static ObjectNode spec(String queue, int epochs, int pacingMs) {
         ObjectNode s = JSON.createObjectNode();
         s.put("name", "stop-race");
         s.put("seed", 3);
@@ -224,10 +228,10 @@ class StopRaceTest {
         b.put("evaluations", CANDIDATES);
         b.put("populationSize", 50);
         b.put("maxConcurrent", 20);
-        s.putObject("fidelity").put("epochs", 3);
+        s.putObject("fidelity").put("epochs", epochs);
         ObjectNode t = s.putObject("trainer");
         t.put("type", "nb201");
-        t.put("pacingMillisPerEpoch", 15);
+        t.put("pacingMillisPerEpoch", pacingMs);
         s.put("taskQueue", queue);
         return s;
     }

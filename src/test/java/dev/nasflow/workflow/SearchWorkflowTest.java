@@ -118,7 +118,7 @@ class SearchWorkflowTest {
     SearchWorkflow start(String id, JsonNode spec, SearchState state) {
         SearchWorkflow wf = client.newWorkflowStub(SearchWorkflow.class,
                 WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(QUEUE).build());
-        WorkflowClient.start(wf::run, spec, state);
+        WorkflowClient.start(wf::run, spec, SearchState.json(state));
         return wf;
     }
 

@@ -113,7 +113,7 @@ final class Fault {
     static SearchWorkflow start(WorkflowClient client, String workflowQueue, String id, JsonNode spec) {
         SearchWorkflow wf = client.newWorkflowStub(SearchWorkflow.class,
                 WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(workflowQueue).build());
-        WorkflowClient.start(wf::run, spec, (SearchState) null);
+        WorkflowClient.start(wf::run, spec, (com.fasterxml.jackson.databind.JsonNode) null);
         return wf;
     }
 
