@@ -137,7 +137,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("phase", type);
         payload.put("reason", reason == null ? "" : reason);
-        if (spec != null) {
+        if (spec != null && spec.objectives() != null) {
             SearchStatus st = status();
             payload.put("evaluations", st.evaluations());
             payload.put("stoppedEarly", st.stoppedEarly());
@@ -174,9 +174,11 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             checkCarried(carried);
         }
         if (carried != null && carried.spec() != null) {
-            spec = carried.spec();
-            if (Workflow.getVersion(VALIDATE_CARRIED, Workflow.DEFAULT_VERSION, 1) >= 1) {
-                SpecCheck check = local.validateCarriedSpec(carried.spec());
+            SearchSpec carriedSpec = carried.spec();
+            if (Workflow.getVersion(VALIDATE_CARRIED, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+                spec = carriedSpec;
+            } else {
+                SpecCheck check = local.validateCarriedSpec(carriedSpec);
                 if (!check.ok()) {
                     phase = "FAILED";
                     throw ApplicationFailure.newNonRetryableFailure("invalid search state (second argument, "
