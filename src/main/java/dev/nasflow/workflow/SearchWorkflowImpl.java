@@ -96,6 +96,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
     private final TreeMap<Integer, OpenRecord> open = new TreeMap<>();
     private int launchGeneration;
     private int launchIndex;
+    private final List<Map<String, Object>> generationsOpened = new ArrayList<>();
 
     /** A launch generation still collecting results: its size when opened and its results by index. */
     private static final class OpenRecord {
@@ -379,6 +380,12 @@ public class SearchWorkflowImpl implements SearchWorkflow {
                     }
                 }
             }
+            // events after the launches: a freed slot never waits for Kafka
+            for (Map<String, Object> opened : generationsOpened) {
+                event("GENERATION_STARTED", opened);
+            }
+            generationsOpened.clear();
+            closeRecords(false);
             if (running.isEmpty()) {
                 if (draining) {
                     closeRecords(true);
@@ -405,7 +412,6 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             if (collectAsync()) {
                 waitingForResult = false;
             }
-            closeRecords(false);
             if (!draining && !stopRequested && withinBudget() && shouldContinueAsNew()) {
                 draining = true;
             }
@@ -466,7 +472,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             rec = new OpenRecord(Math.max(1, spec.budget().populationSize()));
             open.put(launchGeneration, rec);
             currentGeneration = launchGeneration;
-            event("GENERATION_STARTED", Map.of("generation", launchGeneration, "candidates", rec.size));
+            generationsOpened.add(Map.of("generation", launchGeneration, "candidates", rec.size));
         }
         int gen = launchGeneration;
         int i = launchIndex;
