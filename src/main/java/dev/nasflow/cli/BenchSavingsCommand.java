@@ -49,11 +49,11 @@ public final class BenchSavingsCommand implements Callable<Integer> {
             description = "Training slots = budget.maxConcurrent (default: ${DEFAULT-VALUE}).")
     int slots;
 
-    @Option(names = "--epochs", defaultValue = "12", paramLabel = "E",
+    @Option(names = "--epochs", defaultValue = "50", paramLabel = "E",
             description = "Epochs per candidate (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--pacing-ms", defaultValue = "100", paramLabel = "MS",
+    @Option(names = "--pacing-ms", defaultValue = "20", paramLabel = "MS",
             description = "Mean real milliseconds per epoch (default: ${DEFAULT-VALUE}).")
     int pacingMs;
 
