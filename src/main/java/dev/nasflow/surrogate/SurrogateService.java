@@ -230,7 +230,7 @@ public final class SurrogateService implements AutoCloseable {
         return CompletableFuture.runAsync(() -> {
             s.fitQueued.set(false);
             s.model.fit();
-            observer.retrained(searchId, s.model.version(), s.model.results(), s.model.kendallTau(),
+            observer.retrained(searchId, s.model.version(), s.model.trainedOn(), s.model.kendallTau(),
                     s.model.rmse());
         }, fits).thenCompose(done -> {
             if (replay || s.finished) {
