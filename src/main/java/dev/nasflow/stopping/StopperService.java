@@ -48,6 +48,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * and ends the candidate at its next step: the fast path), then recorded durably with the {@code recordStop} signal
  * ({@code announced=true}); a decision for a candidate that completed meanwhile is a no-op there.
  *
+ * <p>The {@code surrogate} rule reads the surrogate service's candidate predictions through a {@link PredictionFeed}
+ * ({@link #predictionFeed}): a metric of such a search is recorded at once and judged when the prediction made from its
+ * epoch arrives, or after {@link #PREDICTION_WAIT} without one (the rule then falls back to the median rule), without
+ * blocking the consumer thread; the {@link EarlyStopper} is shared under its own lock.
+ *
  * <p>Offsets are committed only after every decision of a poll batch was delivered. On (re)start the service rebuilds
  * the curves of the searches that were live at the last commit by re-reading their records up to the committed offset
  * without deciding (finished searches are not re-read), then decides from the committed offset on; a decision re-sent
