@@ -243,6 +243,38 @@ def stopping(raw):
     return sec
 
 
+def stopping_recorded(raw):
+    """Stopping rules replayed on recorded real learning curves (nasflow bench stopping --curves)."""
+    st, d = load(raw, "stopping-recorded")
+    if not d:
+        return not_ok(st, "stopping-recorded", raw)
+    sec = dict(d)
+    ratios, goals = {}, {}
+    rules = d.get("rules", {})
+    medians = [r for r in rules.values() if r.get("rule") == "median"]
+    for label, r in rules.items():
+        if r.get("rule") == "none":
+            continue
+        ratios[label] = {"fewerEpochsFactor": r["fewerEpochsFactor"], "regretPoints": r["regretMean"]}
+        goals[label] = goal(">= 3x fewer epochs than none and pick regret <= 0.1 points",
+                            {"fewerEpochsFactor": r["fewerEpochsFactor"], "regretPoints": r["regretMean"]},
+                            r["fewerEpochsFactor"] >= 3 and r["regretMean"] <= 0.1)
+    sur = rules.get("surrogate")
+    if sur and medians:
+        best_saving = max(m["fewerEpochsFactor"] for m in medians)
+        best_regret = min(m["regretMean"] for m in medians)
+        goals["surrogateVsMedian"] = goal(
+            "surrogate at least as good as the best median variant on epochs saved or on regret",
+            {"surrogateFewerEpochs": sur["fewerEpochsFactor"], "bestMedianFewerEpochs": best_saving,
+             "surrogateRegret": sur["regretMean"], "bestMedianRegret": best_regret},
+            sur["fewerEpochsFactor"] >= best_saving or sur["regretMean"] <= best_regret)
+    tau = d.get("kendallTau", {})
+    sec["kendallTauAt124"] = {k: {e: v.get(e) for e in ("1", "2", "4")} for k, v in tau.items()}
+    sec["ratio"] = ratios
+    sec["goals"] = goals
+    return sec
+
+
 def running_savings(raw):
     st, d = load(raw, "savings")
     if not d:
@@ -334,6 +366,7 @@ def main():
         "training": training(args.raw),
         "searchQuality": search_quality(args.raw, args.runs, args.bananas_runs),
         "stoppingSavings": stopping(args.raw),
+        "stoppingSavingsRecorded": stopping_recorded(args.raw),
         "runningSavings": running_savings(args.raw),
         "scaling": scaling(args.raw),
         "steps": steps,

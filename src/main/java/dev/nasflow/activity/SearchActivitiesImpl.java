@@ -40,6 +40,10 @@ public class SearchActivitiesImpl implements SearchActivities {
     private final SpecValidator validator;
     private final MetricsPublisher publisher;
     private final SurrogateClient surrogate;
+    private final java.util.concurrent.atomic.AtomicLong rankedByService = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong rankedByOwn = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<String, SurrogateClient.Provenance> lastProvenance =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param publisher where search events go (null: events are only logged)
@@ -117,9 +121,25 @@ public class SearchActivitiesImpl implements SearchActivities {
         }
     }
 
+    /** Candidate pools ranked with the live surrogate service's predictions (its model was fresh enough). */
+    public long poolsRankedByService() {
+        return rankedByService.get();
+    }
+
+    /** Candidate pools ranked by the strategy's own model because the service was late or staler. */
+    public long poolsRankedByOwnModel() {
+        return rankedByOwn.get();
+    }
+
+    /** Which model ranked the last pool of a search, and why (null before any). */
+    public SurrogateClient.Provenance lastProvenance(String searchId) {
+        return lastProvenance.get(searchId);
+    }
+
     /**
      * A surrogate-guided strategy, fed every finished result, asked for {@code requested} proposals. Its predictor is
-     * the live surrogate service when it answers in time, its own ensemble otherwise. The proposals are recorded in
+     * the live surrogate service when it answers in time with a model fitted on at least as many finished results as
+     * the proposer holds (so at least as fresh as the strategy's own ensemble), its own ensemble otherwise. The proposals are recorded in
      * the workflow history, so the search stays deterministic on replay.
      */
     @Override
@@ -130,8 +150,20 @@ public class SearchActivitiesImpl implements SearchActivities {
         StrategyContext ctx = new StrategyContext(space, base.objectives(),
                 base.seed() * 1_000_003L + history.size(), base.params(), base.minEpochs(),
                 base.maxEpochs());
+        int ownResults = 0; // completed results the own ensemble learns from (the service learns from the same kind)
+        for (GenerationRecord g : history) {
+            for (CandidateResult r : g.results()) {
+                if (r.outcome() == dev.nasflow.strategy.Outcome.COMPLETED) {
+                    ownResults++;
+                }
+            }
+        }
         Strategy strategy = Strategies.create(request.spec().strategy().type(), ctx,
-                surrogate == null ? null : surrogate.predictor(request.searchId(), space));
+                surrogate == null ? null : surrogate.predictor(request.searchId(), space, ownResults, p -> {
+                    (p.service() ? rankedByService : rankedByOwn).incrementAndGet();
+                    lastProvenance.put(request.searchId(), p);
+                    log.debug("propose for {}: pool ranked by the {}", request.searchId(), p.why());
+                }));
         Set<Genome> evaluated = new HashSet<>(request.pending());
         for (GenerationRecord g : history) {
             for (CandidateResult r : g.results()) {

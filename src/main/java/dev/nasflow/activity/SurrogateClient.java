@@ -27,8 +27,11 @@ import java.util.Map;
 /**
  * Asks the live surrogate service for predictions of an architecture pool: publishes a {@code SURROGATE_REQUEST}
  * search event with the pool's encodings and reads the answers from {@code nasflow.surrogate-predictions} (only those
- * published after the request). When fewer than {@code minCoverage} of the pool is answered within the timeout, the
- * predictor answers null and the strategy falls back to its own model.
+ * published after the request; candidate predictions, keyed by candidate, are not answers). The predictor answers null,
+ * and the strategy falls back to its own model, when fewer than {@code minCoverage} of the pool is answered within the
+ * timeout, or when the service's model is not fresher than that fallback: it was fitted on fewer finished results than
+ * the strategy's own model would be ({@code trainedOn} of the answers, against the results the proposer holds), or
+ * does not say ({@code trainedOn} absent: a service of an earlier build).
  */
 public final class SurrogateClient {
     private static final Logger log = LoggerFactory.getLogger(SurrogateClient.class);
@@ -45,11 +48,50 @@ public final class SurrogateClient {
         this.minCoverage = minCoverage;
     }
 
+    /** Which model ranked a pool, and why. */
+    public record Provenance(boolean service, String why) {
+    }
+
     public Predictor predictor(String searchId, SearchSpace space) {
-        return pool -> ask(searchId, space, pool);
+        return predictor(searchId, space, 0, p -> {
+        });
+    }
+
+    /**
+     * The live service's predictions when its model has seen at least {@code ownResults} finished results (the
+     * strategy's own fallback is fitted on that many); each answer's provenance goes to {@code provenance}.
+     */
+    public Predictor predictor(String searchId, SearchSpace space, int ownResults,
+                               java.util.function.Consumer<Provenance> provenance) {
+        return pool -> {
+            int[] trainedOn = {Integer.MAX_VALUE};
+            List<Predictor.Estimate> answers = ask(searchId, space, pool, trainedOn);
+            if (answers == null) {
+                provenance.accept(new Provenance(false, "own ensemble on " + ownResults + " results: the service did "
+                        + "not answer in time"));
+                return null;
+            }
+            if (trainedOn[0] < 0 || trainedOn[0] < ownResults) {
+                String seen = trainedOn[0] < 0 ? "does not say how many results it saw"
+                        : "was fitted on " + trainedOn[0] + " results";
+                provenance.accept(new Provenance(false, "own ensemble on " + ownResults + " results: the service's "
+                        + "model " + seen));
+                log.info("surrogate for {}: the service's model {}, the own model sees {}: using the own model",
+                        searchId, seen, ownResults);
+                return null;
+            }
+            provenance.accept(new Provenance(true, "surrogate service model fitted on " + trainedOn[0]
+                    + " results (own fallback: " + ownResults + ")"));
+            return answers;
+        };
     }
 
     List<Predictor.Estimate> ask(String searchId, SearchSpace space, List<Genome> pool) {
+        return ask(searchId, space, pool, new int[] {Integer.MAX_VALUE});
+    }
+
+    /** The service's estimates for the pool (null: not enough answers); {@code trainedOn[0]}: the least trainedOn. */
+    List<Predictor.Estimate> ask(String searchId, SearchSpace space, List<Genome> pool, int[] trainedOn) {
         if (pool.isEmpty()) {
             return List.of();
         }
@@ -86,10 +128,13 @@ public final class SurrogateClient {
                     } catch (RuntimeException bad) {
                         continue;
                     }
-                    Integer idx = p == null || !searchId.equals(p.searchId()) ? null : indexByHash.get(p.archHash());
+                    Integer idx = p == null || p.forCandidate() || !searchId.equals(p.searchId()) ? null
+                            : indexByHash.get(p.archHash());
                     if (idx != null && answers[idx] == null) {
                         answers[idx] = new Predictor.Estimate(p.mean(), p.std());
                         answered++;
+                        int seen = p.trainedOn() == null ? -1 : p.trainedOn(); // -1: not said
+                        trainedOn[0] = Math.min(trainedOn[0], seen);
                     }
                 }
             }

@@ -2,10 +2,12 @@ package dev.nasflow.bench;
 
 import dev.nasflow.space.Genome;
 import dev.nasflow.stopping.NoStopping;
+import dev.nasflow.stopping.PredictionSource;
 import dev.nasflow.stopping.StoppingRule;
 import dev.nasflow.stopping.StoppingRules;
 import dev.nasflow.stopping.StoppingSimulator;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +34,8 @@ public final class StoppingBench {
             params = params == null ? Map.of() : Map.copyOf(params);
         }
 
-        StoppingRule create() {
-            return StoppingRules.create(rule, params);
+        StoppingRule create(PredictionSource source) {
+            return StoppingRules.create(rule, params, source);
         }
     }
 
@@ -55,16 +57,45 @@ public final class StoppingBench {
     }
 
     /**
-     * @param candidates  candidates per population (random cells, drawn with replacement like random search)
-     * @param epochs      epochs of a full training (1..200; 200 = the tabulated final figure)
+     * Replay comparison (recorded curves): none, asha, median and its two variants, the curve rule and the surrogate
+     * rule, all with their defaults.
+     */
+    public static List<RuleConfig> replayRules() {
+        return List.of(
+                new RuleConfig("none", "none", null),
+                new RuleConfig("asha", "asha", null),
+                new RuleConfig("median", "median", null),
+                new RuleConfig("medianAvg", "median", Map.of("compare", "average")),
+                new RuleConfig("median25", "median", Map.of("percentile", 25)),
+                new RuleConfig("curve", "curve", null),
+                new RuleConfig("surrogate", "surrogate", null));
+    }
+
+    /**
+     * @param candidates  candidates per population (random cells, drawn with replacement like random search; with
+     *                    recorded curves: that many of the file's architectures, without replacement, in a random
+     *                    order per run)
+     * @param epochs      epochs of a full training (1..200; 200 = the tabulated final figure; with recorded curves:
+     *                    at most the file's shortest curve)
      * @param concurrency candidates trained at the same time
      * @param runs        populations (run i draws with seed {@code seed + i})
+     * @param curves      a recorded-curves file to replay instead of the modelled NB201 curves (null: NB201)
+     * @param metric      with {@code curves}: the per-epoch metric the rules watch (losses are minimised)
      */
-    public record Config(int candidates, int epochs, int concurrency, int runs, long seed, List<RuleConfig> rules) {
+    public record Config(int candidates, int epochs, int concurrency, int runs, long seed, List<RuleConfig> rules,
+                         Path curves, String metric) {
+        public Config(int candidates, int epochs, int concurrency, int runs, long seed, List<RuleConfig> rules) {
+            this(candidates, epochs, concurrency, runs, seed, rules, null, null);
+        }
+
         public Config {
-            if (candidates < 2 || epochs < 2 || epochs > Nb201Table.FULL_EPOCHS || concurrency < 1 || runs < 1) {
-                throw new IllegalArgumentException("need --candidates >= 2, --epochs in 2.." + Nb201Table.FULL_EPOCHS
+            int maxEpochs = curves == null ? Nb201Table.FULL_EPOCHS : 100_000;
+            if (candidates < 2 || epochs < 2 || epochs > maxEpochs || concurrency < 1 || runs < 1) {
+                throw new IllegalArgumentException("need --candidates >= 2, --epochs in 2.." + maxEpochs
                         + ", --concurrency >= 1 and --runs >= 1");
+            }
+            if (metric == null || metric.isBlank()) {
+                metric = "validAccuracy";
             }
             if (rules == null || rules.isEmpty() || !rules.get(0).rule().equals("none")) {
                 throw new IllegalArgumentException("rules: the first rule must be 'none' (the reference)");
@@ -102,15 +133,77 @@ public final class StoppingBench {
         return out;
     }
 
+    /** Run {@code seed}'s population from recorded curves: a random order of the file's architectures. */
+    static List<StoppingSimulator.Candidate> population(RecordedCurves file, int n, int epochs, String metric,
+                                                        long seed, Map<String, double[]> encodings) {
+        List<RecordedCurves.Curve> all = new ArrayList<>(file.curves());
+        java.util.Collections.shuffle(all, new Random(seed));
+        boolean minimise = metric.endsWith("Loss");
+        List<StoppingSimulator.Candidate> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            RecordedCurves.Curve rc = all.get(i);
+            double[] v = rc.values(metric, epochs);
+            if (minimise) {
+                for (int e = 0; e < v.length; e++) {
+                    v[e] = -v[e];
+                }
+            }
+            String id = "c" + i;
+            encodings.put(id, rc.encoding());
+            out.add(new StoppingSimulator.Candidate(id, rc.archHash(), v));
+        }
+        return out;
+    }
+
+    /** Checks a replay configuration against its file: clear errors naming the flag. */
+    static RecordedCurves load(Config c) {
+        RecordedCurves file = RecordedCurves.read(c.curves());
+        if (c.epochs() > file.minEpochs()) {
+            throw new IllegalArgumentException("--epochs " + c.epochs() + ": the shortest curve of " + c.curves()
+                    + " has " + file.minEpochs() + " epochs; use --epochs " + file.minEpochs() + " or fewer");
+        }
+        if (c.candidates() > file.curves().size()) {
+            throw new IllegalArgumentException("--candidates " + c.candidates() + ": " + c.curves() + " holds "
+                    + file.curves().size() + " curves; use --candidates " + file.curves().size() + " or fewer");
+        }
+        boolean hasMetric = file.curves().stream().allMatch(k -> !k.epochs().isEmpty()
+                && k.epochs().get(0).containsKey(c.metric()));
+        if (!hasMetric) {
+            throw new IllegalArgumentException("--metric " + c.metric() + ": not recorded for every curve of "
+                    + c.curves() + " (its first epoch has " + file.curves().get(0).epochs().get(0).keySet() + ")");
+        }
+        return file;
+    }
+
     public Map<String, Object> run(Config c) {
         long t0 = System.nanoTime();
+        RecordedCurves file = c.curves() == null ? null : load(c);
         Map<String, List<Outcome>> byRule = new LinkedHashMap<>();
         c.rules().forEach(r -> byRule.put(r.label(), new ArrayList<>()));
         StoppingSimulator unlimited = new StoppingSimulator(c.concurrency(), 0);
+        // Kendall tau of predicted vs true final values per epoch of observation, per run (a no-stopping pass)
+        boolean predicting = c.rules().stream().anyMatch(r -> r.rule().equals("curve") || r.rule().equals("surrogate"));
+        Map<String, List<double[]>> tauRuns = new LinkedHashMap<>();
+        tauRuns.put("surrogate", new ArrayList<>());
+        tauRuns.put("curve", new ArrayList<>());
         for (int run = 0; run < c.runs(); run++) {
-            List<StoppingSimulator.Candidate> pop = population(c.candidates(), c.epochs(), c.seed() + run);
+            Map<String, double[]> encodings = new java.util.HashMap<>();
+            List<StoppingSimulator.Candidate> pop = file == null
+                    ? population(c.candidates(), c.epochs(), c.seed() + run)
+                    : population(file, c.candidates(), c.epochs(), c.metric(), c.seed() + run, encodings);
+            if (predicting) {
+                Map<String, double[]> tau = taus(pop, c, encodings, c.seed() + run);
+                tauRuns.get("surrogate").add(tau.get("surrogate"));
+                tauRuns.get("curve").add(tau.get("curve"));
+            }
             for (RuleConfig rc : c.rules()) {
-                StoppingSimulator.Result res = unlimited.run(pop, rc.create());
+                StoppingSimulator.Result res;
+                if (rc.rule().equals("surrogate")) {
+                    SimSurrogate sim = new SimSurrogate(encodings, SURROGATE_RETRAIN_EVERY, c.seed() + run, null);
+                    res = unlimited.run(pop, rc.create(sim), sim);
+                } else {
+                    res = unlimited.run(pop, rc.create(PredictionSource.none()));
+                }
                 double equal = Double.NaN;
                 if (!rc.rule().equals("none")) {
                     StoppingSimulator.Result none = new StoppingSimulator(c.concurrency(), res.epochsSpent())
@@ -124,12 +217,23 @@ public final class StoppingBench {
         List<Outcome> none = byRule.get(c.rules().get(0).label());
         double noneEpochs = Stats.mean(none.stream().mapToDouble(Outcome::epochsSpent).toArray());
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("protocol", String.format(Locale.ROOT, "%d populations of %d random NB201 cells (seeds %d..%d), each "
-                        + "trained to %d epochs on its learning curve, %d at a time; curves: tabulated 12- and "
-                        + "200-epoch CIFAR-10 validation accuracy, modelled (log-linear) between them and below 12; "
-                        + "the pick (best finished candidate) is scored by its tabulated %d-epoch figure",
-                c.runs(), c.candidates(), c.seed(), c.seed() + c.runs() - 1, c.epochs(), c.concurrency(),
-                c.epochs()));
+        if (file == null) {
+            out.put("protocol", String.format(Locale.ROOT, "%d populations of %d random NB201 cells (seeds %d..%d), "
+                            + "each trained to %d epochs on its learning curve, %d at a time; curves: tabulated 12- and "
+                            + "200-epoch CIFAR-10 validation accuracy, modelled (log-linear) between them and below "
+                            + "12; the pick (best finished candidate) is scored by its tabulated %d-epoch figure",
+                    c.runs(), c.candidates(), c.seed(), c.seed() + c.runs() - 1, c.epochs(), c.concurrency(),
+                    c.epochs()));
+            out.put("curves", "modelled NB201");
+        } else {
+            out.put("protocol", String.format(Locale.ROOT, "%d populations (seeds %d..%d): %d of the %d recorded "
+                            + "curves of %s in a random order, replayed to %d epochs, %d at a time; the rules watch "
+                            + "%s; the pick (best finished candidate) is scored by its recorded epoch-%d value",
+                    c.runs(), c.seed(), c.seed() + c.runs() - 1, c.candidates(), file.curves().size(), c.curves(),
+                    c.epochs(), c.concurrency(), c.metric(), c.epochs()));
+            out.put("curves", c.curves().toString());
+            out.put("curvesHeader", file.header());
+        }
         Map<String, Object> rules = new LinkedHashMap<>();
         for (RuleConfig rc : c.rules()) {
             List<Outcome> os = byRule.get(rc.label());
@@ -162,9 +266,112 @@ public final class StoppingBench {
             rules.put(rc.label(), m);
         }
         out.put("rules", rules);
+        Map<String, Object> taus = new LinkedHashMap<>();
+        for (Map.Entry<String, List<double[]>> e : predicting ? tauRuns.entrySet()
+                : java.util.Set.<Map.Entry<String, List<double[]>>>of()) {
+            Map<String, Object> byEpoch = new LinkedHashMap<>();
+            for (int ep = 1; ep < c.epochs(); ep++) {
+                double[] xs = new double[e.getValue().size()];
+                for (int r = 0; r < xs.length; r++) {
+                    xs[r] = e.getValue().get(r)[ep];
+                }
+                double m = nanMean(xs);
+                byEpoch.put(Integer.toString(ep), Double.isNaN(m) ? null : Stats.round(m, 3));
+            }
+            taus.put(e.getKey(), byEpoch);
+        }
+        if (predicting) {
+            out.put("kendallTau", taus);
+            out.put("kendallTauProtocol", KENDALL_PROTOCOL);
+        }
         out.put("goal", ">= 3x fewer epochs than none, pick within 0.1 points of none's (mean over populations)");
         out.put("wallSeconds", Stats.round((System.nanoTime() - t0) / 1e9, 2));
         return out;
+    }
+
+    static final String KENDALL_PROTOCOL = "per epoch of observation e: Kendall tau-b between each candidate's "
+            + "predicted final value after epoch e and its true final value, in a no-stopping pass (every candidate "
+            + "reaches every epoch; the surrogate learns from the candidates finished by then, as live), mean over "
+            + "runs; null where no prediction exists (the curve rule fits from 3 epochs on; the surrogate predicts "
+            + "once a candidate with the same target finished)";
+
+    /** Finished candidates between fits of the simulated surrogate's architecture model. */
+    static final int SURROGATE_RETRAIN_EVERY = 5;
+
+    /**
+     * Tau per epoch (index = epoch, 1..T-1) of the surrogate's and the curve rule's predicted final values against the
+     * true ones, from a no-stopping pass over {@code pop}.
+     */
+    static Map<String, double[]> taus(List<StoppingSimulator.Candidate> pop, Config c, Map<String, double[]> enc,
+                                      long seed) {
+        int t = c.epochs();
+        List<List<double[]>> sur = new ArrayList<>();
+        List<List<double[]>> cur = new ArrayList<>();
+        for (int e = 0; e <= t; e++) {
+            sur.add(new ArrayList<>());
+            cur.add(new ArrayList<>());
+        }
+        SimSurrogate sim = new SimSurrogate(enc, SURROGATE_RETRAIN_EVERY, seed,
+                (cand, epoch, predicted) -> sur.get(epoch).add(new double[] {predicted, cand.finalValue()}));
+        StoppingSimulator.Listener both = new StoppingSimulator.Listener() {
+            @Override
+            public void started(StoppingSimulator.Candidate cand) {
+                sim.started(cand);
+            }
+
+            @Override
+            public void epoch(StoppingSimulator.Candidate cand, dev.nasflow.stopping.CurvePoint p) {
+                sim.epoch(cand, p);
+                int e = p.epoch();
+                if (e >= 3 && e < t) {
+                    double[] curve = cand.curve();
+                    double[] xs = new double[e];
+                    double[] ys = new double[e];
+                    double best = Double.NEGATIVE_INFINITY;
+                    int k = 0;
+                    for (int i = 0; i < e; i++) {
+                        if (Double.isFinite(curve[i])) {
+                            xs[k] = i + 1;
+                            ys[k++] = curve[i];
+                            best = Math.max(best, curve[i]);
+                        }
+                    }
+                    if (k >= 3) {
+                        double pred = Math.max(dev.nasflow.stopping.CurveExtrapolationRule.fit(
+                                java.util.Arrays.copyOf(xs, k), java.util.Arrays.copyOf(ys, k)).predict(t), best);
+                        cur.get(e).add(new double[] {pred, cand.finalValue()});
+                    }
+                }
+            }
+
+            @Override
+            public void finished(StoppingSimulator.Candidate cand) {
+                sim.finished(cand);
+            }
+        };
+        new StoppingSimulator(c.concurrency(), 0).run(pop, NoStopping.INSTANCE, both);
+        Map<String, double[]> out = new LinkedHashMap<>();
+        out.put("surrogate", tauByEpoch(sur, t));
+        out.put("curve", tauByEpoch(cur, t));
+        return out;
+    }
+
+    private static double[] tauByEpoch(List<List<double[]>> pairs, int t) {
+        double[] tau = new double[t + 1];
+        java.util.Arrays.fill(tau, Double.NaN);
+        for (int e = 1; e < t; e++) {
+            List<double[]> ps = pairs.get(e);
+            if (ps.size() >= 3) {
+                double[] a = new double[ps.size()];
+                double[] b = new double[ps.size()];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = ps.get(i)[0];
+                    b[i] = ps.get(i)[1];
+                }
+                tau[e] = dev.nasflow.surrogate.RankQuality.kendallTau(a, b);
+            }
+        }
+        return tau;
     }
 
     private static double max(double[] xs) {

@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
         subcommands = {
                 BenchMemoryCommand.class,
                 BenchOverheadCommand.class,
+                BenchRecordCurvesCommand.class,
                 BenchSavingsCommand.class,
                 BenchScalingCommand.class,
                 BenchStopLatencyCommand.class,

@@ -20,15 +20,29 @@ import java.util.concurrent.Callable;
                 + "validation accuracy and its gap to no stopping.",
                 "Default rules: none, asha, median (their defaults), asha12 (asha minEpochs=12 eta=17: one rung, at "
                         + "the tabulated 12 epochs), medianAvg (median compare=average) and median25 (median "
-                        + "percentile=25)."})
+                        + "percentile=25).",
+                "With --curves FILE it replays recorded learning curves (nasflow bench record-curves) instead; default "
+                        + "rules then: none, asha, median, medianAvg, median25, curve and surrogate (the surrogate "
+                        + "service's models fed by the simulation), and it also reports, per epoch of observation, "
+                        + "the Kendall tau of the curve rule's and the surrogate's predicted final values."})
 public final class BenchStoppingCommand implements Callable<Integer> {
-    @Option(names = "--candidates", defaultValue = "100", paramLabel = "N",
-            description = "Candidates per population (default: ${DEFAULT-VALUE}).")
-    int candidates;
+    @Option(names = "--candidates", paramLabel = "N",
+            description = "Candidates per population (default: 100; with --curves: every curve of the file).")
+    Integer candidates;
 
-    @Option(names = "--epochs", defaultValue = "200", paramLabel = "T",
-            description = "Epochs of a full training (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", paramLabel = "T",
+            description = "Epochs of a full training (default: 200; with --curves: the file's shortest curve).")
+    Integer epochs;
+
+    @Option(names = "--curves", paramLabel = "FILE",
+            description = "Replay the recorded learning curves of FILE (JSON lines of format nasflow-curves/1, "
+                    + "written by 'nasflow bench record-curves') instead of the modelled NB201 curves.")
+    java.nio.file.Path curves;
+
+    @Option(names = "--metric", defaultValue = "validAccuracy", paramLabel = "NAME",
+            description = "With --curves: the recorded per-epoch metric the rules watch; names ending in Loss are "
+                    + "minimised (default: ${DEFAULT-VALUE}).")
+    String metric;
 
     @Option(names = "--concurrency", defaultValue = "8", paramLabel = "C",
             description = "Candidates trained at the same time (default: ${DEFAULT-VALUE}).")
@@ -53,13 +67,27 @@ public final class BenchStoppingCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StoppingBench.Config config;
+        Map<String, Object> report;
         try {
-            config = new StoppingBench.Config(candidates, epochs, concurrency, runs, seed, parseRules(rules));
+            if (curves != null) {
+                dev.nasflow.bench.RecordedCurves file = dev.nasflow.bench.RecordedCurves.read(curves);
+                config = new StoppingBench.Config(candidates == null ? file.curves().size() : candidates,
+                        epochs == null ? file.minEpochs() : epochs, concurrency, runs, seed,
+                        rules == null || rules.isEmpty() ? StoppingBench.replayRules() : parseRules(rules), curves,
+                        metric);
+            } else {
+                if (!"validAccuracy".equals(metric)) {
+                    throw new IllegalArgumentException("--metric applies to --curves only (the NB201 curves are "
+                            + "validation accuracy); add --curves FILE or leave --metric out");
+                }
+                config = new StoppingBench.Config(candidates == null ? 100 : candidates, epochs == null ? 200 : epochs,
+                        concurrency, runs, seed, parseRules(rules));
+            }
+            report = new StoppingBench(Nb201Table.cifar10()).run(config);
         } catch (IllegalArgumentException e) {
             System.err.println("nasflow bench stopping: " + e.getMessage());
             return 2;
         }
-        Map<String, Object> report = new StoppingBench(Nb201Table.cifar10()).run(config);
         if (json) {
             System.out.println(new ObjectMapper().writeValueAsString(report));
         } else {

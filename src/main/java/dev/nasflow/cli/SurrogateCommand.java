@@ -17,8 +17,10 @@ import java.util.concurrent.Callable;
 
 /** {@code nasflow surrogate}: the live surrogate service as its own process. */
 @Command(name = "surrogate", mixinStandardHelpOptions = true,
-        description = "Run the surrogate service: learns from nasflow.search-events and publishes predictions to "
-                + "the compacted nasflow.surrogate-predictions topic.")
+        description = "Run the surrogate service: learns from nasflow.search-events and nasflow.epoch-metrics and "
+                + "publishes predictions to the compacted nasflow.surrogate-predictions topic: per architecture "
+                + "(proposers) and, after every epoch of a running candidate, its predicted final value (the "
+                + "'surrogate' stopping rule of every stopper reads those).")
 public final class SurrogateCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -26,7 +28,8 @@ public final class SurrogateCommand implements Callable<Integer> {
     MetricsOptions metricsOptions;
 
     @Option(names = "--retrain-every", paramLabel = "K", defaultValue = "5",
-            description = "Retrain after every K finished candidates of a search (default ${DEFAULT-VALUE}).")
+            description = "Refit the architecture model after every K finished candidates of a search (the "
+                    + "learning-curve model learns from every finished candidate; default ${DEFAULT-VALUE}).")
     int retrainEvery;
 
     @Override
@@ -44,7 +47,8 @@ public final class SurrogateCommand implements Callable<Integer> {
             clients.ensureTopics(TopicSettings.defaults());
             SurrogateService service = new SurrogateService(clients, retrainEvery, metrics).start();
             if (metrics != null) {
-                metrics.monitorLag(clients, Map.of(SurrogateService.GROUP_ID, List.of(Topics.SEARCH_EVENTS)),
+                metrics.monitorLag(clients, Map.of(SurrogateService.GROUP_ID,
+                        List.of(Topics.SEARCH_EVENTS, Topics.EPOCH_METRICS)),
                         Duration.ofSeconds(5));
             }
             System.out.println("nasflow surrogate: consuming " + settings.bootstrapServers() + "; Prometheus: "

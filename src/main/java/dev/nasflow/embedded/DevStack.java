@@ -13,6 +13,7 @@ import dev.nasflow.activity.Workers;
 import dev.nasflow.metrics.MetricsServer;
 import dev.nasflow.metrics.NasflowMetrics;
 import dev.nasflow.spec.SpecValidator;
+import dev.nasflow.stopping.PredictionFeed;
 import dev.nasflow.stopping.StopperObserver;
 import dev.nasflow.stopping.StopperService;
 import dev.nasflow.stream.KafkaClients;
@@ -121,7 +122,18 @@ public final class DevStack implements AutoCloseable {
                 if (metrics != null) {
                     metrics.watchStopper();
                 }
+                // the surrogate rule reads the surrogate service's candidate predictions (wherever it runs)
+                PredictionFeed feed = PredictionFeed.start(kafka);
+                closeables.add(feed);
+                try {
+                    if (!feed.awaitReady(Duration.ofSeconds(30))) {
+                        log.warn("prediction feed not ready after 30 s: the surrogate rule may fall back to median");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 stopper = new StopperService(kafka, temporal.client(), null, observer(b.stopperObserver))
+                        .predictionFeed(feed, b.predictionWait)
                         .watchEvery(b.stopperWatchEvery).start();
                 closeables.add(stopper);
                 groups.put(StopperService.GROUP_ID, List.of(Topics.EPOCH_METRICS, Topics.SEARCH_EVENTS));
@@ -130,7 +142,7 @@ public final class DevStack implements AutoCloseable {
                 surrogate = new SurrogateService(kafka, b.surrogateRetrainEvery, observer(b.surrogateObserver))
                         .start();
                 closeables.add(surrogate);
-                groups.put(SurrogateService.GROUP_ID, List.of(Topics.SEARCH_EVENTS));
+                groups.put(SurrogateService.GROUP_ID, List.of(Topics.SEARCH_EVENTS, Topics.EPOCH_METRICS));
             }
             if (metrics != null && !groups.isEmpty()) {
                 closeables.add(metrics.monitorLag(kafka, groups, b.metricsInterval));
@@ -274,6 +286,7 @@ public final class DevStack implements AutoCloseable {
         private List<CandidateTrainer> trainers = List.of();
         private boolean stopper = true;
         private Duration stopperWatchEvery = Duration.ofSeconds(5);
+        private Duration predictionWait = StopperService.PREDICTION_WAIT;
         private boolean surrogate = true;
         private int surrogateRetrainEvery = 5;
         private Duration surrogateTimeout = Duration.ofSeconds(3);
@@ -326,6 +339,12 @@ public final class DevStack implements AutoCloseable {
         /** How often the stopper checks that live searches still run (terminated / timed out: it says so). */
         public Builder stopperWatchEvery(Duration every) {
             this.stopperWatchEvery = every;
+            return this;
+        }
+
+        /** How long the surrogate rule waits for the prediction made from an epoch before the median fallback. */
+        public Builder predictionWait(Duration wait) {
+            this.predictionWait = wait;
             return this;
         }
 

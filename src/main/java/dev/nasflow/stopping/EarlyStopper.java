@@ -70,10 +70,26 @@ public final class EarlyStopper {
 
     /** Records the point and returns a verdict when the candidate must be stopped now (at most once per candidate). */
     public Optional<StopVerdict> onEpoch(CurvePoint p) {
-        Search s = search(p.searchId());
-        if (!s.store.record(p)) {
+        if (!record(p)) {
             return Optional.empty();
         }
+        return judge(p);
+    }
+
+    /**
+     * Records the point without judging it; returns false for a duplicate. Pair with {@link #judge} when the rule must
+     * wait for something (the surrogate rule waits for the prediction made from this epoch).
+     */
+    public boolean record(CurvePoint p) {
+        return search(p.searchId()).store.record(p);
+    }
+
+    /**
+     * Judges a point recorded earlier with {@link #record} (other points may have been recorded since): a verdict when
+     * the candidate must be stopped now (at most once per candidate; none once it finished).
+     */
+    public Optional<StopVerdict> judge(CurvePoint p) {
+        Search s = search(p.searchId());
         if (s.store.alreadyDecided(p.candidateId()) || s.store.isFinished(p.candidateId())) {
             return Optional.empty();
         }

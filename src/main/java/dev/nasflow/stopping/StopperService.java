@@ -48,6 +48,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * and ends the candidate at its next step: the fast path), then recorded durably with the {@code recordStop} signal
  * ({@code announced=true}); a decision for a candidate that completed meanwhile is a no-op there.
  *
+ * <p>The {@code surrogate} rule reads the surrogate service's candidate predictions through a {@link PredictionFeed}
+ * ({@link #predictionFeed}): a metric of such a search is recorded at once and judged when the prediction made from its
+ * epoch arrives, or after {@link #PREDICTION_WAIT} without one (the rule then falls back to the median rule), without
+ * blocking the consumer thread; the {@link EarlyStopper} is shared under its own lock.
+ *
  * <p>Offsets are committed only after every decision of a poll batch was delivered. On (re)start the service rebuilds
  * the curves of the searches that were live at the last commit by re-reading their records up to the committed offset
  * without deciding (finished searches are not re-read), then decides from the committed offset on; a decision re-sent
@@ -72,6 +77,13 @@ public final class StopperService implements AutoCloseable {
     private final Map<String, SearchInfo> searches = new ConcurrentHashMap<>();
     private final Map<String, String> archHashes = new ConcurrentHashMap<>();
     private final PredictionSource predictions;
+    private PredictionFeed feed;
+    private java.time.Duration predictionWait = PREDICTION_WAIT;
+    /**
+     * How long the surrogate rule waits, after an epoch's metric, for the surrogate service's prediction made from
+     * that epoch (measured p99 of metric -> prediction: docs/BENCHMARKS.md); then it falls back to the median rule.
+     */
+    public static final java.time.Duration PREDICTION_WAIT = java.time.Duration.ofMillis(500);
     private final ExecutorService delivery = deliveryPool();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong decisions = new AtomicLong();
@@ -101,9 +113,85 @@ public final class StopperService implements AutoCloseable {
                           StopperObserver observer, String groupId) {
         this.kafka = kafka;
         this.temporal = temporal;
-        this.predictions = predictions == null ? hash -> Optional.empty() : predictions;
+        this.predictions = predictions == null ? NO_FEED : predictions;
         this.observer = observer == null ? StopperObserver.NONE : observer;
         this.groupId = groupId;
+    }
+
+    private static final PredictionSource NO_FEED = new PredictionSource() {
+        @Override
+        public Optional<Prediction> predict(String archHash) {
+            return Optional.empty();
+        }
+
+        @Override
+        public String whyNone(CurvePoint p) {
+            return "this stopper reads no surrogate predictions";
+        }
+    };
+
+    /**
+     * The surrogate rule reads the surrogate service's candidate predictions from {@code feed} (latest per candidate),
+     * waiting up to {@code wait} after each metric for the prediction made from that epoch; before {@link #start}.
+     */
+    public StopperService predictionFeed(PredictionFeed feed, java.time.Duration wait) {
+        this.feed = feed;
+        this.predictionWait = wait;
+        return this;
+    }
+
+    /** The prediction source of the surrogate rule: the feed, judged against the search's watched metric. */
+    private PredictionSource source() {
+        if (feed == null) {
+            return predictions;
+        }
+        return new PredictionSource() {
+            @Override
+            public Optional<Prediction> predict(String archHash) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Prediction> predict(CurvePoint p) {
+                SearchInfo info = searches.get(p.searchId());
+                Optional<dev.nasflow.stream.SurrogatePrediction> latest = feed.latest(p.candidateId());
+                if (info == null || info.watched() == null || latest.isEmpty() || latest.get().epoch() < p.epoch()
+                        || !info.watched().metric().equals(latest.get().metric())) {
+                    return Optional.empty();
+                }
+                dev.nasflow.stream.SurrogatePrediction sp = latest.get();
+                SurrogatePredictionQuality q = SurrogatePredictionQuality.of(sp);
+                String src = "surrogate prediction of " + sp.candidateId() + " after epoch " + sp.epoch() + " of "
+                        + sp.fidelity() + ", model v" + sp.modelVersion() + " on " + sp.trainedOn() + " finished"
+                        + q.text();
+                return Optional.of(new Prediction(info.watched().direction().oriented(sp.mean()), sp.std(), src));
+            }
+
+            @Override
+            public String whyNone(CurvePoint p) {
+                SearchInfo info = searches.get(p.searchId());
+                Optional<dev.nasflow.stream.SurrogatePrediction> latest = feed.latest(p.candidateId());
+                if (latest.isPresent() && info != null && info.watched() != null
+                        && !info.watched().metric().equals(latest.get().metric())) {
+                    return "the surrogate predicts " + latest.get().metric() + ", the rule watches "
+                            + info.watched().metric();
+                }
+                String last = latest.map(sp -> "; latest is from epoch " + sp.epoch()).orElse("");
+                return "none from epoch " + p.epoch() + " within " + predictionWait.toMillis()
+                        + " ms of the metric" + last;
+            }
+        };
+    }
+
+    /** The quality part of a cited prediction. */
+    private record SurrogatePredictionQuality(String text) {
+        static SurrogatePredictionQuality of(dev.nasflow.stream.SurrogatePrediction sp) {
+            if (sp.quality() == null || sp.quality().n() < 2 || !Double.isFinite(sp.quality().kendallTau())) {
+                return new SurrogatePredictionQuality("");
+            }
+            return new SurrogatePredictionQuality(", tau " + Num.fmt(sp.quality().kendallTau()) + " on "
+                    + sp.quality().n() + " held-back predictions");
+        }
     }
 
     /** Sets how often live searches are checked (tests; default {@link #WATCH_EVERY}); before {@link #start}. */
@@ -231,14 +319,46 @@ public final class StopperService implements AutoCloseable {
         double value = info.watched().direction().oriented(raw);
         CurvePoint p = new CurvePoint(m.searchId(), m.candidateId(), m.epoch(), m.fidelity(), value,
                 archHashes.get(m.candidateId()));
+        if (feed != null && !replay && "surrogate".equals(info.ruleName())) {
+            // the surrogate service predicts from this same metric: wait (without blocking this thread) for that
+            // prediction, or the wait's end, then judge; the batch's offsets are committed once that is done
+            try {
+                synchronized (stopper) {
+                    if (!stopper.record(p)) {
+                        return null;
+                    }
+                }
+            } catch (IllegalArgumentException bad) {
+                log.warn("ignoring metric {}: {}", m.candidateId(), bad.getMessage());
+                return null;
+            }
+            return feed.await(m.candidateId(), m.epoch(), predictionWait).thenCompose(ready -> {
+                Optional<StopVerdict> v;
+                synchronized (stopper) {
+                    v = stopper.judge(p);
+                }
+                CompletableFuture<?> f = act(m, v);
+                return f == null ? CompletableFuture.completedFuture(null) : f;
+            });
+        }
         Optional<StopVerdict> verdict;
         try {
-            verdict = stopper.onEpoch(p);
+            synchronized (stopper) {
+                verdict = stopper.onEpoch(p);
+            }
         } catch (IllegalArgumentException bad) {
             log.warn("ignoring metric {}: {}", m.candidateId(), bad.getMessage());
             return null;
         }
-        if (verdict.isEmpty() || replay) {
+        if (replay) {
+            return null;
+        }
+        return act(m, verdict);
+    }
+
+    /** Publishes and records a verdict on a live metric (null when there is none, or too late to save anything). */
+    private CompletableFuture<?> act(EpochMetric m, Optional<StopVerdict> verdict) {
+        if (verdict.isEmpty()) {
             return null;
         }
         if (m.epoch() >= m.fidelity() - 1) {
@@ -342,7 +462,9 @@ public final class StopperService implements AutoCloseable {
             // that stopped it when that decision was applied but not yet published: the re-read metric must be able
             // to decide again (the workflow then answers "already finished" and the decision is published).
             if (e.type() == SearchEventType.CANDIDATE_FINISHED && !"STOPPED_EARLY".equals(e.payload().get("outcome"))) {
-                stopper.onFinished(e.searchId(), e.candidateId());
+                synchronized (stopper) {
+                    stopper.onFinished(e.searchId(), e.candidateId());
+                }
             }
         }
         if (e.type() == SearchEventType.STARTED && e.candidateId() == null) {
@@ -356,7 +478,9 @@ public final class StopperService implements AutoCloseable {
             live.put(e.searchId(), 0);
         }
         if (e.type().isFinal()) {
-            stopper.forget(e.searchId());
+            synchronized (stopper) {
+                stopper.forget(e.searchId());
+            }
             searches.put(e.searchId(), INACTIVE); // finished: ignore late metrics
             live.remove(e.searchId());
         }
@@ -382,8 +506,10 @@ public final class StopperService implements AutoCloseable {
                 return null;
             }
             StoppingSpec s = spec.stopping();
-            StoppingRule rule = StoppingRules.create(s.rule(), s.params(), predictions);
-            stopper.configure(searchId, rule);
+            StoppingRule rule = StoppingRules.create(s.rule(), s.params(), source());
+            synchronized (stopper) {
+                stopper.configure(searchId, rule);
+            }
             SearchInfo info = new SearchInfo(s.rule(), watched(spec), !"none".equals(s.rule()));
             searches.put(searchId, info);
             log.info("stopper: search {} uses rule {}", searchId, s.rule());

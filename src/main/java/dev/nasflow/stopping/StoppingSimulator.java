@@ -105,8 +105,31 @@ public final class StoppingSimulator {
         }
     }
 
+    /**
+     * Sees the simulation as it runs (a learning-curve surrogate learns from it): a candidate taking a slot, each
+     * epoch before the rule judges it, a candidate reaching T.
+     */
+    public interface Listener {
+        default void started(Candidate c) {
+        }
+
+        default void epoch(Candidate c, CurvePoint p) {
+        }
+
+        default void finished(Candidate c) {
+        }
+
+        Listener NONE = new Listener() {
+        };
+    }
+
     /** Runs the candidates through {@code rule}. All curves must have the same length T. */
     public Result run(List<Candidate> candidates, StoppingRule rule) {
+        return run(candidates, rule, Listener.NONE);
+    }
+
+    /** {@link #run(List, StoppingRule)}, telling {@code listener} what happens. */
+    public Result run(List<Candidate> candidates, StoppingRule rule, Listener listener) {
         if (candidates == null || candidates.isEmpty()) {
             throw new IllegalArgumentException("candidates: need at least one candidate");
         }
@@ -156,6 +179,7 @@ public final class StoppingSimulator {
                     slot[s] = waiting.poll();
                     done[s] = 0;
                     launched++;
+                    listener.started(slot[s]);
                 }
                 any |= slot[s] != null;
             }
@@ -174,13 +198,15 @@ public final class StoppingSimulator {
                 }
                 int epoch = ++done[s];
                 spent++;
-                Optional<StopVerdict> v = stopper.onEpoch(
-                        new CurvePoint(searchId, c.id(), epoch, t, c.curve[epoch - 1], c.archHash()));
+                CurvePoint point = new CurvePoint(searchId, c.id(), epoch, t, c.curve[epoch - 1], c.archHash());
+                listener.epoch(c, point);
+                Optional<StopVerdict> v = stopper.onEpoch(point);
                 if (v.isPresent()) {
                     verdicts.add(v.get());
                     slot[s] = null;
                 } else if (epoch == t) {
                     stopper.onFinished(searchId, c.id());
+                    listener.finished(c);
                     finished++;
                     double f = c.finalValue();
                     if (!Double.isNaN(f) && (pickId == null || f > pick)) {

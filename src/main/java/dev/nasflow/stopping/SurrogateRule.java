@@ -3,21 +3,26 @@ package dev.nasflow.stopping;
 import java.util.Optional;
 
 /**
- * Surrogate-based stopping: stop a candidate whose architecture the surrogate predicts to end clearly below the
- * best finished candidate. The prediction comes from a {@link PredictionSource} (architecture hash to mean/std of
- * the final value, oriented so larger is better, at the candidate's target fidelity).
+ * Surrogate-based stopping: stop a candidate that the surrogate predicts to end clearly below the best finished
+ * candidate. The prediction comes from a {@link PredictionSource}: in the stopper service, the candidate prediction the
+ * surrogate service published after this very epoch (learning-curve model: architecture + curve so far → final value,
+ * with its spread), oriented so larger is better.
  *
  * <p>For a point of candidate {@code c} at epoch {@code t} with target {@code T}: nothing happens while
- * {@code t < gracePeriod} or {@code t >= T}, when c's architecture hash is unknown, when the source has no finite
- * prediction for it, or with fewer than {@code minTrials} (default 1) finished references at epoch {@code T}.
- * Otherwise stop iff {@code mean < best - |best| * (1 - threshold)} (= {@code best * threshold} for a positive
- * best), the same margin as the curve rule; the standard deviation is only reported in the reason.
+ * {@code t < gracePeriod} or {@code t >= T}. With a finite prediction and at least {@code minTrials} (default 1)
+ * finished references at epoch {@code T}: stop iff {@code mean < best - |best| * (1 - threshold)} (=
+ * {@code best * threshold} for a positive best), the same margin as the curve rule; the reason cites the prediction
+ * (mean, std, and its source: candidate, epoch, model version, finished candidates it learnt from, quality). Without a
+ * prediction (the surrogate has not learnt enough yet, is not running, or was late), the rule falls back to the
+ * median rule with its defaults ({@link #FALLBACK}) and says so in the reason.
  */
 public final class SurrogateRule implements StoppingRule {
     private final PredictionSource source;
     private final int gracePeriod;
     private final int minTrials;
     private final double threshold;
+    /** The fallback without a prediction: the median rule with its defaults (gracePeriod 4, minTrials 3). */
+    static final MedianStoppingRule FALLBACK = new MedianStoppingRule(4, 3, false);
 
     public SurrogateRule(PredictionSource source, int gracePeriod, int minTrials, double threshold) {
         if (source == null) {
@@ -43,13 +48,14 @@ public final class SurrogateRule implements StoppingRule {
         if (t < gracePeriod || t >= target) {
             return Optional.empty();
         }
-        Optional<String> arch = store.archHash(p.candidateId());
-        if (arch.isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<Prediction> pred = source.predict(arch.get());
+        String arch = store.archHash(p.candidateId()).orElse(p.archHash());
+        CurvePoint q = arch == null || arch.equals(p.archHash()) ? p
+                : new CurvePoint(p.searchId(), p.candidateId(), t, target, p.value(), arch);
+        Optional<Prediction> pred = source.predict(q);
         if (pred.isEmpty() || !Double.isFinite(pred.get().mean())) {
-            return Optional.empty();
+            String why = pred.isEmpty() ? source.whyNone(q) : "the prediction is not finite";
+            return FALLBACK.onEpoch(p, store).map(v -> new StopVerdict(v.searchId(), v.candidateId(), v.epoch(),
+                    name(), "no surrogate prediction (" + why + "): median fallback: " + v.reason()));
         }
         CurveStore.Reference ref = store.bestFinal(target);
         if (ref.count() < Math.max(1, minTrials)) {
@@ -60,9 +66,9 @@ public final class SurrogateRule implements StoppingRule {
         if (!(mean < cut)) {
             return Optional.empty();
         }
-        String reason = "surrogate predicts " + Num.fmt(mean) + " +/- " + Num.fmt(pred.get().std()) + " for arch "
-                + arch.get() + " < " + Num.fmt(threshold) + " x best final " + Num.fmt(ref.value()) + " = "
-                + Num.fmt(cut) + " (" + ref.count() + " finished) at epoch " + t;
+        String from = pred.get().source() == null ? " for arch " + arch : " (" + pred.get().source() + ")";
+        String reason = "surrogate predicts " + Num.fmt(mean) + " +/- " + Num.fmt(pred.get().std()) + from + " < " + Num.fmt(threshold) + " x best final " + Num.fmt(ref.value()) + " = " + Num.fmt(cut)
+                + " (" + ref.count() + " finished) at epoch " + t;
         return Optional.of(new StopVerdict(p.searchId(), p.candidateId(), t, name(), reason));
     }
 

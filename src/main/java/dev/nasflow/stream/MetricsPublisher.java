@@ -61,7 +61,7 @@ public final class MetricsPublisher implements AutoCloseable {
         return send(EventSerde.STOP_DECISION, decision, clock.getAsLong());
     }
 
-    /** Publishes a surrogate prediction (latest per architecture hash survives compaction). */
+    /** Publishes a surrogate prediction (the latest per key, architecture hash or candidate id, survives compaction). */
     public CompletableFuture<RecordMetadata> publish(SurrogatePrediction prediction) {
         return send(EventSerde.SURROGATE_PREDICTION, prediction, clock.getAsLong());
     }

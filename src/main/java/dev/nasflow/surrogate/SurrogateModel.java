@@ -11,7 +11,8 @@ import java.util.Map;
  * The online surrogate of one search: learns architecture encoding → final primary metric from finished candidates,
  * retrains every {@code retrainEvery} new results, and measures its own quality prequentially: each finished
  * candidate's result is compared with the prediction the model made for it <em>before</em> the result was known
- * (held back by construction), over a sliding window.
+ * (held back by construction), over a sliding window. Thread-safe: {@link #fit()} may run on another thread than
+ * the one adding results and predicting.
  */
 public final class SurrogateModel {
     private final int retrainEvery;
@@ -24,6 +25,7 @@ public final class SurrogateModel {
     private MlpEnsemble model;
     private long version;
     private int sinceFit;
+    private int trainedOn;
 
     public SurrogateModel(int retrainEvery, int window, long seed) {
         this.retrainEvery = Math.max(1, retrainEvery);
@@ -31,8 +33,20 @@ public final class SurrogateModel {
         this.seed = seed;
     }
 
-    /** A finished candidate (full fidelity). Returns true when the model was retrained. */
+    /** A finished candidate (full fidelity). Returns true when the model was retrained (here, synchronously). */
     public boolean addResult(String archHash, double[] encoding, double value) {
+        if (addData(archHash, encoding, value)) {
+            fit();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Records a finished candidate without fitting. Returns true when a fit is due (every {@code retrainEvery} new
+     * results, and as soon as two exist): call {@link #fit()}, on any thread.
+     */
+    public synchronized boolean addData(String archHash, double[] encoding, double value) {
         if (!Double.isFinite(value)) {
             return false;
         }
@@ -46,37 +60,54 @@ public final class SurrogateModel {
         xs.add(encoding.clone());
         ys.add(value);
         sinceFit++;
-        if (sinceFit >= retrainEvery || (model == null && xs.size() >= 2)) {
-            fit();
-            return true;
+        return sinceFit >= retrainEvery || (model == null && xs.size() >= 2);
+    }
+
+    /**
+     * Fits a new ensemble on every result recorded so far and installs it. The fit itself runs outside the lock, so
+     * predictions go on (from the previous model) while it trains.
+     */
+    public void fit() {
+        double[][] x;
+        double[] y;
+        long v;
+        synchronized (this) {
+            x = xs.toArray(new double[0][]);
+            y = ys.stream().mapToDouble(Double::doubleValue).toArray();
+            v = version;
         }
-        return false;
-    }
-
-    private void fit() {
-        MlpEnsemble m = MlpEnsemble.withDefaults(5, seed + version);
-        double[][] x = xs.toArray(new double[0][]);
-        double[] y = ys.stream().mapToDouble(Double::doubleValue).toArray();
+        if (x.length == 0) {
+            return;
+        }
+        MlpEnsemble m = MlpEnsemble.withDefaults(5, seed + v);
         m.fit(x, y);
-        model = m;
-        version++;
-        sinceFit = 0;
+        synchronized (this) {
+            model = m;
+            version++;
+            trainedOn = x.length;
+            sinceFit = xs.size() - x.length;
+        }
     }
 
-    public boolean ready() {
+    /** Finished results the installed model was fitted on (0 before the first fit). */
+    public synchronized int trainedOn() {
+        return trainedOn;
+    }
+
+    public synchronized boolean ready() {
         return model != null;
     }
 
-    public long version() {
+    public synchronized long version() {
         return version;
     }
 
-    public int results() {
+    public synchronized int results() {
         return xs.size();
     }
 
     /** Predict an architecture not yet finished; remembered for the prequential quality measure. */
-    public MlpEnsemble.Prediction predict(String archHash, double[] encoding) {
+    public synchronized MlpEnsemble.Prediction predict(String archHash, double[] encoding) {
         MlpEnsemble.Prediction p = model.predict(encoding);
         predictedBeforeResult.put(archHash, p.mean());
         if (predictedBeforeResult.size() > 100_000) {
@@ -86,17 +117,17 @@ public final class SurrogateModel {
     }
 
     /** Kendall tau over the held-back window (NaN until two pairs exist). */
-    public double kendallTau() {
+    public synchronized double kendallTau() {
         double[][] p = split();
         return RankQuality.kendallTau(p[0], p[1]);
     }
 
-    public double rmse() {
+    public synchronized double rmse() {
         double[][] p = split();
         return RankQuality.rmse(p[0], p[1]);
     }
 
-    public int qualityPairs() {
+    public synchronized int qualityPairs() {
         return pairs.size();
     }
 

@@ -266,7 +266,9 @@ class StreamingSearchTest {
         List<Stacks.Rec<SurrogatePrediction>> preds = predictions("it-bananas");
         Set<String> archs = r.leaderboard().stream().map(CandidateResult::archHash).collect(Collectors.toSet());
         for (Stacks.Rec<SurrogatePrediction> p : preds) {
-            assertEquals(p.value().archHash(), p.key(), "predictions are keyed by architecture hash");
+            // architecture predictions are keyed by architecture hash, candidate (learning-curve) ones by candidate
+            assertEquals(p.value().forCandidate() ? p.value().candidateId() : p.value().archHash(), p.key(),
+                    "predictions are keyed by architecture hash or candidate id");
             assertTrue(Double.isFinite(p.value().mean()) && p.value().std() >= 0, p.value().toString());
             assertTrue(p.value().modelVersion() >= 1);
             assertNotNull(p.value().quality(), "quality fields are always present");

@@ -46,4 +46,54 @@ class SurrogateRuleTest {
         // later points need not repeat the architecture hash
         assertTrue(st.onEpoch(new CurvePoint(S, "w", 2, 10, 50)).isPresent());
     }
+
+    @Test
+    void withoutAPredictionFallsBackToTheMedianRuleAndSaysSo() {
+        PredictionSource none = new PredictionSource() {
+            @Override
+            public Optional<Prediction> predict(String archHash) {
+                return Optional.empty();
+            }
+
+            @Override
+            public String whyNone(CurvePoint p) {
+                return "none within 500 ms of the metric";
+            }
+        };
+        EarlyStopper st = new EarlyStopper(new SurrogateRule(none, 1, 1, 0.95));
+        for (String ref : new String[] {"a", "b", "c"}) {
+            Feed.finished(st, ref, 80, 85, 88, 90, 90, 90);
+        }
+        int stoppedAt = -1;
+        for (int e = 1; e <= 5 && stoppedAt < 0; e++) {
+            if (st.onEpoch(new CurvePoint(S, "low", e, 6, 10, "weak")).isPresent()) {
+                stoppedAt = e;
+            }
+        }
+        assertEquals(4, stoppedAt, "the median fallback acts from its grace period (4)");
+        StopVerdict v = st.decision(S, "low").orElseThrow();
+        assertEquals("surrogate", v.rule());
+        assertTrue(v.reason().startsWith("no surrogate prediction (none within 500 ms of the metric): median fallback: "),
+                v.reason());
+    }
+
+    @Test
+    void citesTheSourceOfThePrediction() {
+        PredictionSource live = new PredictionSource() {
+            @Override
+            public Optional<Prediction> predict(String archHash) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Prediction> predict(CurvePoint p) {
+                return Optional.of(new Prediction(40, 3, "candidate " + p.candidateId() + " after epoch " + p.epoch()));
+            }
+        };
+        EarlyStopper st = new EarlyStopper(new SurrogateRule(live, 1, 1, 0.95));
+        Feed.finished(st, "ref", 80, 85, 88, 90);
+        assertTrue(st.onEpoch(new CurvePoint(S, "w", 1, 4, 30, "h")).isPresent());
+        assertEquals("surrogate predicts 40 +/- 3 (candidate w after epoch 1) < 0.95 x best final 90 = 85.5 "
+                + "(1 finished) at epoch 1", st.decision(S, "w").orElseThrow().reason());
+    }
 }

@@ -1,0 +1,95 @@
+package dev.nasflow.bench;
+
+import dev.nasflow.stopping.CurvePoint;
+import dev.nasflow.stopping.Prediction;
+import dev.nasflow.stopping.PredictionSource;
+import dev.nasflow.stopping.StoppingSimulator;
+import dev.nasflow.surrogate.CurveSurrogate;
+import dev.nasflow.surrogate.SurrogateModel;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The surrogate service's two models, fed by a stopping simulation instead of Kafka: the architecture model
+ * ({@link SurrogateModel}, refitted every {@code retrainEvery} finished candidates, synchronously here) gives each
+ * candidate its prior when it starts, and the learning-curve model ({@link CurveSurrogate}) predicts each candidate's
+ * final value after every epoch, before the rule judges that epoch; the surrogate rule reads that prediction, as the
+ * stopper reads the service's in a running stack. Values are oriented (larger is better), as in the simulator.
+ */
+final class SimSurrogate implements StoppingSimulator.Listener, PredictionSource {
+    private final SurrogateModel arch;
+    private final CurveSurrogate curves = new CurveSurrogate();
+    private final Map<String, double[]> encodings;
+    private final Map<String, CurveSurrogate.Estimate> last = new HashMap<>();
+    private final Map<String, Integer> lastEpoch = new HashMap<>();
+    private final Predictions log;
+
+    /** Receives every prediction made: candidate, epoch, predicted final (oriented), the candidate's true final. */
+    interface Predictions {
+        void made(StoppingSimulator.Candidate c, int epoch, double predicted);
+    }
+
+    SimSurrogate(Map<String, double[]> encodings, int retrainEvery, long seed, Predictions log) {
+        this.encodings = encodings;
+        this.arch = new SurrogateModel(retrainEvery, 50, seed);
+        this.log = log;
+    }
+
+    @Override
+    public void started(StoppingSimulator.Candidate c) {
+        double prior = Double.NaN;
+        double[] enc = encodings.get(c.id());
+        if (enc != null && enc.length > 0 && arch.ready()) {
+            prior = arch.predict(c.archHash() == null ? c.id() : c.archHash(), enc).mean();
+        }
+        curves.start(c.id(), prior);
+    }
+
+    @Override
+    public void epoch(StoppingSimulator.Candidate c, CurvePoint p) {
+        curves.observe(c.id(), p.epoch(), p.targetEpochs(), p.value());
+        CurveSurrogate.Estimate e = curves.predict(c.id(), p.epoch());
+        if (e == null) {
+            last.remove(c.id());
+            return;
+        }
+        last.put(c.id(), e);
+        lastEpoch.put(c.id(), p.epoch());
+        if (log != null) {
+            log.made(c, p.epoch(), e.mean());
+        }
+    }
+
+    @Override
+    public void finished(StoppingSimulator.Candidate c) {
+        double f = c.finalValue();
+        curves.finish(c.id(), f);
+        double[] enc = encodings.get(c.id());
+        if (enc != null && enc.length > 0 && Double.isFinite(f)) {
+            arch.addResult(c.archHash() == null ? c.id() : c.archHash(), enc, f);
+        }
+    }
+
+    @Override
+    public Optional<Prediction> predict(String archHash) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<Prediction> predict(CurvePoint p) {
+        CurveSurrogate.Estimate e = last.get(p.candidateId());
+        Integer at = lastEpoch.get(p.candidateId());
+        if (e == null || at == null || at != p.epoch()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Prediction(e.mean(), e.std(), "curve surrogate after epoch " + at + " on "
+                + e.trainedOn() + " finished"));
+    }
+
+    @Override
+    public String whyNone(CurvePoint p) {
+        return "no finished candidate reached epoch " + p.targetEpochs() + " yet";
+    }
+}

@@ -1,0 +1,128 @@
+package dev.nasflow.it;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nasflow.bench.TableCandidateTrainer;
+import dev.nasflow.embedded.DevStack;
+import dev.nasflow.stream.EventSerde;
+import dev.nasflow.stream.KafkaClients;
+import dev.nasflow.stream.StopDecision;
+import dev.nasflow.stream.SurrogatePrediction;
+import dev.nasflow.stream.Topics;
+import dev.nasflow.workflow.SearchResult;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The surrogate closes the loop on the full stack (embedded Kafka and Temporal, worker with the NB201 table trainer,
+ * tabulated pacing, stopper, surrogate service): a search with {@code rule: surrogate} and 50 candidates at a time.
+ * The surrogate service publishes a prediction after every epoch of a running candidate once it has learnt from
+ * finished ones; the stopper stops candidates, and every decision's reason cites the prediction it used or says that
+ * it fell back to the median rule. Prints the latency metric published -> prediction published (p50, p99).
+ */
+class SurrogateLoopTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void surrogateRuleStopsCandidatesCitingThePredictions() throws Exception {
+        String searchId = "surrogate-loop";
+        ObjectNode spec = Stacks.spec(searchId, "random", 150, 50, 100);
+        ((ObjectNode) spec.get("trainer")).put("pacing", "tabulated");
+        Stacks.stopping(spec, "surrogate", "gracePeriod", 2);
+        try (DevStack stack = DevStack.builder(dir)
+                .workerSlots(50)
+                .trainers(List.of(new TableCandidateTrainer()))
+                .surrogateRetrainEvery(5)
+                .start()) {
+            stack.stopper().awaitReady(Duration.ofSeconds(60));
+            stack.surrogate().awaitReady(Duration.ofSeconds(60));
+            Stacks.start(stack.client(), searchId, spec, null);
+            SearchResult r = Stacks.result(stack.client(), searchId, Duration.ofSeconds(240));
+            assertEquals(150, r.status().evaluations(), "every candidate ran");
+            assertTrue(r.status().stoppedEarly() > 0, "stopped early: " + r.status().stoppedEarly());
+
+            List<Stacks.Rec<StopDecision>> decisions = Stacks.readAll(stack.kafka(), Topics.STOP_DECISIONS,
+                    EventSerde.STOP_DECISION, d -> d.searchId().equals(searchId));
+            assertFalse(decisions.isEmpty(), "the surrogate rule stopped candidates");
+            int cited = 0;
+            int fallback = 0;
+            for (Stacks.Rec<StopDecision> d : decisions) {
+                String reason = d.value().reason();
+                assertEquals("surrogate", d.value().rule(), reason);
+                if (reason.startsWith("surrogate predicts ")) {
+                    String cite = "(surrogate prediction of " + d.value().candidateId() + " after epoch ";
+                    assertTrue(reason.contains(cite), reason);
+                    int from = Integer.parseInt(reason.substring(reason.indexOf(cite) + cite.length()).split(" ")[0]);
+                    assertTrue(from >= d.value().epoch(), "made from the decision's epoch or later: " + reason);
+                    assertTrue(reason.contains(" of 12, model v"), reason);
+                    cited++;
+                } else {
+                    assertTrue(reason.startsWith("no surrogate prediction (") && reason.contains("median fallback"),
+                            reason);
+                    fallback++;
+                }
+            }
+            System.out.printf(Locale.ROOT, "surrogate loop: %d stops, %d citing a prediction, %d median fallback;"
+                    + " e.g. %s%n", decisions.size(), cited, fallback, decisions.get(decisions.size() - 1).value()
+                    .reason());
+            assertTrue(cited > 0, "some decisions used a surrogate prediction");
+
+            double[] lat = latencies(stack.kafka(), searchId);
+            assertTrue(lat.length > 100, "candidate predictions published: " + lat.length);
+            double p50 = percentile(lat, 50);
+            double p99 = percentile(lat, 99);
+            System.out.printf(Locale.ROOT, "surrogate loop: metric published -> prediction published over %d "
+                    + "predictions, 50 candidates at a time: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", lat.length, p50,
+                    p99, lat[lat.length - 1]);
+            assertTrue(p99 < 1000, "p99 " + p99 + " ms");
+        }
+    }
+
+    /** Per candidate prediction of the search: its publication time minus its metric's (ms), sorted. */
+    static double[] latencies(KafkaClients kafka, String searchId) {
+        List<Double> out = new ArrayList<>();
+        try (Consumer<byte[], byte[]> c = kafka.consumer(null)) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (PartitionInfo p : c.partitionsFor(Topics.SURROGATE_PREDICTIONS)) {
+                parts.add(new TopicPartition(p.topic(), p.partition()));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(100))) {
+                    SurrogatePrediction p = EventSerde.SURROGATE_PREDICTION.decode(rec.value());
+                    if (p.forCandidate() && p.searchId().equals(searchId) && p.metricTimestamp() != null
+                            && p.metricTimestamp() > 0) {
+                        out.add((double) (rec.timestamp() - p.metricTimestamp()));
+                    }
+                }
+            }
+        }
+        return out.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    }
+
+    static double percentile(double[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(q / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+}

@@ -1,0 +1,63 @@
+package dev.nasflow.surrogate;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CurveSurrogateTest {
+    private static void run(CurveSurrogate s, String id, double prior, double... curve) {
+        partial(s, id, prior, curve.length, curve);
+    }
+
+    private static void partial(CurveSurrogate s, String id, double prior, int target, double... curve) {
+        s.start(id, prior);
+        for (int e = 1; e <= curve.length; e++) {
+            s.observe(id, e, target, curve[e - 1]);
+        }
+    }
+
+    @Test
+    void predictsNothingBeforeAFinishedCandidateThenItsImprovement() {
+        CurveSurrogate s = new CurveSurrogate();
+        s.start("a", Double.NaN);
+        s.observe("a", 1, 4, 50);
+        assertNull(s.predict("a", 1), "nothing finished yet");
+        run(s, "ref", Double.NaN, 60, 70, 75, 80);
+        s.finish("ref", 80.0);
+        CurveSurrogate.Estimate e = s.predict("a", 1);
+        assertNotNull(e);
+        assertEquals(70, e.mean(), 0.01, "50 + the reference's improvement from epoch 1 to 4 (20)");
+        assertTrue(e.std() > 0);
+        assertEquals(1, e.trainedOn());
+        assertNull(s.predict("a", 4), "nothing to predict at the target");
+    }
+
+    @Test
+    void learnsWhichCurvesEndHigherAndScoresItsEarlierPredictions() {
+        CurveSurrogate s = new CurveSurrogate();
+        // fast starters plateau (+5), slow starters keep climbing (+25): the last step tells them apart
+        for (int i = 0; i < 12; i++) {
+            double base = 40 + i;
+            boolean fast = i % 2 == 0;
+            double[] c = fast ? new double[] {base + 20, base + 22, base + 24, base + 25}
+                    : new double[] {base, base + 8, base + 16, base + 25};
+            run(s, "c" + i, Double.NaN, c);
+            s.finish("c" + i, null);
+        }
+        partial(s, "fast", Double.NaN, 4, 70, 72);
+        partial(s, "slow", Double.NaN, 4, 60, 68);
+        double fast = s.predict("fast", 2).mean();
+        double slow = s.predict("slow", 2).mean();
+        assertEquals(75, fast, 2);
+        assertEquals(85, slow, 2.5, "the prior on the weights shrinks a little with 12 rows");
+        assertTrue(slow > fast + 5, "lower now, predicted higher at the end: " + slow + " vs " + fast);
+        s.finish("fast", 75.0);
+        s.finish("slow", 85.0);
+        assertEquals(2, s.qualityPairs());
+        assertEquals(1.0, s.kendallTau(), 1e-9);
+        assertEquals(14, s.finishedCount());
+    }
+}
