@@ -9,7 +9,10 @@ import io.temporal.client.WorkflowClient;
 
 import java.time.Duration;
 
-/** Whether a worker serves a task queue: the server's DescribeTaskQueue pollers. */
+/**
+ * Whether a worker serves a task queue: the server's DescribeTaskQueue pollers, or where the server cannot list them,
+ * whether one picked up the search's first workflow task.
+ */
 final class TaskQueues {
     private TaskQueues() {
     }
@@ -35,6 +38,23 @@ final class TaskQueues {
     }
 
     /**
+     * Where the server cannot list pollers (the in-process test server of {@code nasflow dev}): whether a worker has
+     * picked up one of the search's workflow tasks, i.e. serves its queue.
+     */
+    static boolean workflowTaskStarted(WorkflowClient client, String searchId) {
+        try {
+            for (io.temporal.api.history.v1.HistoryEvent e : client.fetchHistory(searchId).getEvents()) {
+                if (e.getEventType() == io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (RuntimeException e) {
+            return true; // cannot tell: do not claim that no worker serves it
+        }
+    }
+
+    /**
      * Returns once a worker polls {@code queue} (or the server cannot tell); throws a {@link CliException}
      * ({@link ExitCodes#NO_WORKER}) when none did within {@code within}. {@code searchId} has been started already;
      * {@code address} is the server's, for the message.
@@ -44,7 +64,7 @@ final class TaskQueues {
         long deadline = System.nanoTime() + within.toNanos();
         while (true) {
             int n = pollers(client, queue);
-            if (n != 0) {
+            if (n > 0 || (n < 0 && workflowTaskStarted(client, searchId))) {
                 return;
             }
             if (System.nanoTime() > deadline) {

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code nasflow search start --wait} against a server that implements DescribeTaskQueue (the real one). */
+/** {@code nasflow search start --wait}: with a worker, and with none on the queue (any server). */
 public final class SearchStartChecks {
     private SearchStartChecks() {
     }

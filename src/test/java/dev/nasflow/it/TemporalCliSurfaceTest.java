@@ -215,6 +215,43 @@ class TemporalCliSurfaceTest {
         assertEquals("WORKFLOW_EXECUTION_STATUS_TERMINATED", awaitClosed(id));
     }
 
+    /**
+     * A crafted second argument through the Temporal CLI (the issue's case: a carried spec with data.path /etc and no
+     * fidelity.minEpochs; and a state field of the wrong type): the workflow fails at once, non-retryably, naming the
+     * field, instead of failing its workflow task on every retry.
+     */
+    @Test
+    void craftedSecondArgumentFailsTheSearchAtOnceNamingTheField() throws Exception {
+        Path spec = dir.resolve("crafted-spec.json");
+        Files.writeString(spec, Stacks.spec("crafted", "rea", 8, 4, 0).toString());
+        ObjectNode bad = Stacks.JSON.createObjectNode();
+        ObjectNode carried = Stacks.spec("crafted", "rea", 8, 4, 0);
+        carried.putObject("space").put("type", "chain");
+        carried.putObject("trainer").put("type", "djl");
+        carried.putObject("fidelity").put("epochs", 2);
+        carried.putObject("data").put("format", "idx").put("path", "/etc");
+        bad.set("spec", carried);
+        Path state = dir.resolve("crafted-state.json");
+        Files.writeString(state, bad.toString());
+        ok("workflow", "start", "--task-queue", "nasflow", "--type", "SearchWorkflow", "--workflow-id",
+                "crafted-etc", "--input-file", spec.toString(), "--input-file", state.toString());
+        long t0 = System.nanoTime();
+        assertEquals("WORKFLOW_EXECUTION_STATUS_FAILED", awaitClosed("crafted-etc"));
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(20), "failed at once");
+        Cli result = temporal("workflow", "result", "--workflow-id", "crafted-etc");
+        assertTrue(result.out().contains("InvalidSearchState") || result.out().contains("invalid search state"),
+                result.out());
+        assertTrue(result.out().contains("/data/path"), result.out());
+
+        Path typo = dir.resolve("crafted-typo.json");
+        Files.writeString(typo, "{\"historyLimit\": \"lots\"}");
+        ok("workflow", "start", "--task-queue", "nasflow", "--type", "SearchWorkflow", "--workflow-id",
+                "crafted-typo", "--input-file", spec.toString(), "--input-file", typo.toString());
+        assertEquals("WORKFLOW_EXECUTION_STATUS_FAILED", awaitClosed("crafted-typo"));
+        Cli typoResult = temporal("workflow", "result", "--workflow-id", "crafted-typo");
+        assertTrue(typoResult.out().contains("historyLimit"), typoResult.out());
+    }
+
     @Test
     void searchStartWaitShowsProgressThenTheLeaderboard() throws Exception {
         SearchStartChecks.waitsWithAProgressBar(dev.address(), dir);
