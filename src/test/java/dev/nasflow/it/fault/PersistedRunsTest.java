@@ -51,9 +51,10 @@ class PersistedRunsTest {
         for (int run = 0; run < RUNS; run++) {
             if (AFTER_A_KILL.contains(run)) {
                 NasflowProcess victim = NasflowProcess.start("killed-quickstart", logs, List.of("quickstart",
-                        "--table", "--spec", specFile.toString(), "--work-dir", work.toString()));
+                        "--table", "--spec", specFile.toString(), "--work-dir", work.toString(), "--verbose"));
                 try {
-                    // killed mid-search, once its stopper is consuming and has configured the search
+                    // killed mid-search, once its stopper is consuming and has configured the search (that log line
+                    // reaches the terminal with --verbose; by default library and service logs go to a file)
                     victim.awaitLog("uses rule median", Duration.ofSeconds(120));
                     Fault.sleep(1500);
                 } finally {
