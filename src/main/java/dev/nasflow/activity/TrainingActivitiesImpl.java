@@ -165,7 +165,10 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                 try {
                     heartbeat.onStep();
                 } catch (StopNow stop) {
-                    return stoppedBy(task, done, last, sim, t0, resumedFrom, attempt, stop.decision, outbox);
+                    if (done < task.epochs()) {
+                        return stoppedBy(task, done, last, sim, t0, resumedFrom, attempt, stop.decision, outbox);
+                    }
+                    // the stop came with the last epoch already trained: the candidate completed
                 } catch (ActivityCompletionException cancelled) {
                     return stopped(task, done, last, sim, t0, resumedFrom, attempt, cancelled, outbox);
                 }

@@ -164,7 +164,10 @@ class TemporalCliEndToEndTest {
         // early-stopped candidates are visible on nasflow.stop-decisions
         List<StopDecision> decisions = Stacks.readAll(stack.kafka(), Topics.STOP_DECISIONS, EventSerde.STOP_DECISION,
                 x -> x.searchId().equals("e2e-quickstart")).stream().map(Stacks.Rec::value).toList();
-        assertEquals(r.status().stoppedEarly() > 0, !decisions.isEmpty(), decisions.toString());
+        // every stop has its decision on the topic; a decision may also come after its candidate finished (a no-op)
+        if (r.status().stoppedEarly() > 0) {
+            assertFalse(decisions.isEmpty(), decisions.toString());
+        }
         for (CandidateResult c : r.leaderboard()) {
             if (c.outcome() == Outcome.STOPPED_EARLY) {
                 assertTrue(decisions.stream().anyMatch(x -> x.candidateId().equals(c.candidateId())), c.candidateId());
