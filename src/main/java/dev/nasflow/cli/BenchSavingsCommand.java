@@ -8,17 +8,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code nasflow bench savings}: what early stopping saves in wall time and epochs on the running stack. */
 @Command(name = "savings", mixinStandardHelpOptions = true, sortOptions = false,
@@ -127,7 +123,7 @@ public final class BenchSavingsCommand implements Callable<Integer> {
             });
         } finally {
             if (workDir == null) {
-                deleteTree(dir);
+                Services.deleteTree(dir);
             }
         }
         if (json) {
@@ -144,16 +140,5 @@ public final class BenchSavingsCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort
-        }
     }
 }

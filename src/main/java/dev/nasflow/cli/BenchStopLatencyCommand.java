@@ -8,15 +8,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code nasflow bench stop-latency}: metric published → training loop stopped, under many concurrent candidates. */
 @Command(name = "stop-latency", mixinStandardHelpOptions = true, sortOptions = false,
@@ -92,7 +88,7 @@ public final class BenchStopLatencyCommand implements Callable<Integer> {
             });
         } finally {
             if (workDir == null) {
-                deleteTree(dir);
+                Services.deleteTree(dir);
             }
         }
         if (json) {
@@ -113,16 +109,5 @@ public final class BenchStopLatencyCommand implements Callable<Integer> {
         }
         out.flush();
         return r.decisions() > 0 ? 0 : 1;
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: a leftover directory is only disk space
-        }
     }
 }

@@ -51,4 +51,16 @@ final class Services {
             closed.countDown();
         }
     }
+
+    /** Deletes a scratch directory and everything in it, best effort (a leftover is only disk space). */
+    static void deleteTree(java.nio.file.Path dir) {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // best effort
+        }
+    }
 }

@@ -4,11 +4,9 @@ import dev.nasflow.stream.EventSerde;
 import dev.nasflow.stream.KafkaClients;
 import dev.nasflow.stream.SurrogatePrediction;
 import dev.nasflow.stream.Topics;
+import dev.nasflow.stream.TopicReader;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -173,37 +171,7 @@ public final class PredictionFeed implements AutoCloseable {
     }
 
     private void position() {
-        List<TopicPartition> parts = new ArrayList<>();
-        for (int attempt = 0; parts.isEmpty() && running; attempt++) {
-            List<PartitionInfo> infos = consumer.partitionsFor(Topics.SURROGATE_PREDICTIONS, Duration.ofSeconds(10));
-            if (infos != null) {
-                infos.forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
-            }
-            if (parts.isEmpty()) {
-                try {
-                    Thread.sleep(Math.min(2000, 100L << Math.min(attempt, 5)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-        consumer.assign(parts);
-        Map<TopicPartition, Long> since = new HashMap<>();
-        long from = System.currentTimeMillis() - LOOKBACK.toMillis();
-        parts.forEach(p -> since.put(p, from));
-        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(since, Duration.ofSeconds(10));
-        List<TopicPartition> toEnd = new ArrayList<>();
-        for (TopicPartition p : parts) {
-            OffsetAndTimestamp o = offsets.get(p);
-            if (o == null) {
-                toEnd.add(p);
-            } else {
-                consumer.seek(p, o.offset());
-            }
-        }
-        consumer.seekToEnd(toEnd);
-        toEnd.forEach(consumer::position);
+        TopicReader.assignFrom(consumer, Topics.SURROGATE_PREDICTIONS, System.currentTimeMillis() - LOOKBACK.toMillis(), () -> running);
     }
 
     @Override

@@ -490,12 +490,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
 
     /** Records finished candidates in launch order and lets the strategy observe each; true if any finished. */
     private boolean collectAsync() {
-        List<String> done = new ArrayList<>();
-        for (Map.Entry<String, Running> e : running.entrySet()) {
-            if (e.getValue().promise().isCompleted()) {
-                done.add(e.getKey());
-            }
-        }
+        List<String> done = completedIds();
         for (String id : done) {
             Running r = running.remove(id);
             CandidateResult res = resultOf(r);
@@ -640,14 +635,19 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         return false;
     }
 
-    private void collectFinished() {
+    /** Running candidates whose activity has returned, in launch order. */
+    private List<String> completedIds() {
         List<String> done = new ArrayList<>();
         for (Map.Entry<String, Running> e : running.entrySet()) {
             if (e.getValue().promise().isCompleted()) {
                 done.add(e.getKey());
             }
         }
-        for (String id : done) {
+        return done;
+    }
+
+    private void collectFinished() {
+        for (String id : completedIds()) {
             Running r = running.remove(id);
             finishedNow.put(id, resultOf(r));
         }

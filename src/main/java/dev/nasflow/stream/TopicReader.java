@@ -1,0 +1,64 @@
+package dev.nasflow.stream;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** Positioning of group-less readers that follow a whole topic (every partition) from a moment on. */
+public final class TopicReader {
+    private TopicReader() {
+    }
+
+    /**
+     * Assigns every partition of {@code topic} (waiting, with backoff, until the topic has partitions or
+     * {@code running} turns false) and positions each at its first record at or after {@code sinceMs}, or at its end
+     * when it has none; the end positions are resolved now, so every record published from here on is read.
+     *
+     * @return false when {@code running} turned false (or the thread was interrupted) before the topic was found
+     */
+    public static boolean assignFrom(Consumer<byte[], byte[]> consumer, String topic, long sinceMs,
+                                     BooleanSupplier running) {
+        List<TopicPartition> parts = new ArrayList<>();
+        for (int attempt = 0; parts.isEmpty(); attempt++) {
+            if (!running.getAsBoolean()) {
+                return false;
+            }
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            if (infos != null) {
+                infos.forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+            }
+            if (parts.isEmpty()) {
+                try {
+                    Thread.sleep(Math.min(2000, 100L << Math.min(attempt, 5)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        consumer.assign(parts);
+        Map<TopicPartition, Long> since = new HashMap<>();
+        parts.forEach(p -> since.put(p, sinceMs));
+        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(since, Duration.ofSeconds(10));
+        List<TopicPartition> toEnd = new ArrayList<>();
+        for (TopicPartition p : parts) {
+            OffsetAndTimestamp o = offsets.get(p);
+            if (o == null) {
+                toEnd.add(p);
+            } else {
+                consumer.seek(p, o.offset());
+            }
+        }
+        consumer.seekToEnd(toEnd);
+        toEnd.forEach(consumer::position);
+        return true;
+    }
+}
