@@ -58,8 +58,12 @@ public final class SavingsBench {
      */
     public record Config(int candidates, int slots, int epochs, int pacingMs, String strategy, int population,
                          List<RuleConfig> rules, List<String> modes, int seeds, long seed, String server,
-                         TemporalSettings temporal, KafkaSettings kafka, Path workDir, Duration timeout) {
+                         TemporalSettings temporal, KafkaSettings kafka, Path workDir, Duration timeout,
+                         int queueAhead) {
         public Config {
+            if (queueAhead < 0) {
+                throw new IllegalArgumentException("--queue-ahead must be >= 0, got " + queueAhead);
+            }
             if (candidates < 2) {
                 throw new IllegalArgumentException("--candidates must be at least 2, got " + candidates);
             }
@@ -301,6 +305,9 @@ public final class SavingsBench {
         b.put("populationSize", c.population());
         b.put("maxConcurrent", c.slots());
         b.put("scheduling", mode);
+        if (c.queueAhead() > 0 && mode.equals("async")) {
+            b.put("queueAhead", c.queueAhead());
+        }
         s.putArray("objectives").addObject().put("metric", "validAccuracy").put("direction", "maximize");
         s.putObject("fidelity").put("epochs", c.epochs());
         ObjectNode st = s.putObject("stopping");

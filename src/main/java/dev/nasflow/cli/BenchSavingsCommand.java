@@ -77,6 +77,11 @@ public final class BenchSavingsCommand implements Callable<Integer> {
             description = "First seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--queue-ahead", defaultValue = "0", paramLabel = "N",
+            description = "budget.queueAhead of the asynchronous searches: candidates queued for the next free worker "
+                    + "slot (default: ${DEFAULT-VALUE}).")
+    int queueAhead;
+
     @Option(names = "--server", defaultValue = "in-process", paramLabel = "in-process|dev",
             description = "Temporal server when --temporal is not given: Temporal's in-process test server, or the "
                     + "real dev server started for the bench (default: ${DEFAULT-VALUE}).")
@@ -109,7 +114,7 @@ public final class BenchSavingsCommand implements Callable<Integer> {
                                 + ")")));
             }
             config = new SavingsBench.Config(candidates, slots, epochs, pacingMs, strategy, population, chosen, modes,
-                    seeds, seed, server, temporal.settings(), kafka.settings().orElse(null), dir, timeout);
+                    seeds, seed, server, temporal.settings(), kafka.settings().orElse(null), dir, timeout, queueAhead);
         } catch (IllegalArgumentException e) {
             err.println("nasflow bench savings: " + e.getMessage());
             err.flush();

@@ -275,16 +275,19 @@ public final class SearchCommand implements Runnable {
         Integer populationSize;
         @Option(names = "--max-concurrent", paramLabel = "N", description = "Candidates trained at the same time.")
         Integer maxConcurrent;
+        @Option(names = "--queue-ahead", paramLabel = "N", description = "Candidates proposed ahead and queued for "
+                + "the next free worker slot (asynchronous scheduling; 0 = none).")
+        Integer queueAhead;
 
         @Override
         public Integer call() throws Exception {
             BudgetSpec change = new BudgetSpec(evaluations, simulatedSeconds, realSeconds, generations,
-                    populationSize, maxConcurrent);
+                    populationSize, maxConcurrent, null, queueAhead);
             if (evaluations == null && simulatedSeconds == null && realSeconds == null && generations == null
-                    && populationSize == null && maxConcurrent == null) {
+                    && populationSize == null && maxConcurrent == null && queueAhead == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "nothing to change: give at least one "
                         + "of --evaluations, --simulated-seconds, --real-seconds, --generations, --population-size, "
-                        + "--max-concurrent");
+                        + "--max-concurrent, --queue-ahead");
             }
             BudgetSpec now = search(id).setBudget(change);
             if (json) {

@@ -12,9 +12,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"evaluations", "simulatedSeconds", "realSeconds", "generations", "populationSize",
-        "maxConcurrent", "scheduling"})
+        "maxConcurrent", "scheduling", "queueAhead"})
 public record BudgetSpec(Integer evaluations, Double simulatedSeconds, Double realSeconds, Integer generations,
-                         Integer populationSize, Integer maxConcurrent, String scheduling) {
+                         Integer populationSize, Integer maxConcurrent, String scheduling, Integer queueAhead) {
     /**
      * Steady state: the moment a slot frees (finished, stopped, failed) the next candidate is proposed and launched;
      * every {@code populationSize} results form one durable generation record. The default for new searches.
@@ -26,7 +26,26 @@ public record BudgetSpec(Integer evaluations, Double simulatedSeconds, Double re
     /** A budget with no scheduling given (the validator's defaults fill it in). */
     public BudgetSpec(Integer evaluations, Double simulatedSeconds, Double realSeconds, Integer generations,
                       Integer populationSize, Integer maxConcurrent) {
-        this(evaluations, simulatedSeconds, realSeconds, generations, populationSize, maxConcurrent, null);
+        this(evaluations, simulatedSeconds, realSeconds, generations, populationSize, maxConcurrent, null, null);
+    }
+
+    /** A budget that queues nothing ahead. */
+    public BudgetSpec(Integer evaluations, Double simulatedSeconds, Double realSeconds, Integer generations,
+                      Integer populationSize, Integer maxConcurrent, String scheduling) {
+        this(evaluations, simulatedSeconds, realSeconds, generations, populationSize, maxConcurrent, scheduling, null);
+    }
+
+    /**
+     * Asynchronous scheduling: candidates proposed ahead and queued on the task queue beyond {@code maxConcurrent}, so
+     * that a worker slot freed by a finished or stopped candidate starts the next one at once instead of waiting for
+     * the workflow to record the result and propose (a round trip of tens of milliseconds, which matters when
+     * candidates are short, e.g. ASHA's first rung). 0 (default) = none. The queued ones train as soon as a worker
+     * slot is free: where the workers have more slots than {@code maxConcurrent}, up to {@code maxConcurrent +
+     * queueAhead} train at once.
+     */
+    @JsonIgnore
+    public int ahead() {
+        return queueAhead == null ? 0 : queueAhead;
     }
 
     /**

@@ -401,6 +401,9 @@ final class SemanticChecks {
         }
     }
 
+    /** Temporal's limit of pending activities per workflow execution. */
+    static final int MAX_PENDING_ACTIVITIES = 2000;
+
     private void budget() {
         BudgetSpec b = eff.budget();
         if (ok("/budget") && !b.hasLimit()) {
@@ -414,6 +417,16 @@ final class SemanticChecks {
                             + " trainer (found " + b.evaluations() + "): the finished results a search carries across "
                             + "continue-as-new would pass Temporal's 2 MB payload limit",
                     "split the search into several of at most " + most + " evaluations (e.g. different seeds)");
+        }
+        if (ok("/budget/queueAhead", "/budget/scheduling") && b.ahead() > 0 && !b.async()) {
+            error("/budget/queueAhead", "queues candidates ahead for asynchronous scheduling, but scheduling is '"
+                    + b.scheduling() + "'", "remove queueAhead, or set budget.scheduling to async");
+        }
+        if (ok("/budget/queueAhead", "/budget/maxConcurrent") && b.maxConcurrent() != null
+                && b.maxConcurrent() + b.ahead() > MAX_PENDING_ACTIVITIES) {
+            error("/budget/queueAhead", "maxConcurrent + queueAhead = " + (b.maxConcurrent() + b.ahead())
+                            + " activities pending at once, above Temporal's limit of " + MAX_PENDING_ACTIVITIES
+                            + " per workflow execution", "lower queueAhead or maxConcurrent");
         }
         if (ok("/budget/simulatedSeconds") && b.simulatedSeconds() != null && trainerOk() && eff.trainer().isDjl()) {
             error("/budget/simulatedSeconds", "the djl trainer trains in real time; simulated seconds exist only for"

@@ -23,12 +23,16 @@ public final class BudgetRules {
         positive(errors, "generations", b.generations());
         positive(errors, "populationSize", b.populationSize());
         positive(errors, "maxConcurrent", b.maxConcurrent());
+        if (b.queueAhead() != null && (b.queueAhead() < 0 || b.queueAhead() > 1024)) {
+            errors.add("budget.queueAhead: must be in 0..1024, got " + b.queueAhead() + " (fix: 0 = none, e.g. 2)");
+        }
         if (b.scheduling() != null) {
             errors.add("budget.scheduling: cannot change while the search runs (fix: leave it out of setBudget; "
                     + "start a new search to use another scheduling)");
         }
         if (b.evaluations() == null && b.simulatedSeconds() == null && b.realSeconds() == null
-                && b.generations() == null && b.populationSize() == null && b.maxConcurrent() == null) {
+                && b.generations() == null && b.populationSize() == null && b.maxConcurrent() == null
+                && b.queueAhead() == null) {
             errors.add("budget: empty (fix: set at least one field)");
         }
         return errors;
@@ -62,6 +66,7 @@ public final class BudgetRules {
                 change.generations() != null ? change.generations() : current.generations(),
                 change.populationSize() != null ? change.populationSize() : current.populationSize(),
                 change.maxConcurrent() != null ? change.maxConcurrent() : current.maxConcurrent(),
-                current.scheduling());
+                current.scheduling(),
+                change.queueAhead() != null ? change.queueAhead() : current.queueAhead());
     }
 }

@@ -368,8 +368,8 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         boolean draining = false;
         while (true) {
             if (!draining) {
-                while (canLaunch() && running.size() < maxConcurrent() && !waitingForResult) {
-                    int want = Math.min(maxConcurrent() - running.size(), launchesLeft());
+                while (canLaunch() && running.size() < inFlight() && !waitingForResult) {
+                    int want = Math.min(inFlight() - running.size(), launchesLeft());
                     List<Proposal> ps = proposeAsync(want);
                     if (ps.isEmpty()) {
                         waitingForResult = true;
@@ -407,7 +407,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             final boolean waiting = waitingForResult;
             final boolean drain = draining;
             Workflow.await(() -> anyRunningDone()
-                    || (!drain && !waiting && canLaunch() && running.size() < maxConcurrent())
+                    || (!drain && !waiting && canLaunch() && running.size() < inFlight())
                     || (running.isEmpty() && (stopRequested || paused || realTimeExceeded())));
             if (collectAsync()) {
                 waitingForResult = false;
@@ -421,6 +421,11 @@ public class SearchWorkflowImpl implements SearchWorkflow {
 
     private int maxConcurrent() {
         return Math.max(1, spec.budget().maxConcurrent());
+    }
+
+    /** Candidates kept scheduled: the slots plus those queued ahead for the next free slot. */
+    private int inFlight() {
+        return maxConcurrent() + Math.max(0, spec.budget().ahead());
     }
 
     /** Candidates launched or finished in this search (all runs). */

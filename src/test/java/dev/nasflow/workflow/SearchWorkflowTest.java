@@ -223,6 +223,23 @@ class SearchWorkflowTest {
         }
     }
 
+    /** budget.queueAhead: maxConcurrent + queueAhead activities kept scheduled; every candidate still once. */
+    @Test
+    void queueAheadKeepsCandidatesScheduledForTheNextFreeSlot() {
+        ObjectNode s = spec("random", 12, 6, 100);
+        ((ObjectNode) s.get("budget")).put("maxConcurrent", 2).put("queueAhead", 2);
+        SearchWorkflow wf = start("ahead", s, null);
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            most.accumulateAndGet(wf.status().running().size(), Math::max);
+            return most.get() >= 4;
+        });
+        SearchResult r = result("ahead");
+        assertEquals(12, r.status().evaluations());
+        assertEquals(12, r.leaderboard().stream().map(CandidateResult::candidateId).distinct().count());
+        assertTrue(most.get() <= 4, "never more than maxConcurrent + queueAhead scheduled: " + most.get());
+    }
+
     /** 1,200 candidates: the result's leaderboard travels compact (above 1,000) and so does the carried state. */
     @Test
     void aLongSearchCarriesAndReturnsItsResultsCompact() throws Exception {
