@@ -68,9 +68,14 @@ class SupernetCrashTest {
                         + first.tail(2000));
                 Thread.sleep(100);
             }
-            // inside epoch 2: an epoch takes 1-5 s on 2 cores (under 2.5 s on an idle machine, so the kill must not
-            // wait that long)
-            Thread.sleep(300);
+            // inside epoch 2: once its activity has started on this worker (an epoch takes 1-5 s on 2 cores, under
+            // 2.5 s on an idle machine, so a fixed wait could land after it)
+            long epoch1Written = Files.getLastModifiedTime(supernet.resolve("epoch-1/state.json")).toMillis();
+            while (!epochActivityStarted(client, id, epoch1Written)) {
+                assertTrue(System.currentTimeMillis() < deadline, "epoch 2 started within 4 min");
+                Thread.sleep(20);
+            }
+            Thread.sleep(200);
             assertFalse(Files.exists(supernet.resolve("epoch-2")), "the kill lands inside epoch 2");
             first.kill();
             long gone = System.currentTimeMillis() + 30_000;
@@ -99,5 +104,13 @@ class SupernetCrashTest {
         } finally {
             workers.forEach(NasflowProcess::close);
         }
+    }
+
+    /** An epoch activity started on a worker after {@code afterMs} (i.e. the next epoch's) is running. */
+    static boolean epochActivityStarted(WorkflowClient client, String id, long afterMs) {
+        return client.newUntypedWorkflowStub(id).describe().getRawDescription().getPendingActivitiesList().stream()
+                .anyMatch(a -> a.getState() == io.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
+                        && a.getLastStartedTime().getSeconds() * 1000 + a.getLastStartedTime().getNanos() / 1_000_000
+                        > afterMs);
     }
 }
