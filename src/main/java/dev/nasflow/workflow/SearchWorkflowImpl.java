@@ -75,6 +75,8 @@ public class SearchWorkflowImpl implements SearchWorkflow {
     private final List<GenerationRecord> generations = new ArrayList<>();
     private boolean paused;
     private boolean stopRequested;
+    /** True once this run's state (the spec and, after continue-as-new, the carried results) is in place. */
+    private boolean stateLoaded;
     private long startedAtMs;
     private int continuedAsNew;
     private String phase = "VALIDATING";
@@ -238,6 +240,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             event("STARTED", Map.of("name", spec.name(), "strategy", spec.strategy().type(),
                     "space", spec.space().type()));
         }
+        stateLoaded = true;
         if (StrategyReplay.usesProposeActivity(spec)) {
             strategy = null;
         } else if (spec.budget().async()) {
@@ -857,21 +860,33 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         if (request == null || request.candidateId() == null || request.candidateId().isBlank()) {
             throw new IllegalArgumentException("candidateId is required");
         }
-        String id = request.candidateId();
-        if (running.containsKey(id)) {
+        if (!stateLoaded) {
+            // a run that has just continued as new gets the update before its carried results are in place: the
+            // handler waits for them and checks there
             return;
+        }
+        String refusal = stopRefusal(request.candidateId());
+        if (refusal != null) {
+            throw new IllegalArgumentException(refusal);
+        }
+    }
+
+    /** Why a stop for this candidate cannot be taken, or null (running, or finished: a no-op). */
+    private String stopRefusal(String id) {
+        if (running.containsKey(id)) {
+            return null;
         }
         for (CandidateResult r : allResults()) {
             if (r.candidateId().equals(id)) {
-                return; // finished: the update records the decision as a no-op ("already finished")
+                return null; // finished: the update records the decision as a no-op ("already finished")
             }
         }
         for (CandidateTask t : queued) {
             if (t.candidateId().equals(id)) {
-                throw new IllegalArgumentException("candidate " + id + " has not started yet");
+                return "candidate " + id + " has not started yet";
             }
         }
-        throw new IllegalArgumentException("unknown candidate " + id + " in search " + searchId);
+        return "unknown candidate " + id + " in search " + searchId;
     }
 
     @Override
@@ -905,6 +920,14 @@ public class SearchWorkflowImpl implements SearchWorkflow {
     @Override
     public String stopCandidate(StopRequest request) {
         String id = request.candidateId();
+        if (!stateLoaded) {
+            // validated before this run's state was loaded (first task after continue-as-new): check it now
+            Workflow.await(() -> stateLoaded);
+            String refusal = stopRefusal(id);
+            if (refusal != null) {
+                throw ApplicationFailure.newNonRetryableFailure(refusal, "IllegalArgumentException");
+            }
+        }
         if (request.announced() && stopper != null) {
             stopper = stopper.withDecision();
         }

@@ -299,6 +299,58 @@ class SearchWorkflowTest {
         assertEquals(8, r.status().evaluations());
     }
 
+    /**
+     * A stop for a candidate that finished in an earlier run, sent while the search continues as new: the new run's
+     * first workflow task holds the update before its carried results are loaded (CI once saw "unknown candidate ...
+     * in search null" here). The update must wait for the state and answer "already finished".
+     */
+    @Test
+    void aStopThatReachesARunBeforeItsCarriedStateIsLoadedIsANoOpNotAnError() throws Exception {
+        TestWorkflowEnvironment later = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+                .setWorkflowClientOptions(WorkflowClientOptions.newBuilder()
+                        .setDataConverter(TemporalClients.dataConverter()).build())
+                .build());
+        try {
+            String queue = "nasflow-test-late";
+            Worker w = later.newWorker(queue, TemporalClients.workerOptions(8));
+            w.registerWorkflowImplementationTypes(SearchWorkflowImpl.class);
+            w.registerActivitiesImplementations(
+                    new TrainingActivitiesImpl(List.of(new TableCandidateTrainer()), TrainingEvents.NONE,
+                            TrainingObserver.NONE),
+                    new SearchActivitiesImpl(new SpecValidator(), null, null));
+            ObjectNode json = spec("random", 4, 2, 0);
+            json.put("taskQueue", queue);
+            ((ObjectNode) json.get("budget")).put("scheduling", "generational");
+            dev.nasflow.spec.SearchSpec parsed = new SpecValidator().validate(json.toString(), "test").spec();
+            assertNotNull(parsed);
+            dev.nasflow.space.SearchSpace space = dev.nasflow.space.Spaces.create(parsed.space());
+            dev.nasflow.space.Genome g = space.random(new java.util.Random(1));
+            String id = "late-g0-c0";
+            CandidateResult done = new CandidateResult(id, 0, 0, g, space.canonical(g), space.hash(g), 12, 12,
+                    Outcome.COMPLETED, Map.of("validAccuracy", 90.0), "", 10, 5, 0, 1);
+            SearchState carried = SearchState.carry("late", parsed, space, 0,
+                    List.of(new GenerationRecord(0, 2, List.of(done))), false, false, 1, 1, 0, null);
+            WorkflowClient c = later.getWorkflowClient();
+            SearchWorkflow wf = c.newWorkflowStub(SearchWorkflow.class,
+                    WorkflowOptions.newBuilder().setWorkflowId("late").setTaskQueue(queue).build());
+            WorkflowClient.start(wf::run, (JsonNode) json, SearchState.json(carried));
+            // the update is admitted before any worker polls: the run's first task holds both
+            java.util.concurrent.CompletableFuture<String> answer = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> wf.stopCandidate(new StopRequest(id, "late", "manual", 0, Map.of())));
+            sleep(500);
+            later.start();
+            assertEquals("already finished", answer.get(30, TimeUnit.SECONDS));
+            WorkflowUpdateException unknown = assertThrows(WorkflowUpdateException.class,
+                    () -> wf.stopCandidate(new StopRequest("late-g9-c9", "x", "manual", 0, Map.of())));
+            assertTrue(rootMessage(unknown).contains("unknown candidate late-g9-c9 in search late"),
+                    rootMessage(unknown));
+            SearchResult r = c.newUntypedWorkflowStub("late").getResult(60, TimeUnit.SECONDS, SearchResult.class);
+            assertEquals(4, r.status().evaluations());
+        } finally {
+            later.close();
+        }
+    }
+
     @Test
     void pauseResumeStopAndBudget() {
         SearchWorkflow wf = start("ctl", spec("random", 40, 2, 30), null);
