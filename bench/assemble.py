@@ -281,8 +281,13 @@ def running_savings(raw):
         return not_ok(st, "savings", raw)
     sec = dict(d)
     goals = {}
+    none_pick = {r["scheduling"]: r.get("pickTest200") for r in d.get("rows", []) if r["rule"] == "none"}
     for row in d.get("rows", []):
         label = row["scheduling"] + "/" + row["rule"]
+        ref = none_pick.get(row["scheduling"])
+        if row["rule"] != "none" and ref is not None and row.get("pickTest200") is not None:
+            goals[label + "/pick"] = goal("pick's 200-epoch accuracy within 0.1 points of none's",
+                                          rnd(row["pickTest200"] - ref, 3), row["pickTest200"] >= ref - 0.1)
         if row["rule"] == "none":
             goals[label] = goal("slot utilization >= 0.90 (async)", row["utilization"],
                                 row["utilization"] >= 0.9 if row["scheduling"] == "async" else None)

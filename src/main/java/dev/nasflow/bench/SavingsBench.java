@@ -44,12 +44,13 @@ public final class SavingsBench {
     public record RuleConfig(String name, String rule, Map<String, Object> params) {
     }
 
-    /** none, median (defaults), its two documented variants, and ASHA. */
+    /** none, median (defaults), its documented variants (compare average, percentile 25, both), and ASHA. */
     public static final List<RuleConfig> RULES = List.of(
             new RuleConfig("none", "none", Map.of()),
             new RuleConfig("median", "median", Map.of()),
             new RuleConfig("medianAvg", "median", Map.of("compare", "average")),
             new RuleConfig("median25", "median", Map.of("percentile", 25)),
+            new RuleConfig("medianAvg25", "median", Map.of("compare", "average", "percentile", 25)),
             new RuleConfig("asha", "asha", Map.of()));
 
     /**

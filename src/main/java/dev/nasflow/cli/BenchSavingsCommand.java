@@ -2,6 +2,7 @@ package dev.nasflow.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.bench.SavingsBench;
+import dev.nasflow.bench.StoppingBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code nasflow bench savings}: what early stopping saves in wall time and epochs on the running stack. */
@@ -61,8 +63,9 @@ public final class BenchSavingsCommand implements Callable<Integer> {
             description = "budget.populationSize (default: ${DEFAULT-VALUE}).")
     int population;
 
-    @Option(names = "--rules", defaultValue = "none,median,medianAvg,median25,asha", split = ",",
-            paramLabel = "RULE", description = "Rules, none first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rules", defaultValue = "none,median,medianAvg,median25,medianAvg25,asha", split = ",",
+            paramLabel = "RULE", description = "Rules, none first: names of the bench's rules, or LABEL=RULE:K=V;K=V "
+                    + "(e.g. avg25=median:compare=average;percentile=25) (default: ${DEFAULT-VALUE}).")
     List<String> rules;
 
     @Option(names = "--modes", defaultValue = "async,generational", split = ",", paramLabel = "MODE",
@@ -108,10 +111,20 @@ public final class BenchSavingsCommand implements Callable<Integer> {
         try {
             List<SavingsBench.RuleConfig> chosen = new ArrayList<>();
             for (String r : rules) {
+                if (r.contains("=")) {
+                    // LABEL=RULE[:K=V...], as bench stopping's --rule ('none' stays the reference)
+                    for (StoppingBench.RuleConfig c : BenchStoppingCommand.parseRules(List.of(r.replace(';', ',')))) {
+                        if (!c.label().equals("none")) {
+                            chosen.add(new SavingsBench.RuleConfig(c.label(), c.rule(),
+                                    c.params() == null ? Map.of() : c.params()));
+                        }
+                    }
+                    continue;
+                }
                 chosen.add(SavingsBench.RULES.stream().filter(x -> x.name().equals(r)).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("--rules: unknown rule '" + r + "' (fix: "
                                 + "one of " + SavingsBench.RULES.stream().map(SavingsBench.RuleConfig::name).toList()
-                                + ")")));
+                                + ", or LABEL=RULE:K=V;K=V, e.g. avg25=median:compare=average;percentile=25)")));
             }
             config = new SavingsBench.Config(candidates, slots, epochs, pacingMs, strategy, population, chosen, modes,
                     seeds, seed, server, temporal.settings(), kafka.settings().orElse(null), dir, timeout, queueAhead);
