@@ -83,7 +83,7 @@ public class SearchActivitiesImpl implements SearchActivities {
         dev.nasflow.spec.BudgetSpec b = check.spec().budget();
         dev.nasflow.spec.BudgetSpec kept = new dev.nasflow.spec.BudgetSpec(b.evaluations(), b.simulatedSeconds(),
                 b.realSeconds(), b.generations(), b.populationSize(), b.maxConcurrent(),
-                spec.budget() == null ? null : spec.budget().scheduling(), b.queueAhead());
+                spec.budget() == null ? null : spec.budget().scheduling(), b.queueAhead(), b.shardSize());
         return new SpecCheck(check.spec().withBudget(kept), List.of());
     }
 

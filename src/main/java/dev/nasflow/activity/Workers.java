@@ -25,7 +25,8 @@ public final class Workers {
     public static Worker register(WorkerFactory factory, String taskQueue, WorkerOptions options,
                                   TrainingActivities training, SearchActivities search, SupernetActivities supernet) {
         Worker w = factory.newWorker(taskQueue, options);
-        w.registerWorkflowImplementationTypes(SearchWorkflowImpl.class, SupernetWorkflowImpl.class);
+        w.registerWorkflowImplementationTypes(SearchWorkflowImpl.class, SupernetWorkflowImpl.class,
+                dev.nasflow.workflow.CandidateShardWorkflowImpl.class);
         w.registerActivitiesImplementations(training, search, supernet);
         return w;
     }

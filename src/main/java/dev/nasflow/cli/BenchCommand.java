@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
                         + "reports the 200-epoch validation accuracy of its pick.",
                 "Prints one line per run and mean \u00b1 std; with --json exactly one JSON object on stdout."},
         subcommands = {
+                BenchFanoutCommand.class,
                 BenchMemoryCommand.class,
                 BenchOverheadCommand.class,
                 BenchRecordCurvesCommand.class,

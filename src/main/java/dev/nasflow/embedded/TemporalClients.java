@@ -285,8 +285,15 @@ public final class TemporalClients {
                 .setMaxConcurrentActivityExecutionSize(maxConcurrentActivities)
                 .setMaxHeartbeatThrottleInterval(maxHeartbeatThrottle)
                 .setDefaultHeartbeatThrottleInterval(maxHeartbeatThrottle)
+                // a shard's first workflow task schedules up to 1,000 activities: on a busy 2-core machine with a
+                // cold JIT that took over the SDK's default 1 s, which fails the task as a "potential deadlock" and
+                // retries it seconds later
+                .setDefaultDeadlockDetectionTimeout(DEADLOCK_DETECTION.toMillis())
                 .build();
     }
+
+    /** How long a workflow thread may run without yielding before the SDK calls it a deadlock. */
+    static final Duration DEADLOCK_DETECTION = Duration.ofSeconds(10);
 
     /** A worker polling {@code taskQueue} with {@link #workerOptions(int)}. */
     public static Worker newWorker(WorkerFactory factory, String taskQueue, int maxConcurrentActivities) {

@@ -12,9 +12,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"evaluations", "simulatedSeconds", "realSeconds", "generations", "populationSize",
-        "maxConcurrent", "scheduling", "queueAhead"})
+        "maxConcurrent", "scheduling", "queueAhead", "shardSize"})
 public record BudgetSpec(Integer evaluations, Double simulatedSeconds, Double realSeconds, Integer generations,
-                         Integer populationSize, Integer maxConcurrent, String scheduling, Integer queueAhead) {
+                         Integer populationSize, Integer maxConcurrent, String scheduling, Integer queueAhead,
+                         Integer shardSize) {
     /**
      * Steady state: the moment a slot frees (finished, stopped, failed) the next candidate is proposed and launched;
      * every {@code populationSize} results form one durable generation record. The default for new searches.
@@ -27,6 +28,13 @@ public record BudgetSpec(Integer evaluations, Double simulatedSeconds, Double re
     public BudgetSpec(Integer evaluations, Double simulatedSeconds, Double realSeconds, Integer generations,
                       Integer populationSize, Integer maxConcurrent) {
         this(evaluations, simulatedSeconds, realSeconds, generations, populationSize, maxConcurrent, null, null);
+    }
+
+    /** A budget with the default shard size. */
+    public BudgetSpec(Integer evaluations, Double simulatedSeconds, Double realSeconds, Integer generations,
+                      Integer populationSize, Integer maxConcurrent, String scheduling, Integer queueAhead) {
+        this(evaluations, simulatedSeconds, realSeconds, generations, populationSize, maxConcurrent, scheduling,
+                queueAhead, null);
     }
 
     /** A budget that queues nothing ahead. */
@@ -46,6 +54,40 @@ public record BudgetSpec(Integer evaluations, Double simulatedSeconds, Double re
     @JsonIgnore
     public int ahead() {
         return queueAhead == null ? 0 : queueAhead;
+    }
+
+    /** Default of {@code shardSize}: in-flight candidates above it are sharded over child workflows. */
+    public static final int DEFAULT_SHARD_SIZE = 500;
+    /** Most candidates one shard (child workflow) runs: half of Temporal's 2,000 pending activities per execution. */
+    public static final int MAX_SHARD_SIZE = 1000;
+    /** Least {@code shardSize}. */
+    public static final int MIN_SHARD_SIZE = 10;
+    /**
+     * Most shards a search keeps open at once: Temporal's default limit of pending child workflows per execution is
+     * 2,000; half of it leaves room.
+     */
+    public static final int MAX_OPEN_SHARDS = 1000;
+    /** Most candidates in flight in one search ({@code maxConcurrent + queueAhead}). */
+    public static final int MAX_IN_FLIGHT = 100_000;
+
+    /**
+     * Candidates per shard: when more than this many candidates are in flight ({@code maxConcurrent + queueAhead}),
+     * the search runs them in child workflows ("shards") of at most this many each, instead of as its own activities,
+     * so that no execution passes Temporal's 2,000 pending activities and the search's history grows by a few events
+     * per batch of results rather than per candidate.
+     */
+    @JsonIgnore
+    public int shards() {
+        return shardSize == null ? DEFAULT_SHARD_SIZE : shardSize;
+    }
+
+    /**
+     * Fewest free slots a sharded search fills at once (one child workflow per batch): a tenth of the shard size, so
+     * that at most {@code inFlight / minBatch} shards are open.
+     */
+    @JsonIgnore
+    public int minShardBatch() {
+        return Math.max(1, shards() / 10);
     }
 
     /**

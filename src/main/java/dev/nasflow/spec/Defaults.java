@@ -87,7 +87,7 @@ public final class Defaults {
         int population = b.populationSize() == null ? POPULATION_SIZE : b.populationSize();
         return new BudgetSpec(b.evaluations(), b.simulatedSeconds(), b.realSeconds(), b.generations(), population,
                 b.maxConcurrent() == null ? population : b.maxConcurrent(),
-                b.scheduling() == null ? BudgetSpec.ASYNC : b.scheduling(), b.queueAhead());
+                b.scheduling() == null ? BudgetSpec.ASYNC : b.scheduling(), b.queueAhead(), b.shardSize());
     }
 
     /** Strategy params completed with each {@link ParamDef}'s default and normalised (int → Integer, number → Double). */

@@ -401,9 +401,6 @@ final class SemanticChecks {
         }
     }
 
-    /** Temporal's limit of pending activities per workflow execution. */
-    static final int MAX_PENDING_ACTIVITIES = 2000;
-
     private void budget() {
         BudgetSpec b = eff.budget();
         if (ok("/budget") && !b.hasLimit()) {
@@ -422,11 +419,14 @@ final class SemanticChecks {
             error("/budget/queueAhead", "queues candidates ahead for asynchronous scheduling, but scheduling is '"
                     + b.scheduling() + "'", "remove queueAhead, or set budget.scheduling to async");
         }
-        if (ok("/budget/queueAhead", "/budget/maxConcurrent") && b.maxConcurrent() != null
-                && b.maxConcurrent() + b.ahead() > MAX_PENDING_ACTIVITIES) {
-            error("/budget/queueAhead", "maxConcurrent + queueAhead = " + (b.maxConcurrent() + b.ahead())
-                            + " activities pending at once, above Temporal's limit of " + MAX_PENDING_ACTIVITIES
-                            + " per workflow execution", "lower queueAhead or maxConcurrent");
+        if (ok("/budget/maxConcurrent", "/budget/queueAhead", "/budget/shardSize") && b.maxConcurrent() != null
+                && b.maxConcurrent() + b.ahead() > (long) BudgetSpec.MAX_OPEN_SHARDS * b.minShardBatch()) {
+            // above shardSize in flight the candidates run in shards (child workflows): one per batch of at least
+            // shardSize / 10 freed slots; Temporal allows 2,000 pending child workflows per execution
+            error("/budget/maxConcurrent", "maxConcurrent + queueAhead = " + (b.maxConcurrent() + b.ahead())
+                            + " candidates in flight would keep more than " + BudgetSpec.MAX_OPEN_SHARDS
+                            + " shards (child workflows) open with shardSize " + b.shards(),
+                    "raise budget.shardSize (at most " + BudgetSpec.MAX_SHARD_SIZE + ") or lower maxConcurrent");
         }
         if (ok("/budget/simulatedSeconds") && b.simulatedSeconds() != null && trainerOk() && eff.trainer().isDjl()) {
             error("/budget/simulatedSeconds", "the djl trainer trains in real time; simulated seconds exist only for"

@@ -26,13 +26,22 @@ public final class BudgetRules {
         if (b.queueAhead() != null && (b.queueAhead() < 0 || b.queueAhead() > 1024)) {
             errors.add("budget.queueAhead: must be in 0..1024, got " + b.queueAhead() + " (fix: 0 = none, e.g. 2)");
         }
+        if (b.shardSize() != null && (b.shardSize() < BudgetSpec.MIN_SHARD_SIZE
+                || b.shardSize() > BudgetSpec.MAX_SHARD_SIZE)) {
+            errors.add("budget.shardSize: must be in " + BudgetSpec.MIN_SHARD_SIZE + ".." + BudgetSpec.MAX_SHARD_SIZE
+                    + ", got " + b.shardSize() + " (fix: leave it out for " + BudgetSpec.DEFAULT_SHARD_SIZE + ")");
+        }
+        if (b.maxConcurrent() != null && b.maxConcurrent() > BudgetSpec.MAX_IN_FLIGHT) {
+            errors.add("budget.maxConcurrent: must be at most " + BudgetSpec.MAX_IN_FLIGHT + ", got "
+                    + b.maxConcurrent() + " (fix: run several searches)");
+        }
         if (b.scheduling() != null) {
             errors.add("budget.scheduling: cannot change while the search runs (fix: leave it out of setBudget; "
                     + "start a new search to use another scheduling)");
         }
         if (b.evaluations() == null && b.simulatedSeconds() == null && b.realSeconds() == null
                 && b.generations() == null && b.populationSize() == null && b.maxConcurrent() == null
-                && b.queueAhead() == null) {
+                && b.queueAhead() == null && b.shardSize() == null) {
             errors.add("budget: empty (fix: set at least one field)");
         }
         return errors;
@@ -47,6 +56,13 @@ public final class BudgetRules {
             errors.add("budget.evaluations: must be at most " + most + " with the " + trainer + " trainer, got "
                     + change.evaluations() + ": the results a search carries across continue-as-new would pass "
                     + "Temporal's 2 MB payload limit (fix: start another search for the rest)");
+        }
+        BudgetSpec merged = merge(spec.budget(), change);
+        int inFlight = (merged.maxConcurrent() == null ? 1 : merged.maxConcurrent()) + merged.ahead();
+        if (inFlight > (long) BudgetSpec.MAX_OPEN_SHARDS * merged.minShardBatch()) {
+            errors.add("budget: maxConcurrent + queueAhead = " + inFlight + " would keep more than "
+                    + BudgetSpec.MAX_OPEN_SHARDS + " shards open with shardSize " + merged.shards() + " (fix: raise "
+                    + "budget.shardSize, at most " + BudgetSpec.MAX_SHARD_SIZE + ", or lower maxConcurrent)");
         }
         return errors;
     }
@@ -67,6 +83,7 @@ public final class BudgetRules {
                 change.populationSize() != null ? change.populationSize() : current.populationSize(),
                 change.maxConcurrent() != null ? change.maxConcurrent() : current.maxConcurrent(),
                 current.scheduling(),
-                change.queueAhead() != null ? change.queueAhead() : current.queueAhead());
+                change.queueAhead() != null ? change.queueAhead() : current.queueAhead(),
+                change.shardSize() != null ? change.shardSize() : current.shardSize());
     }
 }

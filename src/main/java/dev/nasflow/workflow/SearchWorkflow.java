@@ -95,4 +95,11 @@ public interface SearchWorkflow {
 
     @UpdateValidatorMethod(updateName = "stopCandidate")
     void validateStopCandidate(StopRequest request);
+
+    /**
+     * Results from one of this search's shards ({@link CandidateShardWorkflow}, used above {@code budget.shardSize}
+     * candidates in flight). Results for candidates the search does not wait for are ignored.
+     */
+    @SignalMethod
+    void shardResults(ShardReport report);
 }

@@ -17,6 +17,7 @@ import dev.nasflow.strategy.Strategy;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
+import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -24,6 +25,8 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.CompletablePromise;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import org.slf4j.Logger;
@@ -52,6 +55,8 @@ public class SearchWorkflowImpl implements SearchWorkflow {
     static final String VALIDATE_CARRIED = "validate-carried-state";
     /** Version marker: cancelled and failed searches publish a final event. */
     static final String LIFECYCLE_EVENTS = "lifecycle-events";
+    /** Version marker: candidates above budget.shardSize in flight run in shards (recorded when first needed). */
+    static final String SHARDS = "shards";
     /**
      * Compressed bytes of carried results above which the search ends instead of continuing as new: base64 makes
      * 1.33 MB of it, and the result's leaderboard (the same results in rank order, up to 10% larger) stays under
@@ -92,6 +97,16 @@ public class SearchWorkflowImpl implements SearchWorkflow {
 
     private record Running(CandidateTask task, CancellationScope scope, Promise<CandidateResult> promise) {
     }
+
+    // shards: above budget.shardSize candidates in flight, candidates train in child workflows (CandidateShardWorkflow)
+    /** Whether launches go to shards now (decided outside await conditions: it may record a version marker). */
+    private boolean shardMode;
+    private int shardVersion = -2;
+    private int shardsStarted;
+    private final List<CandidateTask> shardBatch = new ArrayList<>();
+    private final Map<String, CompletablePromise<CandidateResult>> shardPending = new LinkedHashMap<>();
+    /** Open shards: their workflow id and the candidates they train. */
+    private final Map<String, List<String>> openShards = new LinkedHashMap<>();
 
     // asynchronous scheduling: records by launch generation, open until every member has a result
     private final ScheduleLog schedule = new ScheduleLog();
@@ -254,6 +269,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         } else {
             runGenerational();
         }
+        awaitShardsClosed();
         phase = stopRequested ? "STOPPED" : "COMPLETED";
         Workflow.await(Workflow::isEveryHandlerFinished);
         SearchResult result = new SearchResult(status(), leaderboard(), paretoFront());
@@ -335,6 +351,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
      * the carried results would approach the payload limit, marks the search stopped and returns.
      */
     private void continueAsNewOrStop(ScheduleLog calls) {
+        awaitShardsClosed();
         Workflow.await(Workflow::isEveryHandlerFinished);
         SearchState next = SearchState.carry(searchId, spec, space, historyLimit, generations, paused,
                 stopRequested, startedAtMs, continuedAsNew + 1, carryLimitBytes, stopper, calls);
@@ -371,7 +388,8 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         boolean draining = false;
         while (true) {
             if (!draining) {
-                while (canLaunch() && running.size() < inFlight() && !waitingForResult) {
+                updateShardMode();
+                while (canLaunch() && slotsToFill() && !waitingForResult) {
                     int want = Math.min(inFlight() - running.size(), launchesLeft());
                     List<Proposal> ps = proposeAsync(want);
                     if (ps.isEmpty()) {
@@ -382,6 +400,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
                         launch(training, nextTask(p));
                     }
                 }
+                flushShards();
             }
             // events after the launches: a freed slot never waits for Kafka
             for (Map<String, Object> opened : generationsOpened) {
@@ -392,6 +411,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             if (running.isEmpty()) {
                 if (draining) {
                     closeRecords(true);
+                    awaitShardsClosed();
                     continueAsNewOrStop(schedule);
                     return; // only when stopped for the carried-state limit
                 }
@@ -410,7 +430,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             final boolean waiting = waitingForResult;
             final boolean drain = draining;
             Workflow.await(() -> anyRunningDone()
-                    || (!drain && !waiting && canLaunch() && running.size() < inFlight())
+                    || (!drain && !waiting && canLaunch() && slotsToFill())
                     || (running.isEmpty() && (stopRequested || paused || realTimeExceeded())));
             if (collectAsync()) {
                 waitingForResult = false;
@@ -420,6 +440,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             }
         }
         closeRecords(true);
+        awaitShardsClosed();
     }
 
     private int maxConcurrent() {
@@ -572,10 +593,12 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         TrainingActivities training = Workflow.newActivityStub(TrainingActivities.class, trainOptions);
         int maxConcurrent = Math.max(1, spec.budget().maxConcurrent());
         while (!queued.isEmpty() || !running.isEmpty()) {
+            updateShardMode();
             while (!paused && !stopRequested && !realTimeExceeded() && running.size() < maxConcurrent
                     && !queued.isEmpty()) {
                 launch(training, queued.poll());
             }
+            flushShards();
             if (running.isEmpty() && (stopRequested || realTimeExceeded())) {
                 // graceful stop / out of time: candidates not yet launched are dropped, never half-recorded
                 queued.clear();
@@ -610,6 +633,11 @@ public class SearchWorkflowImpl implements SearchWorkflow {
     }
 
     private ActivityOptions trainingOptions() {
+        return trainingOptions(spec);
+    }
+
+    /** How candidates' training activities run (the search's own, and its shards'). */
+    static ActivityOptions trainingOptions(SearchSpec spec) {
         boolean table = "nb201".equals(spec.trainer().type());
         return ActivityOptions.newBuilder()
                 .setTaskQueue(spec.taskQueue())
@@ -626,7 +654,108 @@ public class SearchWorkflowImpl implements SearchWorkflow {
                 .build();
     }
 
+    /**
+     * Decides whether launches go to shards: more candidates in flight than {@code budget.shardSize}. Histories
+     * recorded before shards existed (no marker) never shard. Called outside await conditions.
+     */
+    private void updateShardMode() {
+        boolean want = inFlight() > spec.budget().shards();
+        if (want && shardVersion == -2) {
+            shardVersion = Workflow.getVersion(SHARDS, Workflow.DEFAULT_VERSION, 1);
+        }
+        shardMode = want && shardVersion == 1;
+    }
+
+    /** Free slots worth filling now: in shard mode at least a batch ({@code shardSize / 10}), or what is left. */
+    private boolean slotsToFill() {
+        int free = inFlight() - running.size();
+        if (free <= 0) {
+            return false;
+        }
+        return !shardMode || free >= spec.budget().minShardBatch() || free >= launchesLeft() || running.isEmpty();
+    }
+
+    /** Starts a shard (child workflow) per {@code shardSize} candidates launched since the last flush. */
+    private void flushShards() {
+        int size = spec.budget().shards();
+        for (int from = 0; from < shardBatch.size(); from += size) {
+            List<CandidateTask> part = shardBatch.subList(from, Math.min(shardBatch.size(), from + size));
+            List<CandidateTask> slim = new ArrayList<>(part.size());
+            List<String> ids = new ArrayList<>(part.size());
+            for (CandidateTask t : part) {
+                slim.add(new CandidateTask(t.searchId(), t.candidateId(), t.generation(), t.index(), t.genome(),
+                        t.arch(), t.archHash(), t.epochs(), t.seed(), null));
+                ids.add(t.candidateId());
+            }
+            String shardId = searchId + "-r" + continuedAsNew + "-s" + shardsStarted++;
+            CandidateShardWorkflow shard = Workflow.newChildWorkflowStub(CandidateShardWorkflow.class,
+                    ChildWorkflowOptions.newBuilder()
+                            .setWorkflowId(shardId)
+                            .setTaskQueue(spec.taskQueue())
+                            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
+                            .build());
+            openShards.put(shardId, ids);
+            Promise<ShardSummary> done = Async.function(shard::run, new ShardInput(searchId, shardId, spec, slim));
+            done.handle((summary, failure) -> {
+                shardClosed(shardId, failure);
+                return null;
+            });
+        }
+        shardBatch.clear();
+    }
+
+    /** A shard closed: candidates it never reported (it failed or was terminated) are recorded as failed. */
+    private void shardClosed(String shardId, RuntimeException failure) {
+        if (failure != null) {
+            log.warn("{}: shard {} closed: {}", searchId, shardId, failure.getMessage());
+        }
+        List<String> ids = openShards.remove(shardId);
+        if (ids == null) {
+            return;
+        }
+        for (String id : ids) {
+            CompletablePromise<CandidateResult> p = shardPending.remove(id);
+            Running r = running.get(id);
+            if (p != null && r != null && !p.isCompleted()) {
+                CandidateTask t = r.task();
+                String why = "shard " + shardId + " closed without its result"
+                        + (failure == null ? "" : ": " + failure.getMessage());
+                log.warn("{}: candidate {}: {}", searchId, id, why);
+                p.complete(new CandidateResult(t.candidateId(), t.generation(), t.index(), t.genome(), t.arch(),
+                        t.archHash(), t.epochs(), 0, Outcome.FAILED, Map.of(), why, 0, 0, 0, 0));
+            }
+        }
+    }
+
+    @Override
+    public void shardResults(ShardReport report) {
+        if (report == null) {
+            return;
+        }
+        for (CandidateResult r : report.results()) {
+            CompletablePromise<CandidateResult> p = r == null ? null : shardPending.remove(r.candidateId());
+            if (p != null && !p.isCompleted()) {
+                p.complete(r);
+            }
+        }
+    }
+
+    /** Waits until every shard has closed (before continue-as-new and at the end: nothing crosses a run). */
+    private void awaitShardsClosed() {
+        if (!openShards.isEmpty()) {
+            Workflow.await(openShards::isEmpty);
+        }
+    }
+
     private void launch(TrainingActivities training, CandidateTask task) {
+        if (shardMode) {
+            // trained by a shard (child workflow) started at the next flushShards(); its result comes by signal
+            CompletablePromise<CandidateResult> result = Workflow.newPromise();
+            running.put(task.candidateId(), new Running(task, null, result));
+            shardPending.put(task.candidateId(), result);
+            shardBatch.add(task);
+            return;
+        }
         List<Promise<CandidateResult>> holder = new ArrayList<>(1);
         CancellationScope scope = Workflow.newCancellationScope(
                 () -> holder.add(Async.function(training::train, task)));
@@ -677,11 +806,16 @@ public class SearchWorkflowImpl implements SearchWorkflow {
                         t.archHash(), t.epochs(), stop.epoch(), Outcome.STOPPED_EARLY, stop.metrics(),
                         stop.rule() + ": " + stop.reason(), 0, 0, 0, 0);
             }
-            String why = rootMessage(f);
-            log.warn("{}: candidate {} failed: {}", searchId, t.candidateId(), why);
-            return new CandidateResult(t.candidateId(), t.generation(), t.index(), t.genome(), t.arch(),
-                    t.archHash(), t.epochs(), 0, Outcome.FAILED, Map.of(), why, 0, 0, 0, 0);
+            return failedResult(t, f);
         }
+    }
+
+    /** The result of a candidate whose training activity failed (after its retries). */
+    static CandidateResult failedResult(CandidateTask t, ActivityFailure f) {
+        String why = rootMessage(f);
+        log.warn("{}: candidate {} failed: {}", t.searchId(), t.candidateId(), why);
+        return new CandidateResult(t.candidateId(), t.generation(), t.index(), t.genome(), t.arch(),
+                t.archHash(), t.epochs(), 0, Outcome.FAILED, Map.of(), why, 0, 0, 0, 0);
     }
 
     private static String rootMessage(TemporalFailure f) {

@@ -81,6 +81,26 @@ class SpecValidatorTest {
         assertEquals(sorted, v.errors().stream().map(SpecError::pointer).toList(), "ordered by pointer");
     }
 
+    /** Shards: 10,000 in flight is valid; too many shards, a bad shardSize or maxConcurrent name the field and fix. */
+    @Test
+    void manyCandidatesInFlightAreValidatedAgainstTheShardLimits() {
+        String ok = MINIMAL.replace("\"evaluations\": 10", "\"evaluations\": 10000, \"maxConcurrent\": 10000");
+        assertTrue(V.validate(ok, "fanout").ok(), V.validate(ok, "fanout").report());
+        SpecValidation tooMany = V.validate(MINIMAL.replace("\"evaluations\": 10",
+                "\"evaluations\": 10000, \"maxConcurrent\": 60000, \"shardSize\": 50"), "shards");
+        assertFalse(tooMany.ok());
+        assertEquals("/budget/maxConcurrent", tooMany.errors().get(0).pointer(), tooMany.report());
+        assertTrue(tooMany.report().contains("raise budget.shardSize"), tooMany.report());
+        SpecValidation badShard = V.validate(MINIMAL.replace("\"evaluations\": 10",
+                "\"evaluations\": 10, \"shardSize\": 5000"), "shard");
+        assertFalse(badShard.ok());
+        assertEquals("/budget/shardSize", badShard.errors().get(0).pointer(), badShard.report());
+        SpecValidation huge = V.validate(MINIMAL.replace("\"evaluations\": 10",
+                "\"evaluations\": 10, \"maxConcurrent\": 100001"), "huge");
+        assertFalse(huge.ok());
+        assertEquals("/budget/maxConcurrent", huge.errors().get(0).pointer(), huge.report());
+    }
+
     @Test
     void syntaxErrorsGiveLineAndColumn() {
         SpecValidation v = V.validate("{\n  \"name\": \"x\",\n  \"seed\": 01\n}", "syntax");

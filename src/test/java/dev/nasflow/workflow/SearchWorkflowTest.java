@@ -63,7 +63,7 @@ class SearchWorkflowTest {
                         .setDataConverter(TemporalClients.dataConverter()).build())
                 .build());
         Worker w = env.newWorker(QUEUE, TemporalClients.workerOptions(8));
-        w.registerWorkflowImplementationTypes(SearchWorkflowImpl.class);
+        w.registerWorkflowImplementationTypes(SearchWorkflowImpl.class, CandidateShardWorkflowImpl.class);
         TrainingObserver observer = new TrainingObserver() {
             @Override
             public void started(CandidateTask task) {
@@ -221,6 +221,65 @@ class SearchWorkflowTest {
                     strategy + ": every candidate once");
             assertEquals(r.leaderboard(), client.newWorkflowStub(SearchWorkflow.class, id).snapshot().leaderboard());
         }
+    }
+
+    /**
+     * Above budget.shardSize candidates in flight the search runs them in shards (child workflows): both scheduling
+     * modes, continue-as-new several times, every candidate exactly once, no training activity in the search's own
+     * history.
+     */
+    @Test
+    void aShardedSearchRunsItsCandidatesInChildWorkflowsWithEveryResultOnce() {
+        for (String mode : List.of("async", "generational")) {
+            String id = "sharded-" + mode;
+            ObjectNode s = spec("rea", 400, 40, 0);
+            ((ObjectNode) s.get("budget")).put("maxConcurrent", 60).put("shardSize", 10).put("scheduling", mode);
+            start(id, s, SearchState.withHistoryLimit(120));
+            SearchResult r = result(id);
+            assertEquals(400, r.status().evaluations(), mode);
+            assertEquals(400, r.leaderboard().stream().map(CandidateResult::candidateId).distinct().count(),
+                    mode + ": every candidate once");
+            assertTrue(r.status().continuedAsNew() >= 2, mode + " continued " + r.status().continuedAsNew());
+            var events = client.fetchHistory(id).getHistory().getEventsList();
+            long children = events.stream().filter(e -> e.hasStartChildWorkflowExecutionInitiatedEventAttributes())
+                    .count();
+            long activities = events.stream().filter(e -> e.hasActivityTaskScheduledEventAttributes()
+                    && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("TrainCandidate"))
+                    .count();
+            assertTrue(children >= 1, mode + ": shards started in the last run: " + children);
+            assertEquals(0, activities, mode + ": no training activity in the search's own history");
+            assertEquals(r.leaderboard(), client.newWorkflowStub(SearchWorkflow.class, id).snapshot().leaderboard());
+        }
+    }
+
+    /** Queries, stops and pause with shards: the running list names sharded candidates, a stop ends one early. */
+    @Test
+    void aShardedSearchAnswersQueriesAndStopsCandidates() {
+        ObjectNode s = spec("random", 60, 12, 300);
+        ((ObjectNode) s.get("budget")).put("maxConcurrent", 12).put("shardSize", 10);
+        SearchWorkflow wf = start("sharded-ctl", s, null);
+        await().atMost(Duration.ofSeconds(20)).until(() -> wf.status().running().size() == 12 && epochs.size() >= 4);
+        String victim = wf.status().running().get(0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> epochs.contains(victim + "@1"));
+        assertEquals("stopping", wf.stopCandidate(new StopRequest(victim, "sharded stop", "manual", 1, Map.of())));
+        wf.pause();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> "PAUSED".equals(wf.status().phase())
+                    && wf.status().running().isEmpty());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("not paused with nothing running: " + wf.status(), e);
+        }
+        int paused = wf.status().evaluations();
+        sleep(300);
+        assertEquals(paused, wf.status().evaluations(), "no launches while paused");
+        wf.resume();
+        SearchResult r = result("sharded-ctl");
+        assertEquals(60, r.status().evaluations());
+        CandidateResult stopped = r.leaderboard().stream().filter(c -> c.candidateId().equals(victim)).findFirst()
+                .orElseThrow();
+        assertEquals(Outcome.STOPPED_EARLY, stopped.outcome());
+        assertTrue(stopped.reason().contains("sharded stop"), stopped.reason());
+        assertTrue(cancelled.contains(victim), "the training loop saw the stop");
     }
 
     /** budget.queueAhead: maxConcurrent + queueAhead activities kept scheduled; every candidate still once. */
