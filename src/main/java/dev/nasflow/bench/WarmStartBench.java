@@ -241,6 +241,7 @@ public final class WarmStartBench {
                 row.put("searchColumn", t.getKey().valid12Column());
                 row.put("scoreColumn", t.getKey().test12Column());
                 row.put("strategy", s);
+                row.put("bestValid", Stats.round(optimum, 3));
                 row.put("testOfBestValid", Stats.round(optimumTest, 3));
                 for (String mode : List.of("cold", "warm")) {
                     List<Map<String, Object>> fr = new ArrayList<>();
@@ -249,6 +250,7 @@ public final class WarmStartBench {
                         String key = t.getKey().id() + "/" + s + "/" + mode;
                         double[] test = all.stream().mapToDouble(x -> x.get(key).test()[kk]).toArray();
                         double[] evals = all.stream().mapToDouble(x -> x.get(key).evaluations()[kk]).toArray();
+                        double[] valid = all.stream().mapToDouble(x -> x.get(key).valid()[kk]).toArray();
                         Map<String, Object> f = new LinkedHashMap<>();
                         f.put("fraction", FRACTIONS[k]);
                         f.put("mean", Stats.round(Stats.mean(test), 3));
@@ -256,6 +258,7 @@ public final class WarmStartBench {
                         f.put("min", Stats.round(java.util.Arrays.stream(test).min().orElse(Double.NaN), 3));
                         f.put("max", Stats.round(java.util.Arrays.stream(test).max().orElse(Double.NaN), 3));
                         f.put("evaluations", Stats.round(Stats.mean(evals), 1));
+                        f.put("validMean", Stats.round(Stats.mean(valid), 3));
                         fr.add(f);
                     }
                     row.put(mode, fr);

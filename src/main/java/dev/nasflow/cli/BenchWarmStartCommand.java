@@ -116,17 +116,20 @@ public final class BenchWarmStartCommand implements Callable<Integer> {
                 List<Map<String, Object>> fr = (List<Map<String, Object>>) row.get(mode);
                 StringBuilder b = new StringBuilder();
                 StringBuilder e = new StringBuilder();
+                StringBuilder v = new StringBuilder();
                 for (Map<String, Object> f : fr) {
+                    v.append(v.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.2f",
+                            (double) f.get("validMean")));
                     b.append(String.format(Locale.ROOT, " %9.2f \u00b1 %5.2f ", (double) f.get("mean"),
                             (double) f.get("std")));
                     e.append(e.length() == 0 ? "" : " / ").append(f.get("evaluations"));
                 }
-                out.printf(Locale.ROOT, "%-15s %-9s %-5s%s  %s%n", row.get("dataset"), row.get("strategy"), mode, b,
-                        e);
+                out.printf(Locale.ROOT, "%-15s %-9s %-5s%s  %s  (pick's validation accuracy %s)%n", row.get("dataset"),
+                        row.get("strategy"), mode, b, e, v);
             }
-            out.printf(Locale.ROOT, "%-15s %-9s warm at 50 %% reaches cold at 100 %%: %s (test of the best %s: %.2f)%n",
-                    row.get("dataset"), row.get("strategy"), row.get("warmAtHalfReachesColdAtFull"),
-                    row.get("searchColumn"), (double) row.get("testOfBestValid"));
+            out.printf(Locale.ROOT, "%-15s %-9s warm at 50 %% reaches cold at 100 %%: %s (best %s %.2f, its test "
+                            + "%.2f)%n", row.get("dataset"), row.get("strategy"), row.get("warmAtHalfReachesColdAtFull"),
+                    row.get("searchColumn"), (double) row.get("bestValid"), (double) row.get("testOfBestValid"));
         }
         out.printf(Locale.ROOT, "pick scored by %s; wall %.1f s on %s threads%n",
                 "the 12-epoch test accuracy (cifar100-test / imagenet-test)", (double) r.get("wallSeconds"),

@@ -12,7 +12,7 @@ import java.util.List;
  * {@code data.path}). Of all their results the best {@code top} by this search's primary objective are used. At least
  * one search or file.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonPropertyOrder({"searches", "files", "top"})
 public record WarmStartSpec(List<String> searches, List<String> files, Integer top) {
     /** Prior results used at most (the best ones) when {@code top} is not given. */
