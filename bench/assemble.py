@@ -275,6 +275,24 @@ def stopping_recorded(raw):
     return sec
 
 
+def warm_start(raw):
+    """Warm-started vs cold NB201 searches on CIFAR-100 / ImageNet16-120 from a finished CIFAR-10 search
+    (nasflow bench warm-start: a simulation on the tables, picks scored by 12-epoch test accuracy)."""
+    st, d = load(raw, "warm-start")
+    if not d:
+        return not_ok(st, "warm-start", raw)
+    sec = dict(d)
+    goals = {}
+    for row in d.get("results", []):
+        warm_half = row["warm"][1]["mean"]
+        cold_full = row["cold"][2]["mean"]
+        goals[row["dataset"] + "/" + row["strategy"]] = goal(
+            "warm-started at 50 % of the budget >= cold at 100 % (mean test accuracy of the pick)",
+            {"warmAt50": warm_half, "coldAt100": cold_full}, warm_half >= cold_full)
+    sec["goals"] = goals
+    return sec
+
+
 def running_savings(raw):
     st, d = load(raw, "savings")
     if not d:
@@ -373,6 +391,7 @@ def main():
         "stoppingSavings": stopping(args.raw),
         "stoppingSavingsRecorded": stopping_recorded(args.raw),
         "runningSavings": running_savings(args.raw),
+        "warmStart": warm_start(args.raw),
         "scaling": scaling(args.raw),
         "steps": steps,
     }

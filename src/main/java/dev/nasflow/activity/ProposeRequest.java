@@ -5,6 +5,7 @@ import dev.nasflow.space.SearchSpace;
 import dev.nasflow.spec.SearchSpec;
 import dev.nasflow.workflow.CarriedResults;
 import dev.nasflow.workflow.GenerationRecord;
+import dev.nasflow.workflow.WarmStartPriors;
 
 import java.util.List;
 
@@ -16,10 +17,22 @@ import java.util.List;
 public record ProposeRequest(String searchId, SearchSpec spec,
                              @JsonInclude(JsonInclude.Include.NON_EMPTY) List<GenerationRecord> history,
                              int requested, @JsonInclude(JsonInclude.Include.NON_NULL) CarriedResults results,
-                             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<dev.nasflow.space.Genome> pending) {
+                             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<dev.nasflow.space.Genome> pending,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) WarmStartPriors priors) {
     public ProposeRequest {
         history = history == null ? List.of() : List.copyOf(history);
         pending = pending == null ? List.of() : List.copyOf(pending);
+    }
+
+    /** A request without warm-start priors (the layout before {@code warmStart} existed). */
+    public ProposeRequest(String searchId, SearchSpec spec, List<GenerationRecord> history, int requested,
+                          CarriedResults results, List<dev.nasflow.space.Genome> pending) {
+        this(searchId, spec, history, requested, results, pending, null);
+    }
+
+    /** This request with the search's warm-start priors (null: none). */
+    public ProposeRequest withPriors(WarmStartPriors p) {
+        return new ProposeRequest(searchId, spec, history, requested, results, pending, p);
     }
 
     public ProposeRequest(String searchId, SearchSpec spec, List<GenerationRecord> history, int requested) {

@@ -32,6 +32,15 @@ public interface SearchActivities {
     @ActivityMethod(name = "PublishStopDecision")
     void publishStopDecision(String searchId, dev.nasflow.workflow.StopRequest request, long decidedAtMs);
 
+    /**
+     * The prior results of a warm-started search ({@code spec.warmStart}): read from the named searches (their result,
+     * or the snapshot of a running one) and results files, checked (they exist, parse and share the space), marked
+     * transferred when measured on another task, the best {@code warmStart.top} kept. Errors name the field and the
+     * fix; run once, at the search's first start.
+     */
+    @ActivityMethod(name = "LoadPriors")
+    PriorCheck loadPriors(String searchId, dev.nasflow.spec.SearchSpec spec);
+
     /** Proposals from a strategy that needs the live surrogate (rebuilt by replaying the history). */
     @ActivityMethod(name = "Propose")
     List<Proposal> propose(ProposeRequest request);

@@ -88,6 +88,21 @@ public class SearchActivitiesImpl implements SearchActivities {
     }
 
     @Override
+    public PriorCheck loadPriors(String searchId, dev.nasflow.spec.SearchSpec spec) {
+        io.temporal.client.WorkflowClient client;
+        try {
+            client = io.temporal.activity.Activity.getExecutionContext().getWorkflowClient();
+        } catch (IllegalStateException notInActivity) {
+            client = null; // called directly (tests): files only
+        }
+        try {
+            return new PriorLoader(validator.paths(), client).load(searchId, spec);
+        } catch (dev.nasflow.spec.PathPolicy.UnsafePathException e) {
+            return new PriorCheck(null, List.of(e.getMessage()));
+        }
+    }
+
+    @Override
     public void publishSearchEvent(String searchId, String type, Map<String, Object> payload) {
         SearchEvent e = SearchEvent.of(searchId, SearchEventType.valueOf(type), null, null, payload);
         if (publisher == null) {
@@ -165,6 +180,15 @@ public class SearchActivitiesImpl implements SearchActivities {
                     log.debug("propose for {}: pool ranked by the {}", request.searchId(), p.why());
                 }));
         Set<Genome> evaluated = new HashSet<>(request.pending());
+        if (request.priors() != null && request.priors().count() > 0) {
+            List<dev.nasflow.strategy.Prior> priors = request.priors().priors(space);
+            strategy.warmStart(priors);
+            for (dev.nasflow.strategy.Prior p : priors) {
+                if (!p.transferred()) {
+                    evaluated.add(p.genome()); // measured on this task already: never proposed again
+                }
+            }
+        }
         for (GenerationRecord g : history) {
             for (CandidateResult r : g.results()) {
                 strategy.observe(r.toObservation());

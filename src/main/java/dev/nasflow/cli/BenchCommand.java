@@ -47,6 +47,7 @@ import java.util.regex.Pattern;
                 BenchStopLatencyCommand.class,
                 BenchStoppingCommand.class,
                 BenchTrainCommand.class,
+                BenchWarmStartCommand.class,
         })
 public final class BenchCommand implements Callable<Integer> {
     private static final Pattern INT = Pattern.compile("[-+]?\\d+");

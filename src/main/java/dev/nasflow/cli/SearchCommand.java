@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "search", mixinStandardHelpOptions = true, description = "Start, watch and steer searches.",
         subcommands = {SearchCommand.Start.class, SearchCommand.Status.class, SearchCommand.Leaderboard.class,
                 SearchCommand.Pareto.class, SearchCommand.Stop.class, SearchCommand.Pause.class,
-                SearchCommand.Resume.class, SearchCommand.StopCandidate.class, SearchCommand.Budget.class})
+                SearchCommand.Resume.class, SearchCommand.StopCandidate.class, SearchCommand.Budget.class,
+                SearchCommand.ExportResults.class})
 public final class SearchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -96,6 +97,15 @@ public final class SearchCommand implements Runnable {
             JsonNode raw = JSON.readTree(Files.readString(file));
             String searchId = id != null ? id : s.name() + "-" + Long.toString(System.currentTimeMillis(), 36);
             WorkflowClient c = client();
+            if (s.warmStart() != null) {
+                // the workflow checks the priors again when it starts; checked here first for an answer at once
+                dev.nasflow.activity.PriorCheck priors = new dev.nasflow.activity.PriorLoader(
+                        dev.nasflow.spec.PathPolicy.fromEnvironment(), c).load(searchId, s);
+                if (!priors.ok()) {
+                    throw new CliException(ExitCodes.USAGE, file + ": invalid warm start:\n  "
+                            + String.join("\n  ", priors.errors()), "fix the warmStart section (docs/SPEC.md)");
+                }
+            }
             SearchWorkflow wf = c.newWorkflowStub(SearchWorkflow.class, WorkflowOptions.newBuilder()
                     .setWorkflowId(searchId).setTaskQueue(s.taskQueue()).build());
             WorkflowClient.start(wf::run, raw, null);
@@ -251,6 +261,59 @@ public final class SearchCommand implements Runnable {
             // a rejection (unknown or finished candidate) is a WorkflowUpdateException: CliErrors prints it (exit 8)
             String r = search(id).stopCandidate(new StopRequest(candidate, reason, "manual", 0, Map.of()));
             System.out.println(candidate + ": " + r);
+            return 0;
+        }
+    }
+
+    @Command(name = "export-results", mixinStandardHelpOptions = true,
+            description = {"Write every result of a search (finished: its result; running: its snapshot) as JSON lines: "
+                    + "a header (space, task, objectives) and one line per result, best first. A later search "
+                    + "warm-starts from the file with warmStart.files (docs/SPEC.md).",
+                    "Example: nasflow search export-results nb201-rea-1a2b --out activities/warm/nb201-rea.jsonl"})
+    static final class ExportResults extends Base {
+        @Parameters(paramLabel = "ID", description = "Search id (workflow id).")
+        String id;
+        @Option(names = "--out", paramLabel = "FILE", description = "Output file (default: standard output).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            WorkflowClient c = client();
+            io.temporal.client.WorkflowStub stub = c.newUntypedWorkflowStub(id);
+            io.temporal.client.WorkflowExecutionDescription d;
+            try {
+                d = stub.describe();
+            } catch (io.temporal.client.WorkflowNotFoundException e) {
+                throw new CliException(ExitCodes.NOT_FOUND, "no search '" + id + "' on this Temporal namespace",
+                        "give the id 'nasflow search start' printed (temporal workflow list shows them)");
+            }
+            if (!SearchWorkflow.TYPE.equals(d.getWorkflowType())) {
+                throw new CliException(ExitCodes.USAGE, "'" + id + "' is a " + d.getWorkflowType() + ", not a search",
+                        "export a " + SearchWorkflow.TYPE);
+            }
+            SearchResult r = d.getStatus() == io.temporal.api.enums.v1.WorkflowExecutionStatus
+                    .WORKFLOW_EXECUTION_STATUS_COMPLETED
+                    ? stub.getResult(60, TimeUnit.SECONDS, SearchResult.class)
+                    : stub.query("snapshot", SearchResult.class);
+            if (r.status() == null || r.status().spec() == null) {
+                throw new CliException(ExitCodes.FAILED, "search '" + id + "' has not started yet",
+                        "export it once it has results");
+            }
+            int n;
+            if (out == null) {
+                java.io.Writer w = new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8);
+                n = dev.nasflow.activity.ResultsFile.write(r, w);
+                w.flush();
+            } else {
+                Path parent = out.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                try (java.io.Writer w = Files.newBufferedWriter(out)) {
+                    n = dev.nasflow.activity.ResultsFile.write(r, w);
+                }
+                System.err.println("exported " + n + " results of " + id + " to " + out);
+            }
             return 0;
         }
     }

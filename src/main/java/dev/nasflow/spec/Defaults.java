@@ -50,7 +50,8 @@ public final class Defaults {
                 s.taskQueue() == null ? TASK_QUEUE : s.taskQueue(), s.artifacts() == null ? ARTIFACTS : s.artifacts());
         return new SearchSpec(partial.name(), partial.seed(), partial.space(), partial.strategy(), partial.budget(),
                 partial.objectives(), partial.constraints(), fidelity(partial), stopping(s.stopping()),
-                partial.trainer(), partial.data(), partial.taskQueue(), partial.artifacts());
+                partial.trainer(), partial.data(), partial.taskQueue(), partial.artifacts(),
+                s.warmStart() == null ? null : s.warmStart().withDefaults());
     }
 
     /** The trainer section with defaults; the type defaults to {@code nb201} for the nb201 space, else {@code djl}. */

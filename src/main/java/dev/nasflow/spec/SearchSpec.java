@@ -16,21 +16,29 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"name", "seed", "space", "strategy", "budget", "objectives", "constraints", "fidelity",
-        "stopping", "trainer", "data", "taskQueue", "artifacts"})
+        "stopping", "trainer", "data", "taskQueue", "artifacts", "warmStart"})
 public record SearchSpec(String name, Long seed, SpaceSpec space, StrategySpec strategy, BudgetSpec budget,
                          List<Objective> objectives, List<Constraint> constraints, FidelitySpec fidelity,
                          StoppingSpec stopping, TrainerSpec trainer, DataSpec data, String taskQueue,
-                         String artifacts) {
+                         String artifacts, WarmStartSpec warmStart) {
 
     public SearchSpec {
         objectives = objectives == null ? null : List.copyOf(objectives);
         constraints = constraints == null ? null : List.copyOf(constraints);
     }
 
+    /** A spec without a warm start (the layout before {@code warmStart} existed). */
+    public SearchSpec(String name, Long seed, SpaceSpec space, StrategySpec strategy, BudgetSpec budget,
+                      List<Objective> objectives, List<Constraint> constraints, FidelitySpec fidelity,
+                      StoppingSpec stopping, TrainerSpec trainer, DataSpec data, String taskQueue, String artifacts) {
+        this(name, seed, space, strategy, budget, objectives, constraints, fidelity, stopping, trainer, data,
+                taskQueue, artifacts, null);
+    }
+
     /** The same spec with another budget (the {@code setBudget} update). */
     public SearchSpec withBudget(BudgetSpec newBudget) {
         return new SearchSpec(name, seed, space, strategy, newBudget, objectives, constraints, fidelity, stopping,
-                trainer, data, taskQueue, artifacts);
+                trainer, data, taskQueue, artifacts, warmStart);
     }
 
     /** This spec with every default applied ({@link Defaults#apply(SearchSpec)}); idempotent. */

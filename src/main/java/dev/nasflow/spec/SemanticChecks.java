@@ -56,6 +56,28 @@ final class SemanticChecks {
         c.budget();
         c.grid();
         c.stopping();
+        c.warmStart();
+    }
+
+    /**
+     * A warm start names at least one source, and is not for a one-shot method. Whether the sources exist, parse and
+     * share the space is checked when the search starts (they live outside the spec: docs/SPEC.md, warmStart).
+     */
+    private void warmStart() {
+        if (!ok("/warmStart") || eff.warmStart() == null) {
+            return;
+        }
+        if (eff.warmStart().searches().isEmpty() && eff.warmStart().files().isEmpty()) {
+            error("/warmStart", "names no prior results",
+                    "give warmStart.searches (earlier search ids) or warmStart.files (files written by nasflow search "
+                            + "export-results), or remove warmStart");
+            return;
+        }
+        if (eff.strategy() != null && ok("/strategy/type")
+                && SpecVocabulary.ONE_SHOT_STRATEGIES.contains(eff.strategy().type())) {
+            error("/warmStart", "one-shot methods (" + eff.strategy().type() + ") do not warm-start",
+                    "remove warmStart, or use a multi-trial strategy (e.g. rea, bananas)");
+        }
     }
 
     /** True when no earlier error sits at, above or below any of these pointers. */

@@ -168,6 +168,9 @@ public final class SpecValidator {
     private void walkStrings(JsonNode node, String ptr, List<SpecError> out) {
         if (node.isTextual()) {
             PathPolicy.Kind kind = PATH_FIELDS.get(ptr);
+            if (kind == null && ptr.matches("/warmStart/files/\\d+")) {
+                kind = PathPolicy.Kind.DATA; // a results file: read like data, from the same roots
+            }
             Optional<SafeText.Finding> f = kind != null ? paths.check(node.asText(), kind)
                     : SafeText.inspect(node.asText());
             f.ifPresent(x -> out.add(new SpecError(ptr, x.message(), x.hint())));
@@ -201,7 +204,8 @@ public final class SpecValidator {
                 section(tree, "trainer", TrainerSpec.class, errorPointers),
                 section(tree, "data", DataSpec.class, errorPointers),
                 section(tree, "taskQueue", String.class, errorPointers),
-                section(tree, "artifacts", String.class, errorPointers));
+                section(tree, "artifacts", String.class, errorPointers),
+                section(tree, "warmStart", WarmStartSpec.class, errorPointers));
     }
 
     private static <T> T section(JsonNode tree, String name, Class<T> type, Set<String> errorPointers) {

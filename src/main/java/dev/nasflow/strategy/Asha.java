@@ -47,6 +47,8 @@ public final class Asha implements Strategy {
     private final List<Set<Genome>> promoted = new ArrayList<>();
     /** In-flight proposals → rung index. */
     private final Map<Genome, Integer> pending = new LinkedHashMap<>();
+    /** Warm start: the best priors from another task, started at rung 0 before any random architecture. */
+    private final java.util.ArrayDeque<Genome> seeds = new java.util.ArrayDeque<>();
 
     record Result(Genome genome, double value) {
     }
@@ -112,7 +114,16 @@ public final class Asha implements Strategy {
                 out.add(new Proposal(p.genome, rungs[from + 1]));
                 continue;
             }
-            Genome g = Unseen.random(space, rng, proposed);
+            Genome g = null;
+            while (g == null && !seeds.isEmpty()) {
+                Genome s = seeds.pollFirst();
+                if (!proposed.contains(s)) {
+                    g = s;
+                }
+            }
+            if (g == null) {
+                g = Unseen.random(space, rng, proposed);
+            }
             if (g == null) {
                 break;
             }
@@ -181,6 +192,23 @@ public final class Asha implements Strategy {
         sorted.add(lo, r);
         if (lo < promotedPrefix[k]) {
             promotedPrefix[k] = lo;
+        }
+    }
+
+    /**
+     * Seeds the rungs: a prior measured on this task is booked at the highest rung not above its epochs (as a result
+     * this strategy did not propose, so it competes for promotion with this search's results); priors from another
+     * task are the first new architectures started at rung 0, best first (ranking only).
+     */
+    @Override
+    public void warmStart(List<Prior> priors) {
+        for (Prior p : priors) {
+            if (!p.transferred()) {
+                observe(p.observation());
+            }
+        }
+        for (Prior p : Prior.ranked(ctx, priors, true)) {
+            seeds.addLast(p.genome());
         }
     }
 

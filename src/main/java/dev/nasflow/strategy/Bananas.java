@@ -77,6 +77,8 @@ public final class Bananas implements Strategy {
     private int fits;
     private int observedAtLastFit;
     private MlpEnsemble model;
+    /** Warm start: priors from another task, best first (ranking only; see {@link #warmStart}). */
+    private final List<Prior> transferred = new ArrayList<>();
     private Predictor external;
     private int externalAnswers;
 
@@ -121,7 +123,7 @@ public final class Bananas implements Strategy {
         List<Proposal> out = new ArrayList<>();
         while (out.size() < n) {
             Genome g = null;
-            if (finiteObservations() >= initial) {
+            if (finiteObservations() + transferred.size() >= initial) {
                 while (!ranked.isEmpty() && g == null) {
                     Genome c = ranked.pollFirst();
                     if (!proposed.contains(c)) {
@@ -155,29 +157,26 @@ public final class Bananas implements Strategy {
         return c;
     }
 
-    /** Fit the ensemble on everything observed and refill the ranked candidate queue with the top {@code count}. */
+    /**
+     * Fit the ensemble on everything observed (and the transferred priors, rescaled) and refill the ranked candidate
+     * queue with the top {@code count}.
+     */
     private void rank(int count) {
         ranked.clear();
-        List<Genome> genomes = new ArrayList<>(observed.keySet());
-        double worst = Double.POSITIVE_INFINITY;
-        for (double v : observed.values()) {
-            if (v != Fitness.WORST) {
-                worst = Math.min(worst, v);
-            }
-        }
+        Map<Genome, Double> train = trainingSet();
+        List<Genome> genomes = new ArrayList<>(train.keySet());
         double[][] x = new double[genomes.size()][];
         double[] y = new double[genomes.size()];
         for (int i = 0; i < genomes.size(); i++) {
             x[i] = encoding(genomes.get(i));
-            double v = observed.get(genomes.get(i));
-            y[i] = v == Fitness.WORST ? worst : v;
+            y[i] = train.get(genomes.get(i));
         }
         List<Genome> pool;
         double[] mean;
         double[] std;
         List<Predictor.Estimate> estimates = null;
         if (external != null) {
-            pool = candidatePool(genomes);
+            pool = candidatePool(train);
             estimates = pool.isEmpty() ? null : external.predict(pool);
         } else {
             pool = null;
@@ -194,7 +193,7 @@ public final class Bananas implements Strategy {
         } else {
             fit(x, y);
             if (pool == null) {
-                pool = candidatePool(genomes);
+                pool = candidatePool(train);
             }
             mean = new double[pool.size()];
             std = new double[pool.size()];
@@ -242,13 +241,85 @@ public final class Bananas implements Strategy {
         return encodings.computeIfAbsent(g, space::pathEncoding);
     }
 
-    /** Up to {@code candidates} distinct unproposed mutations (one or two decisions) of the best observed. */
-    private List<Genome> candidatePool(List<Genome> genomes) {
-        List<Genome> best = new ArrayList<>(genomes);
-        best.sort(Comparator.comparingDouble((Genome g) -> -observed.get(g)));
+    /**
+     * What the predictor learns from: every observed architecture → its oriented primary objective (failures: the
+     * worst observed value), and, until this search has {@code initial} finite results of its own, the transferred
+     * priors not observed here (pre-training: the ensemble is warm-started from fit to fit, so what it learnt from them
+     * fades as this search's own results take over). A prior's value is not comparable with this search's, so it
+     * enters as its z-score among the priors mapped onto the mean and spread of this search's finite results (the
+     * priors' own scale while fewer than two exist): the ranking of the priors, not their values.
+     */
+    private Map<Genome, Double> trainingSet() {
+        Map<Genome, Double> train = new LinkedHashMap<>();
+        double worst = Double.POSITIVE_INFINITY;
+        double sum = 0;
+        double sq = 0;
+        int n = 0;
+        for (double v : observed.values()) {
+            if (v != Fitness.WORST) {
+                worst = Math.min(worst, v);
+                sum += v;
+                sq += v * v;
+                n++;
+            }
+        }
+        for (Map.Entry<Genome, Double> e : observed.entrySet()) {
+            if (e.getValue() != Fitness.WORST) {
+                train.put(e.getKey(), e.getValue());
+            } else if (n > 0) {
+                train.put(e.getKey(), worst);
+            }
+        }
+        if (!transferred.isEmpty() && n < initial) {
+            double pm = 0;
+            double ps = 0;
+            for (Prior p : transferred) {
+                pm += Prior.fitness(ctx, p);
+            }
+            pm /= transferred.size();
+            for (Prior p : transferred) {
+                double d = Prior.fitness(ctx, p) - pm;
+                ps += d * d;
+            }
+            ps = Math.sqrt(ps / transferred.size());
+            if (!(ps > 1e-12)) {
+                ps = 1;
+            }
+            double mean = pm;
+            double std = ps;
+            if (n >= 2) {
+                mean = sum / n;
+                std = Math.sqrt(Math.max(0, sq / n - mean * mean));
+                if (!(std > 1e-12)) {
+                    std = ps;
+                }
+            }
+            for (Prior p : transferred) {
+                if (!observed.containsKey(p.genome())) {
+                    train.put(p.genome(), mean + std * (Prior.fitness(ctx, p) - pm) / ps);
+                }
+            }
+        }
+        return train;
+    }
+
+    /**
+     * Up to {@code candidates} distinct unproposed candidates: the best {@code parents} of the training set that this
+     * search has not proposed (transferred priors, evaluated again here), then mutations (one or two decisions) of
+     * them.
+     */
+    private List<Genome> candidatePool(Map<Genome, Double> train) {
+        List<Genome> best = new ArrayList<>(train.keySet());
+        // observed ones by their own value (failures last), priors by their rescaled one
+        best.sort(Comparator.comparingDouble((Genome g) -> -observed.getOrDefault(g, train.get(g))));
         best = best.subList(0, Math.min(parents, best.size()));
         Set<Genome> seen = new HashSet<>();
         List<Genome> pool = new ArrayList<>();
+        for (Genome g : best) {
+            if (pool.size() < candidates && !observed.containsKey(g) && !proposed.contains(g) && seen.add(g)) {
+                pool.add(g);
+            }
+        }
         int tries = 0;
         while (pool.size() < candidates && tries++ < candidates * 20) {
             Genome parent = best.get(tries % best.size());
@@ -261,6 +332,23 @@ public final class Bananas implements Strategy {
             }
         }
         return pool;
+    }
+
+    /**
+     * Priors measured on this task join the observations (never proposed again); priors from another task join the
+     * predictor's training set for ranking only (see {@link #trainingSet()}), are candidates themselves (evaluated
+     * again here) and parents of the candidate pool, and count towards {@code initial}: with at least
+     * {@code initial} priors the first proposal already comes from the predictor.
+     */
+    @Override
+    public void warmStart(List<Prior> priors) {
+        for (Prior p : priors) {
+            if (!p.transferred()) {
+                observe(p.observation());
+                proposed.add(p.genome());
+            }
+        }
+        transferred.addAll(Prior.ranked(ctx, priors, true));
     }
 
     @Override

@@ -25,6 +25,9 @@ public final class GridSearch implements Strategy {
 
     private final int epochs;
     private final Iterator<Genome> order;
+    /** Warm start: architectures priors measured on this task, skipped. */
+    private final java.util.Set<Genome> skip = new java.util.HashSet<>();
+    private Genome peeked;
 
     public GridSearch(StrategyContext ctx, boolean shuffle) {
         SearchSpace space = ctx.space();
@@ -58,10 +61,35 @@ public final class GridSearch implements Strategy {
     @Override
     public List<Proposal> propose(int n) {
         List<Proposal> out = new ArrayList<>();
-        while (out.size() < n && order.hasNext()) {
-            out.add(new Proposal(order.next(), epochs));
+        while (out.size() < n && advance()) {
+            out.add(new Proposal(peeked, epochs));
+            peeked = null;
         }
         return out;
+    }
+
+    /** Moves {@link #peeked} to the next architecture not to skip; false at the end. */
+    private boolean advance() {
+        while (peeked == null && order.hasNext()) {
+            Genome g = order.next();
+            if (!skip.contains(g)) {
+                peeked = g;
+            }
+        }
+        return peeked != null;
+    }
+
+    /**
+     * Grid search learns nothing from results: it only skips the architectures that priors measured on this task
+     * already evaluated. Priors from another task are ignored.
+     */
+    @Override
+    public void warmStart(List<Prior> priors) {
+        for (Prior p : priors) {
+            if (!p.transferred()) {
+                skip.add(p.genome());
+            }
+        }
     }
 
     @Override
@@ -71,7 +99,7 @@ public final class GridSearch implements Strategy {
 
     @Override
     public boolean exhausted() {
-        return !order.hasNext();
+        return !advance();
     }
 
     /** Valid genomes of a product space in the order of a seeded permutation of their mixed-radix indices. */

@@ -43,6 +43,8 @@ public final class Hyperband implements Strategy {
     private final List<Genome> rungMembers = new ArrayList<>();
     private final Map<Genome, Double> rungResults = new LinkedHashMap<>();
     private int newToPropose;
+    /** Warm start: the best priors, the first new configurations of the brackets (before random ones). */
+    private final Deque<Genome> seeds = new ArrayDeque<>();
     private boolean exhausted;
 
     public Hyperband(StrategyContext ctx, double eta) {
@@ -117,7 +119,16 @@ public final class Hyperband implements Strategy {
             if (!toPropose.isEmpty()) {
                 g = toPropose.pollFirst();
             } else if (newToPropose > 0) {
-                g = Unseen.random(space, rng, proposed);
+                g = null;
+                while (g == null && !seeds.isEmpty()) {
+                    Genome s = seeds.pollFirst();
+                    if (!proposed.contains(s)) {
+                        g = s;
+                    }
+                }
+                if (g == null) {
+                    g = Unseen.random(space, rng, proposed);
+                }
                 if (g == null) {
                     newToPropose = 0;
                     if (rungMembers.isEmpty()) {
@@ -138,6 +149,23 @@ public final class Hyperband implements Strategy {
             out.add(new Proposal(g, epochs()));
         }
         return out;
+    }
+
+    /**
+     * The brackets' first new configurations are the best priors from another task (ranking only), evaluated here at
+     * each bracket's fidelity before any random one. Architectures that priors measured on this task are not started
+     * again (a bracket ranks only the configurations it evaluates itself, so their values are not booked).
+     */
+    @Override
+    public void warmStart(List<Prior> priors) {
+        for (Prior p : priors) {
+            if (!p.transferred()) {
+                proposed.add(p.genome());
+            }
+        }
+        for (Prior p : Prior.ranked(ctx, priors, true)) {
+            seeds.addLast(p.genome());
+        }
     }
 
     @Override

@@ -48,6 +48,8 @@ public final class LocalSearch implements Strategy {
     private int startObserved;
     private Genome startBest;
     private double startBestFitness;
+    /** Warm start: architectures the first climb's start set evaluates instead of random ones. */
+    private final Deque<Genome> startWith = new ArrayDeque<>();
     private boolean exhausted;
 
     public LocalSearch(StrategyContext ctx, int initial, int restart) {
@@ -95,7 +97,7 @@ public final class LocalSearch implements Strategy {
                 if (startProposed >= startSize) {
                     break;
                 }
-                Genome g = Unseen.random(space, rng, proposed);
+                Genome g = startWith.isEmpty() ? Unseen.random(space, rng, proposed) : startWith.pollFirst();
                 if (g == null) {
                     // Space used up: climb from what this start set got, or stop when it got nothing.
                     if (startProposed == 0) {
@@ -174,6 +176,33 @@ public final class LocalSearch implements Strategy {
             }
         } else if (f > currentFitness) {
             moveTo(g);
+        }
+    }
+
+    /**
+     * Starts the first climb from the best prior: one measured on this task is climbed from at once (its value known,
+     * no start set evaluated); otherwise the best prior from another task is the whole start set, evaluated here
+     * first, and the climb starts from it. Priors measured on this task are known fitness: never evaluated again, and
+     * a neighbour known to be better is moved to at once.
+     */
+    @Override
+    public void warmStart(List<Prior> priors) {
+        for (Prior p : priors) {
+            if (!p.transferred()) {
+                double f = Prior.fitness(ctx, p);
+                fitness.merge(p.genome(), f, Math::max);
+                proposed.add(p.genome());
+            }
+        }
+        List<Prior> same = Prior.ranked(ctx, priors, false);
+        if (!same.isEmpty()) {
+            moveTo(same.get(0).genome());
+            return;
+        }
+        List<Prior> other = Prior.ranked(ctx, priors, true);
+        if (!other.isEmpty() && !proposed.contains(other.get(0).genome())) {
+            startSize = 1; // the first climb's start set: this prior alone
+            startWith.add(other.get(0).genome());
         }
     }
 

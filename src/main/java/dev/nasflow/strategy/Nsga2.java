@@ -40,6 +40,8 @@ public final class Nsga2 implements Strategy {
     private final List<Observation> observed = new ArrayList<>();
     private final List<Member> pool = new ArrayList<>();
     private List<Member> parents = List.of();
+    /** Warm start: parents selected from priors of another task, replaced by the first selection (ranking only). */
+    private final Set<Genome> transferredParents = new HashSet<>();
     private int generation;
 
     /** A population member: its raw objective values (NaN when not measured), rank and crowding distance. */
@@ -115,10 +117,50 @@ public final class Nsga2 implements Strategy {
         pool.add(new Member(observation.genome(), v, 0, 0));
         if (pool.size() >= populationSize) {
             List<Member> merged = new ArrayList<>(parents);
+            if (!transferredParents.isEmpty()) {
+                merged.removeIf(m -> transferredParents.contains(m.genome()));
+                transferredParents.clear();
+            }
             merged.addAll(pool);
             pool.clear();
             parents = select(merged, populationSize, directions);
             generation++;
+        }
+    }
+
+    /**
+     * The first parent population is selected from the priors (non-domination rank and crowding distance among the
+     * priors, every objective), so the first children are bred from the priors' first fronts instead of a random
+     * population. Priors measured on this task stay in the elitist selection like results of this search (and are never
+     * proposed again); priors from another task only breed the first generation: the first selection drops them.
+     */
+    @Override
+    public void warmStart(List<Prior> priors) {
+        List<Member> members = new ArrayList<>();
+        Set<Genome> seen = new HashSet<>();
+        for (Prior p : priors) {
+            if (!p.outcome().hasMetrics() || !seen.add(p.genome())) {
+                continue;
+            }
+            double[] v = new double[objectives.size()];
+            boolean ok = true;
+            for (int i = 0; i < v.length; i++) {
+                v[i] = p.metrics().getOrDefault(objectives.get(i).metric(), Double.NaN);
+                ok &= Double.isFinite(v[i]);
+            }
+            if (!ok) {
+                continue;
+            }
+            members.add(new Member(p.genome(), v, 0, 0));
+            if (p.transferred()) {
+                transferredParents.add(p.genome());
+            } else {
+                proposed.add(p.genome());
+            }
+        }
+        if (!members.isEmpty()) {
+            parents = select(members, populationSize, directions);
+            transferredParents.retainAll(parents.stream().map(Member::genome).toList());
         }
     }
 

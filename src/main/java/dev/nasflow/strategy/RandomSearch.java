@@ -11,16 +11,21 @@ import java.util.Set;
 
 /**
  * Random search: uniformly random architectures at {@code maxEpochs}, never the same one twice while unseen ones
- * remain; exhausted once every architecture of the space has been proposed. Ignores observations.
+ * remain; exhausted once every architecture of the space has been proposed. Ignores observations (a warm start puts
+ * the priors of another task first, see {@link #warmStart}).
  */
 public final class RandomSearch implements Strategy {
+    private final StrategyContext ctx;
     private final SearchSpace space;
     private final int epochs;
     private final Random rng;
     private final Set<Genome> proposed = new HashSet<>();
+    /** Warm start: priors from another task, best first, evaluated before any random architecture. */
+    private final java.util.ArrayDeque<Genome> first = new java.util.ArrayDeque<>();
     private boolean exhausted;
 
     public RandomSearch(StrategyContext ctx) {
+        this.ctx = ctx;
         this.space = ctx.space();
         this.epochs = ctx.maxEpochs();
         this.rng = new Random(ctx.seed());
@@ -35,7 +40,16 @@ public final class RandomSearch implements Strategy {
     public List<Proposal> propose(int n) {
         List<Proposal> out = new ArrayList<>();
         while (out.size() < n && !exhausted) {
-            Genome g = Unseen.random(space, rng, proposed);
+            Genome g = null;
+            while (g == null && !first.isEmpty()) {
+                Genome c = first.pollFirst();
+                if (!proposed.contains(c)) {
+                    g = c;
+                }
+            }
+            if (g == null) {
+                g = Unseen.random(space, rng, proposed);
+            }
             if (g == null) {
                 exhausted = true;
                 break;
@@ -44,6 +58,25 @@ public final class RandomSearch implements Strategy {
             out.add(new Proposal(g, epochs));
         }
         return out;
+    }
+
+    /**
+     * Random search learns nothing from results, so it uses priors only up front: architectures measured on this task
+     * are never proposed again, and priors from another task are evaluated here first, best first (their ranking is
+     * the only thing used), before uniformly random architectures.
+     */
+    @Override
+    public void warmStart(List<Prior> priors) {
+        for (Prior p : priors) {
+            if (!p.transferred()) {
+                proposed.add(p.genome());
+            }
+        }
+        for (Prior p : Prior.ranked(ctx, priors, true)) {
+            if (!proposed.contains(p.genome())) {
+                first.addLast(p.genome());
+            }
+        }
     }
 
     @Override

@@ -36,7 +36,21 @@ public final class RegularizedEvolution implements Strategy {
     private final Set<Genome> proposed = new HashSet<>();
     private int randomProposed;
 
-    record Member(Genome genome, double fitness) {
+    /**
+     * A population member; {@code measured} is false for a prior from another task (warm start), which loses every
+     * tournament against a member measured on this task (its value is used for ranking among priors only).
+     */
+    record Member(Genome genome, double fitness, boolean measured) {
+        Member(Genome genome, double fitness) {
+            this(genome, fitness, true);
+        }
+
+        boolean beats(Member other) {
+            if (measured != other.measured) {
+                return measured;
+            }
+            return fitness > other.fitness;
+        }
     }
 
     public RegularizedEvolution(StrategyContext ctx, int populationSize, int sampleSize) {
@@ -98,11 +112,39 @@ public final class RegularizedEvolution implements Strategy {
             Member m = members.get(j);
             members.set(j, members.get(i));
             members.set(i, m);
-            if (best == null || m.fitness > best.fitness) {
+            if (best == null || m.beats(best)) {
                 best = m;
             }
         }
         return best.genome;
+    }
+
+    /**
+     * Seeds the population with the best {@code population} priors (the best youngest, so it lives longest) and skips
+     * the random start: the first proposals are mutations of the priors' tournament winners. Architectures measured
+     * on this task are never proposed again; priors from another task lose every tournament against a member
+     * measured here, so they steer the search only until this search's own results replace them.
+     */
+    @Override
+    public void warmStart(List<Prior> priors) {
+        List<Prior> best = Prior.ranked(ctx, priors, null);
+        for (Prior p : priors) {
+            if (!p.transferred()) {
+                proposed.add(p.genome());
+            }
+        }
+        if (best.isEmpty()) {
+            return;
+        }
+        List<Prior> seed = best.subList(0, Math.min(populationSize, best.size()));
+        for (int i = seed.size() - 1; i >= 0; i--) {
+            Prior p = seed.get(i);
+            population.addLast(new Member(p.genome(), Prior.fitness(ctx, p), !p.transferred()));
+        }
+        while (population.size() > populationSize) {
+            population.removeFirst();
+        }
+        randomProposed = populationSize;
     }
 
     @Override

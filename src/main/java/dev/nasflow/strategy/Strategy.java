@@ -19,6 +19,15 @@ public interface Strategy {
     /** Report the result of a proposal (completed, stopped early, failed...). */
     void observe(Observation observation);
 
+    /**
+     * Start from the results of earlier searches ({@code warmStart} in the spec), before the first {@link #propose}.
+     * Each strategy uses them the way its algorithm allows (see {@code docs/SPEC.md}, warmStart); priors measured on
+     * another task ({@link Prior#transferred()}) are used for ranking only. Deterministic like the rest: a strategy
+     * rebuilt by replay gets the same priors first. The default ignores them.
+     */
+    default void warmStart(List<Prior> priors) {
+    }
+
     /** True when the strategy will never propose again (e.g. grid enumerated everything). */
     default boolean exhausted() {
         return false;

@@ -21,6 +21,7 @@ import java.util.List;
  * @param results      finished generations, compact (null in earlier versions and on a fresh start)
  * @param carryLimitBytes compressed size of {@code results} above which the search stops instead of continuing as
  *                     new (0 = the default, 1,000,000; smaller values are for tests)
+ * @param priors       the warm-start priors loaded at the first start (null without {@code warmStart})
  */
 public record SearchState(SearchSpec spec, long historyLimit,
                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<GenerationRecord> generations,
@@ -28,9 +29,24 @@ public record SearchState(SearchSpec spec, long historyLimit,
                           @JsonInclude(JsonInclude.Include.NON_NULL) CarriedResults results,
                           @JsonInclude(JsonInclude.Include.NON_DEFAULT) long carryLimitBytes,
                           @JsonInclude(JsonInclude.Include.NON_NULL) StopperInfo stopper,
-                          @JsonInclude(JsonInclude.Include.NON_NULL) ScheduleLog schedule) {
+                          @JsonInclude(JsonInclude.Include.NON_NULL) ScheduleLog schedule,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) WarmStartPriors priors) {
     public SearchState {
         generations = generations == null ? List.of() : List.copyOf(generations);
+    }
+
+    /** State without warm-start priors (the layout before {@code warmStart} existed). */
+    public SearchState(SearchSpec spec, long historyLimit, List<GenerationRecord> generations, boolean paused,
+                       boolean stopRequested, long startedAtMs, int continuedAsNew, CarriedResults results,
+                       long carryLimitBytes, StopperInfo stopper, ScheduleLog schedule) {
+        this(spec, historyLimit, generations, paused, stopRequested, startedAtMs, continuedAsNew, results,
+                carryLimitBytes, stopper, schedule, null);
+    }
+
+    /** This state carrying the warm-start priors of the search (null: none). */
+    public SearchState withPriors(WarmStartPriors p) {
+        return new SearchState(spec, historyLimit, generations, paused, stopRequested, startedAtMs, continuedAsNew,
+                results, carryLimitBytes, stopper, schedule, p);
     }
 
     /** State with the generations as records (the layout of earlier versions). */

@@ -87,6 +87,8 @@ public class SearchWorkflowImpl implements SearchWorkflow {
     private String phase = "VALIDATING";
     private String stopReason;
     private StopperInfo stopper;
+    /** Warm start: the prior results loaded at the first start, carried across continue-as-new (null: none). */
+    private WarmStartPriors priors;
 
     // current generation
     private int currentGeneration = -1;
@@ -224,6 +226,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             startedAtMs = carried.startedAtMs();
             continuedAsNew = carried.continuedAsNew();
             stopper = carried.stopper();
+            priors = carried.priors();
             if (carried.schedule() != null) {
                 ScheduleLog.of(carried.schedule().data()).ops().forEach(op -> {
                     if (op.propose()) {
@@ -251,6 +254,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
                         + " FILE), not a " + TYPE, "InvalidSearchSpec");
             }
             space = Spaces.create(spec.space());
+            priors = loadPriors();
             startedAtMs = Workflow.currentTimeMillis();
             event("STARTED", Map.of("name", spec.name(), "strategy", spec.strategy().type(),
                     "space", spec.space().type()));
@@ -259,9 +263,9 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         if (StrategyReplay.usesProposeActivity(spec)) {
             strategy = null;
         } else if (spec.budget().async()) {
-            strategy = StrategyReplay.rebuildAsync(spec, space, generations, schedule);
+            strategy = StrategyReplay.rebuildAsync(spec, space, priors, generations, schedule);
         } else {
-            strategy = StrategyReplay.rebuild(spec, space, generations);
+            strategy = StrategyReplay.rebuild(spec, space, priors, generations);
         }
         phase = "RUNNING";
         if (spec.budget().async()) {
@@ -290,6 +294,26 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         return result;
     }
 
+
+    /**
+     * Warm start: the prior results named by {@code spec.warmStart}, loaded once (a local activity, recorded in the
+     * history) at the first start; an error in them fails the search at once, naming the field. Null without a warm
+     * start (no command: histories of searches without one replay unchanged).
+     */
+    private WarmStartPriors loadPriors() {
+        if (spec.warmStart() == null) {
+            return null;
+        }
+        dev.nasflow.activity.PriorCheck check = local.loadPriors(searchId, spec);
+        if (!check.ok()) {
+            phase = "FAILED";
+            throw ApplicationFailure.newNonRetryableFailure("invalid warm start (" + check.errors().size()
+                    + " error(s)):\n  " + String.join("\n  ", check.errors()), "InvalidSearchSpec");
+        }
+        log.info("{}: warm start from {} prior results ({} from another task): {}", searchId,
+                check.priors().count(), check.priors().transferred(), check.priors().sources());
+        return check.priors();
+    }
 
     /**
      * The second argument comes from outside as much as the first (anyone can start the workflow with one): fields
@@ -354,7 +378,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         awaitShardsClosed();
         Workflow.await(Workflow::isEveryHandlerFinished);
         SearchState next = SearchState.carry(searchId, spec, space, historyLimit, generations, paused,
-                stopRequested, startedAtMs, continuedAsNew + 1, carryLimitBytes, stopper, calls);
+                stopRequested, startedAtMs, continuedAsNew + 1, carryLimitBytes, stopper, calls).withPriors(priors);
         long carryLimit = carryLimitBytes > 0 ? carryLimitBytes : CARRY_LIMIT_BYTES;
         if (next.results().size() > carryLimit) {
             // the next run's input (and this search's result) would approach the 2 MB payload limit: end
@@ -492,7 +516,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
                 .setStartToCloseTimeout(Duration.ofMinutes(10))
                 .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
                 .build());
-        return acts.propose(ProposeRequest.compact(searchId, spec, space, known, n, pending));
+        return acts.propose(ProposeRequest.compact(searchId, spec, space, known, n, pending).withPriors(priors));
     }
 
     private CandidateTask nextTask(Proposal p) {
@@ -574,7 +598,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
                 .setStartToCloseTimeout(Duration.ofMinutes(10))
                 .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
                 .build());
-        return acts.propose(ProposeRequest.compact(searchId, spec, space, generations, n));
+        return acts.propose(ProposeRequest.compact(searchId, spec, space, generations, n).withPriors(priors));
     }
 
     private void runGeneration(int requested, List<Proposal> proposals) {

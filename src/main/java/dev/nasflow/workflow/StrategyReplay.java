@@ -33,7 +33,13 @@ public final class StrategyReplay {
      */
     public static Strategy rebuildAsync(SearchSpec spec, SearchSpace space, List<GenerationRecord> history,
                                         ScheduleLog log) {
-        Strategy s = Strategies.create(spec.strategy().type(), context(spec, space));
+        return rebuildAsync(spec, space, null, history, log);
+    }
+
+    /** As {@link #rebuildAsync(SearchSpec, SearchSpace, List, ScheduleLog)}, warm-started from {@code priors} first. */
+    public static Strategy rebuildAsync(SearchSpec spec, SearchSpace space, WarmStartPriors priors,
+                                        List<GenerationRecord> history, ScheduleLog log) {
+        Strategy s = create(spec, space, priors);
         java.util.Map<Long, CandidateResult> byPosition = new java.util.HashMap<>();
         for (GenerationRecord g : history) {
             for (CandidateResult r : g.results()) {
@@ -55,12 +61,27 @@ public final class StrategyReplay {
         return s;
     }
 
+    /** A fresh strategy of the spec, given its warm-start priors (if any) before anything else. */
+    static Strategy create(SearchSpec spec, SearchSpace space, WarmStartPriors priors) {
+        Strategy s = Strategies.create(spec.strategy().type(), context(spec, space));
+        if (priors != null && priors.count() > 0) {
+            s.warmStart(priors.priors(space));
+        }
+        return s;
+    }
+
     private static long position(int gen, int index) {
         return ((long) gen << 32) | (index & 0xffffffffL);
     }
 
     public static Strategy rebuild(SearchSpec spec, SearchSpace space, List<GenerationRecord> history) {
-        Strategy s = Strategies.create(spec.strategy().type(), context(spec, space));
+        return rebuild(spec, space, null, history);
+    }
+
+    /** As {@link #rebuild(SearchSpec, SearchSpace, List)}, warm-started from {@code priors} first. */
+    public static Strategy rebuild(SearchSpec spec, SearchSpace space, WarmStartPriors priors,
+                                   List<GenerationRecord> history) {
+        Strategy s = create(spec, space, priors);
         for (GenerationRecord g : history) {
             s.propose(g.requested());
             g.results().forEach(r -> s.observe(r.toObservation()));

@@ -44,7 +44,7 @@ class ExampleSpecsTest {
         Set<String> names = examples().map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         assertEquals(Set.of("quickstart.json", "nb201-random.json", "nb201-rea.json", "nb201-bananas.json",
                 "nb201-nsga2.json", "nb201-asha.json", "chain-fmnist.json", "darts-fmnist.json", "quickstart-djl.json",
-                "fmnist-evolution.json", "darts-fmnist-small.json"),
+                "fmnist-evolution.json", "darts-fmnist-small.json", "nb201-warm-start.json"),
                 names);
     }
 
