@@ -39,6 +39,7 @@ import java.util.regex.Pattern;
                 "Prints one line per run and mean \u00b1 std; with --json exactly one JSON object on stdout."},
         subcommands = {
                 BenchMemoryCommand.class,
+                BenchMoStoppingCommand.class,
                 BenchOverheadCommand.class,
                 BenchRecordCurvesCommand.class,
                 BenchSavingsCommand.class,
