@@ -110,6 +110,24 @@ public final class CurveStore {
         c.finished = true;
     }
 
+    /**
+     * Marks a candidate as ended without completing its training (failed, diverged, cancelled, or stopped by someone
+     * other than this stopper): it will never finish, so no rule may count on its final value (the pareto rule's
+     * running references). Its curve and any decision are kept; unknown ids are ignored.
+     */
+    public void end(String candidateId) {
+        Curve c = curves.get(candidateId);
+        if (c != null) {
+            c.ended = true;
+        }
+    }
+
+    /** True once {@link #end} was called for the candidate. */
+    public boolean isEnded(String candidateId) {
+        Curve c = curves.get(candidateId);
+        return c != null && c.ended;
+    }
+
     /** Remembers a stop decision. Returns {@code false} (and changes nothing) when the candidate was already decided. */
     public boolean markDecided(StopVerdict v) {
         if (!searchId.equals(v.searchId())) {
@@ -366,6 +384,7 @@ public final class CurveStore {
         int targetEpochs;
         String archHash;
         boolean finished;
+        boolean ended;                   // ended without completing (failed, diverged, stopped elsewhere)
         StopVerdict decision;
         Map<String, Double> statics;     // known before training (cost model): params, flops, latencyMs
         double[] estimates;              // a rule's memo per epoch (NaN = none)

@@ -112,6 +112,17 @@ public final class EarlyStopper {
     }
 
     /**
+     * Records that a candidate ended without completing its training (failed, diverged, or stopped early by any
+     * stopper): rules no longer count on it reaching its final value. It stays judged as before.
+     */
+    public void onEnded(String searchId, String candidateId) {
+        Search s = searches.get(searchId);
+        if (s != null) {
+            s.store.end(candidateId);
+        }
+    }
+
+    /**
      * Records a candidate's metrics known before training (the cost model's params, flops, latencyMs: from its start
      * event, or its finish event's metrics); the multi-objective rule reads them.
      */

@@ -475,6 +475,13 @@ public final class StopperService implements AutoCloseable {
                     stopper.onFinished(e.searchId(), e.candidateId());
                 }
             }
+            // One that ended any other way than COMPLETED (stopped early, diverged, infeasible) never reaches its final
+            // value: the pareto rule must no longer count on it as a running reference.
+            if (e.type() == SearchEventType.CANDIDATE_FINISHED && !"COMPLETED".equals(e.payload().get("outcome"))) {
+                synchronized (stopper) {
+                    stopper.onEnded(e.searchId(), e.candidateId());
+                }
+            }
         }
         if (e.type() == SearchEventType.STARTED && e.candidateId() == null) {
             if (e.payload().containsKey("supernetEpochs")) {
