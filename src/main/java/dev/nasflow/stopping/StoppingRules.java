@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  *   <tr><td>asha</td><td>minEpochs (1), eta (3), minTrials (3)</td></tr>
  *   <tr><td>curve</td><td>gracePeriod (4), minTrials (1), threshold (0.95)</td></tr>
  *   <tr><td>surrogate</td><td>gracePeriod (1), minTrials (1), threshold (0.95)</td></tr>
- *   <tr><td>pareto</td><td>gracePeriod (3), minTrials (5), margin (0.01); needs several objectives</td></tr>
+ *   <tr><td>pareto</td><td>gracePeriod (3), minTrials (5), margin (0), confidence (0.9),
+ *   runningReferences (true); needs several objectives</td></tr>
  *   <tr><td>none</td><td>-</td></tr>
  * </table>
  * Errors are {@link IllegalArgumentException}s naming the field as {@code stopping.<name>} and saying what is
@@ -76,9 +77,15 @@ public final class StoppingRules {
                     ParamDef.integer("gracePeriod", 1, MAX_INT, 3, "first epoch at which a candidate may be stopped"),
                     ParamDef.integer("minTrials", 1, MAX_INT, 5,
                             "finished candidates needed: the front and the calibration of the optimistic estimate"),
-                    ParamDef.number("margin", 0.0, 0.5, 0.01,
+                    ParamDef.number("margin", 0.0, 0.5, 0.0,
                             "a front point must beat the candidate's optimistic final value by more than "
-                                    + "|its value| x margin (0.01 = 1%) and be no worse in every cost"));
+                                    + "|its value| x margin (0.01 = 1%) and be no worse in every cost"),
+                    ParamDef.number("confidence", 0.5, 1.0, 0.9,
+                            "the optimistic estimate adds this conformal quantile of the estimate's scaled shortfall "
+                                    + "among finished candidates at the same epoch (1 = the largest)"),
+                    ParamDef.bool("runningReferences", true,
+                            "a running candidate counts as a front point by its pessimistic final value (its "
+                                    + "estimate less the same quantile of the estimate's overshoot)"));
             case "none" -> List.of();
             default -> throw unknownRule(rule);
         };
@@ -136,7 +143,8 @@ public final class StoppingRules {
                 checkObjectives(name, objectives, metric);
                 Objective watched = watchedObjective(objectives, metric);
                 List<Objective> costs = objectives.stream().filter(o -> !o.metric().equals(watched.metric())).toList();
-                yield new ParetoStoppingRule(watched, costs, i(v, "gracePeriod"), i(v, "minTrials"), d(v, "margin"));
+                yield new ParetoStoppingRule(watched, costs, i(v, "gracePeriod"), i(v, "minTrials"), d(v, "margin"),
+                        d(v, "confidence"), (Boolean) v.get("runningReferences"));
             }
             default -> NoStopping.INSTANCE;
         };

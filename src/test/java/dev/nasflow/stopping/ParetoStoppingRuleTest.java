@@ -153,4 +153,80 @@ class ParetoStoppingRuleTest {
         assertEquals("stopping.margin: must be between 0.0 and 0.5, got 1", margin.getMessage());
         assertEquals(StoppingRules.STATIC_METRICS, dev.nasflow.spec.SpecVocabulary.COST_METRICS);
     }
+
+    @Test
+    void theConformalRankFallsBackToTheLargestWithFewReferences() {
+        assertEquals(5, ParetoStoppingRule.conformalRank(5, 0.9), "ceil(6 x 0.9) = 6 > 5: the largest");
+        assertEquals(10, ParetoStoppingRule.conformalRank(10, 0.9), "ceil(11 x 0.9) = 10");
+        assertEquals(18, ParetoStoppingRule.conformalRank(19, 0.9));
+        assertEquals(90, ParetoStoppingRule.conformalRank(99, 0.9));
+        assertEquals(99, ParetoStoppingRule.conformalRank(99, 1.0));
+        assertEquals(1, ParetoStoppingRule.conformalRank(1, 0.5));
+    }
+
+    /** 19 references rising 60 to 80 (params 100) and one late jumper, flat at 60 then 95 (params 5000). */
+    static CurveStore withOutlier() {
+        CurveStore s = new CurveStore("s");
+        for (int i = 0; i < 19; i++) {
+            finished(s, "r" + i, 60, 80, 100);
+        }
+        s.recordStatics("jump", Map.of("params", 5000.0));
+        for (int e = 1; e <= 10; e++) {
+            s.record(new CurvePoint("s", "jump", e, 10, e < 10 ? 60 : 95));
+        }
+        s.finish("jump");
+        return s;
+    }
+
+    @Test
+    void theConfidenceQuantileIgnoresTheRareSurpriseThatTheLargestShortfallWouldCover() {
+        double[] flat = {70, 70, 70, 70, 70, 70, 70, 70, 70, 70};
+        // confidence 1: the jumper's shortfall (35 points) covers every candidate, nothing is stopped
+        assertTrue(judge(rule(Map.of("confidence", 1.0)), withOutlier(), "c", flat, 200).isEmpty());
+        // confidence 0.9 over 20 references: the 19th smallest scaled shortfall, that of the rising references
+        Optional<StopVerdict> v = judge(rule(Map.of("confidence", 0.9)), withOutlier(), "c", flat, 200);
+        assertTrue(v.isPresent(), "a flat curve far below the front is stopped at confidence 0.9");
+        assertEquals(3, v.get().epoch());
+        assertTrue(v.get().reason().contains("; the 2nd largest among 20 finished: conformal quantile at confidence 0.9)"),
+                v.get().reason());
+    }
+
+    /** The front of {@link #front()} and a running candidate 'run' (params 120) at 95 after 6 epochs. */
+    static CurveStore frontAndRunning() {
+        CurveStore s = front();
+        s.recordStatics("run", Map.of("params", 120.0));
+        for (int e = 1; e <= 6; e++) {
+            s.record(new CurvePoint("s", "run", e, 10, 95));
+        }
+        return s;
+    }
+
+    @Test
+    void aRunningCandidateSurelyAheadDominatesWithItsPessimisticFinal() {
+        double[] c = {82, 82, 82, 82, 82, 82, 82, 82, 82};
+        Map<String, Object> p = Map.of("minTrials", 3, "gracePeriod", 3);
+        // no finished point dominates c (params 150): 'small' is cheaper but at 80; 'mid' and 'big' cost more
+        assertTrue(judge(rule(Map.of("minTrials", 3, "gracePeriod", 3, "runningReferences", false)),
+                frontAndRunning(), "c", c, 150).isEmpty());
+        Optional<StopVerdict> v = judge(rule(p), frontAndRunning(), "c", c, 150);
+        assertTrue(v.isPresent(), "dominated by the running candidate");
+        assertTrue(v.get().reason().contains("dominated by running candidate run (pessimistic final validAccuracy 95"),
+                v.get().reason());
+        // a running reference that ended without completing (failed, stopped elsewhere) no longer counts
+        CurveStore ended = frontAndRunning();
+        ended.end("run");
+        assertTrue(judge(rule(p), ended, "c", c, 150).isEmpty());
+        // nor one more expensive than the candidate
+        assertTrue(judge(rule(p), frontAndRunning(), "c", c, 110).isEmpty());
+    }
+
+    @Test
+    void badConfidenceNamesTheField() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> rule(Map.of("confidence", 0.2)));
+        assertEquals("stopping.confidence: must be between 0.5 and 1.0, got 0.2", e.getMessage());
+        IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
+                () -> rule(Map.of("runningReferences", "sometimes")));
+        assertTrue(b.getMessage().startsWith("stopping.runningReferences: "), b.getMessage());
+    }
 }
