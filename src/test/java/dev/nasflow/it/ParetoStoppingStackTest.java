@@ -78,7 +78,7 @@ class ParetoStoppingStackTest {
         objectives.addObject().put("metric", "params").put("direction", "minimize");
         ((ObjectNode) s.get("fidelity")).put("epochs", 30);
         s.putObject("stopping").put("rule", "pareto").put("gracePeriod", 2).put("minTrials", 2)
-                .put("margin", 0.01);
+                .put("margin", 0.01).put("runningReferences", false); // decisions name a finished front point
         start(client, "it-pareto", s, null);
         SearchResult r = result(client, "it-pareto", Duration.ofSeconds(180));
         assertEquals("COMPLETED", r.status().phase());

@@ -70,7 +70,9 @@ class ExampleSpecsTest {
     void paretoExampleStopsOnTwoObjectives() {
         SearchSpec s = BadSpecCorpusTest.VALIDATOR.validate(Path.of("workflows/nb201-nsga2-pareto.json")).effective();
         assertEquals("pareto", s.stopping().rule());
-        assertEquals(0.01, s.stopping().margin());
+        assertEquals(0.0, s.stopping().margin());
+        assertEquals(0.9, s.stopping().confidence());
+        assertEquals(Boolean.TRUE, s.stopping().runningReferences());
         assertEquals(List.of(new Objective("validAccuracy", Direction.MAXIMIZE),
                 new Objective("params", Direction.MINIMIZE)), s.objectives());
     }

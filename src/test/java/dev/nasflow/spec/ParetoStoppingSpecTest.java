@@ -58,4 +58,34 @@ class ParetoStoppingSpecTest {
         SpecError e = only(validate(s -> s.putObject("stopping").put("rule", "median").put("margin", 0.1)));
         assertEquals("/stopping/margin", e.pointer());
     }
+
+    @Test
+    void confidenceIsBoundedAndBelongsToPareto() throws Exception {
+        SpecError e = only(validate(s -> ((ObjectNode) s.get("stopping")).put("confidence", 0.3)));
+        assertEquals("/stopping/confidence", e.pointer());
+        e = only(validate(s -> ((ObjectNode) s.get("stopping")).put("confidence", 1.5)));
+        assertEquals("/stopping/confidence", e.pointer());
+        e = only(validate(s -> s.putObject("stopping").put("rule", "curve").put("confidence", 0.9)));
+        assertEquals("/stopping/confidence", e.pointer());
+        assertTrue(e.message().contains("confidence"), e.message());
+    }
+
+    @Test
+    void runningReferencesIsABooleanOfPareto() throws Exception {
+        assertTrue(validate(s -> ((ObjectNode) s.get("stopping")).put("runningReferences", false)).ok());
+        assertEquals("/stopping/runningReferences", only(validate(s -> ((ObjectNode) s.get("stopping"))
+                .put("runningReferences", "yes"))).pointer());
+        assertEquals("/stopping/runningReferences", only(validate(s -> s.putObject("stopping").put("rule", "median")
+                .put("runningReferences", true))).pointer());
+    }
+
+    @Test
+    void theDefaultsAreTheDocumentedOnes() throws Exception {
+        SearchSpec s = validate(s2 -> s2.putObject("stopping").put("rule", "pareto")).effective();
+        assertEquals(0.0, s.stopping().margin());
+        assertEquals(0.9, s.stopping().confidence());
+        assertEquals(Boolean.TRUE, s.stopping().runningReferences());
+        assertEquals(3, s.stopping().gracePeriod());
+        assertEquals(5, s.stopping().minTrials());
+    }
 }
