@@ -67,10 +67,14 @@ public final class MoStoppingBench {
         }
     }
 
-    /** The rule with its defaults, and with a margin of zero (the least conservative it may be). */
+    /**
+     * The rule with its defaults; with confidence 1 (the largest scaled shortfall instead of the conformal quantile);
+     * and with finished references only (no running candidate counts as a front point).
+     */
     public static List<RuleConfig> defaultRules() {
         return List.of(new RuleConfig("pareto", Map.of()),
-                new RuleConfig("pareto-margin0", Map.of("margin", 0.0)));
+                new RuleConfig("pareto-confidence1", Map.of("confidence", 1.0)),
+                new RuleConfig("pareto-finished", Map.of("runningReferences", false)));
     }
 
     /**
