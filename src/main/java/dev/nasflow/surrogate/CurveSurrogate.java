@@ -16,7 +16,7 @@ import java.util.concurrent.Executor;
  * The learning-curve surrogate of one search: predicts the final value (at the candidate's target epoch T) of a
  * running candidate from its architecture and the curve observed up to epoch t. Pure Java (no DJL).
  *
- * <p>Inputs of a prediction at epoch t: the value at t, the last step ({@code v_t - v_(t-1)}), the curve's running
+ * <p>Inputs of a prediction at epoch t, relative to the value {@code v_t} at t: the last step ({@code v_t - v_(t-1)}), the curve's running
  * mean and best so far minus {@code v_t}, and the architecture prior minus {@code v_t}: the architecture model's
  * prediction ({@link SurrogateModel}: an MLP ensemble over the architecture encoding) made when the candidate started,
  * before its result was known, or nothing when the model was not ready then (imputed). The target is the improvement
@@ -37,7 +37,7 @@ public final class CurveSurrogate {
     static final int MAX_FINISHED = 2_000;
     /** Running candidates kept (the oldest are dropped beyond this). */
     static final int MAX_RUNNING = 10_000;
-    private static final int FEATURES = 6;
+    private static final int FEATURES = 5;
 
     /** A prediction of a final value: mean, standard deviation, and how many finished candidates the model saw. */
     public record Estimate(double mean, double std, int trainedOn) {
@@ -139,7 +139,7 @@ public final class CurveSurrogate {
             return null;
         }
         double[] p = m.predict(x);
-        double mean = x[1] + p[0];
+        double mean = x[0] + p[0];
         if (!Double.isFinite(mean) || !Double.isFinite(p[1])) {
             return null;
         }
@@ -270,9 +270,11 @@ public final class CurveSurrogate {
     }
 
     /**
-     * [unused, v_t, step, mean - v_t, best - v_t, prior - v_t]: the value at t, the last step, the curve's running
-     * mean and best so far and the architecture prior (NaN when none: imputed by the fit), all but the first relative
-     * to v_t; null without a finite v_t.
+     * [v_t (the base, not a feature), step, mean - v_t, best - v_t, prior - v_t]: the last step, the curve's running
+     * mean and best so far and the architecture prior (NaN when none: imputed by the fit), all relative to v_t. The
+     * level v_t itself is no feature: fitted on the finished candidates, which a stopping rule selected for their
+     * high early values, its slope would be biased towards "the higher now, the less it gains" and could undo the
+     * ranking by v_t; null without a finite v_t.
      */
     private static double[] features(Curve c, int t) {
         double vt = c.at(t);
@@ -292,11 +294,11 @@ public final class CurveSurrogate {
             }
         }
         double[] x = new double[FEATURES];
-        x[1] = vt;
-        x[2] = Double.isFinite(prev) ? vt - prev : 0;
-        x[3] = sum / n - vt;
-        x[4] = best - vt;
-        x[5] = Double.isFinite(c.prior) ? c.prior - vt : Double.NaN;
+        x[0] = vt; // not a feature (BayesLinear ignores column 0): the base the improvement is added to
+        x[1] = Double.isFinite(prev) ? vt - prev : 0;
+        x[2] = sum / n - vt;
+        x[3] = best - vt;
+        x[4] = Double.isFinite(c.prior) ? c.prior - vt : Double.NaN;
         return x;
     }
 
@@ -328,8 +330,8 @@ public final class CurveSurrogate {
                 continue;
             }
             xs.add(x);
-            ys.add(fin - x[1]);
-            sq += (fin - x[1]) * (fin - x[1]);
+            ys.add(fin - x[0]);
+            sq += (fin - x[0]) * (fin - x[0]);
         }
         if (xs.isEmpty()) {
             return null;
