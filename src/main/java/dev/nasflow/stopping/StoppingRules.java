@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  *       compare (best)</td></tr>
  *   <tr><td>asha</td><td>minEpochs (1), eta (3), minTrials (3)</td></tr>
  *   <tr><td>curve</td><td>gracePeriod (4), minTrials (1), threshold (0.95)</td></tr>
- *   <tr><td>surrogate</td><td>gracePeriod (1), minTrials (1), threshold (1.0), confidence (0.95), eta (3)</td></tr>
+ *   <tr><td>surrogate</td><td>gracePeriod (1), minTrials (1), threshold (1.0), confidence (0.95), rungs (false), eta (3)</td></tr>
  *   <tr><td>none</td><td>-</td></tr>
  * </table>
  * Errors are {@link IllegalArgumentException}s naming the field as {@code stopping.<name>} and saying what is
@@ -71,7 +71,10 @@ public final class StoppingRules {
                                     + "mean alone)"),
                     ParamDef.integer("eta", 2, 100, 3,
                             "rungs at gracePeriod x eta^k: only the top 1/eta of the candidates that reached a rung, "
-                                    + "ranked by their predicted final values made from that epoch, continue"));
+                                    + "ranked by their predicted final values made from that epoch, continue"),
+                    ParamDef.bool("rungs", false,
+                            "also stop at the rungs (successive halving on predictions); false: only when the "
+                                    + "optimistic prediction cannot reach the best final"));
             case "none" -> List.of();
             default -> throw unknownRule(rule);
         };
@@ -112,7 +115,7 @@ public final class StoppingRules {
             case "asha" -> new AshaRule(i(v, "minEpochs"), i(v, "eta"), i(v, "minTrials"));
             case "curve" -> new CurveExtrapolationRule(i(v, "gracePeriod"), i(v, "minTrials"), d(v, "threshold"));
             case "surrogate" -> new SurrogateRule(source, i(v, "gracePeriod"), i(v, "minTrials"), d(v, "threshold"),
-                    d(v, "confidence"), i(v, "eta"));
+                    d(v, "confidence"), (Boolean) v.get("rungs") ? i(v, "eta") : 1);
             default -> NoStopping.INSTANCE;
         };
     }

@@ -18,7 +18,7 @@ import java.util.Optional;
  *       optimistic prediction {@code mean + z * std < best - |best| * (1 - threshold)} (= {@code best * threshold}
  *       for a positive best), {@code z} the standard normal quantile of {@code confidence} (0.95: z = 1.645, the
  *       predicted chance of ending above the cut-off is below 5 %; 0.5: the mean alone);</li>
- *   <li><b>successive halving on predictions</b> (ASHA's rungs, Li et al. 2020, ranked by predicted final value
+ *   <li>with {@code eta >= 2} (spec: {@code rungs: true}), <b>successive halving on predictions</b> (ASHA's rungs, Li et al. 2020, ranked by predicted final value
  *       instead of the value at the rung): at a rung epoch {@code gracePeriod * eta^k < T}, the competitors are the
  *       candidates that reported that epoch (running, stopped or finished), each scored by the mean of its
  *       prediction made from that same epoch ({@link PredictionSource#predictedAt}; one without is left out), like
@@ -164,6 +164,6 @@ public final class SurrogateRule implements StoppingRule {
     @Override
     public String toString() {
         return "surrogate(gracePeriod=" + gracePeriod + ", minTrials=" + minTrials + ", threshold=" + threshold
-                + ", confidence=" + confidence + ", eta=" + eta + ")";
+                + ", confidence=" + confidence + (eta >= 2 ? ", rungs eta=" + eta : ", no rungs") + ")";
     }
 }

@@ -116,7 +116,7 @@ class SurrogateRuleTest {
     @Test
     void stopsWhenEvenTheOptimisticPredictionCannotReachTheBest() {
         PredictionSource src = byCandidate(Map.of("wide", new Prediction(86, 2), "narrow", new Prediction(86, 0.5)));
-        // the defaults: threshold 1, confidence 0.95 (z = 1.645), eta 3 (rungs at 1, 3 of 4: too few ranked here)
+        // the defaults: threshold 1, confidence 0.95 (z = 1.645), no rungs
         EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of(), src));
         Feed.finished(st, "ref", 80, 85, 87, 88);
         assertTrue(st.onEpoch(new CurvePoint(S, "wide", 1, 4, 70)).isEmpty(), "86 + 1.645 x 2 = 89.3 >= 88");
@@ -131,7 +131,7 @@ class SurrogateRuleTest {
         PredictionSource src = byCandidate(Map.of("a", new Prediction(80, 5), "b", new Prediction(82, 5),
                 "c", new Prediction(78, 5), "d", new Prediction(81, 5), "e", new Prediction(83, 5),
                 "f", new Prediction(79, 5)));
-        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3), src));
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true), src));
         // nothing finished: only the rungs act (1, 3 of 10); the raw values disagree with the predictions
         assertTrue(st.onEpoch(new CurvePoint(S, "a", 1, 10, 90)).isEmpty(), "1 ranked < minTrials");
         assertTrue(st.onEpoch(new CurvePoint(S, "b", 1, 10, 10)).isEmpty(), "2 ranked < minTrials");
