@@ -19,7 +19,9 @@ import java.util.Map;
  *       reports per rung before anything is stopped.</li>
  *   <li>{@code curve}: after {@code gracePeriod} epochs, extrapolate the learning curve and stop when the predicted
  *       final value is below best × {@code threshold}; {@code minTrials} finished references.</li>
- *   <li>{@code surrogate}: as {@code curve} with the surrogate service's prediction.</li>
+ *   <li>{@code surrogate}: after {@code gracePeriod} epochs, stop when the surrogate service's optimistic prediction
+ *       (mean + z({@code confidence}) std) is below best × {@code threshold}; with {@code rungs}, also successive
+ *       halving on predictions at {@code gracePeriod × eta^k}; {@code minTrials} references.</li>
  * </ul>
  * {@code metric} (every rule but {@code none}) is the per-epoch metric the rule watches. After {@link Defaults} the
  * chosen rule's parameters are all set and the others are null; {@link #params()} is the map
@@ -27,10 +29,17 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"rule", "gracePeriod", "minTrials", "eta", "threshold", "metric", "minEpochs", "completedOnly",
-        "percentile", "compare"})
+        "percentile", "compare", "confidence", "rungs"})
 public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
                            String metric, Integer minEpochs, Boolean completedOnly, Double percentile,
-                           String compare) {
+                           String compare, Double confidence, Boolean rungs) {
+
+    /** The spec before the surrogate rule's {@code confidence} and {@code rungs} existed (both unset). */
+    public StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
+                        String metric, Integer minEpochs, Boolean completedOnly, Double percentile, String compare) {
+        this(rule, gracePeriod, minTrials, eta, threshold, metric, minEpochs, completedOnly, percentile, compare,
+                null, null);
+    }
 
     /** The spec before the median rule's {@code percentile} and {@code compare} existed (both unset). */
     public StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
@@ -39,7 +48,7 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
     }
 
     public static StoppingSpec none() {
-        return new StoppingSpec("none", null, null, null, null, null, null, null, null, null);
+        return new StoppingSpec("none", null, null, null, null, null, null, null, null, null, null, null);
     }
 
     @JsonIgnore
@@ -59,6 +68,8 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
         put(m, "completedOnly", completedOnly);
         put(m, "percentile", percentile);
         put(m, "compare", compare);
+        put(m, "confidence", confidence);
+        put(m, "rungs", rungs);
         return m;
     }
 
@@ -75,7 +86,9 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
                 metric, integer(params.get("minEpochs")),
                 params.get("completedOnly") instanceof Boolean b ? b : null,
                 params.get("percentile") instanceof Number p ? p.doubleValue() : null,
-                params.get("compare") instanceof String c ? c : null);
+                params.get("compare") instanceof String c ? c : null,
+                params.get("confidence") instanceof Number cf ? cf.doubleValue() : null,
+                params.get("rungs") instanceof Boolean r ? r : null);
     }
 
     private static Integer integer(Object v) {
