@@ -24,7 +24,6 @@ final class SimSurrogate implements StoppingSimulator.Listener, PredictionSource
     private final Map<String, double[]> encodings;
     private final Map<String, CurveSurrogate.Estimate> last = new HashMap<>();
     private final Map<String, Integer> lastEpoch = new HashMap<>();
-    private final Map<String, Map<Integer, CurveSurrogate.Estimate>> history = new HashMap<>();
     private final Predictions log;
 
     /** Receives every prediction made: candidate, epoch, predicted final (oriented), the candidate's true final. */
@@ -58,7 +57,6 @@ final class SimSurrogate implements StoppingSimulator.Listener, PredictionSource
         }
         last.put(c.id(), e);
         lastEpoch.put(c.id(), p.epoch());
-        history.computeIfAbsent(c.id(), k -> new HashMap<>()).put(p.epoch(), e);
         if (log != null) {
             log.made(c, p.epoch(), e.mean());
         }
@@ -91,9 +89,16 @@ final class SimSurrogate implements StoppingSimulator.Listener, PredictionSource
     }
 
     @Override
-    public Optional<Prediction> predictedAt(CurvePoint p) {
-        CurveSurrogate.Estimate e = history.getOrDefault(p.candidateId(), Map.of()).get(p.epoch());
-        return e == null ? Optional.empty() : Optional.of(new Prediction(e.mean(), e.std()));
+    public Optional<Prediction> repredict(CurvePoint p) {
+        CurveSurrogate.Estimate e = curves.repredict(p.candidateId(), p.epoch());
+        return e == null ? Optional.empty() : Optional.of(new Prediction(e.mean(), e.std(),
+                "curve surrogate from epoch " + p.epoch() + " on " + e.trainedOn() + " finished"));
+    }
+
+    @Override
+    public Optional<RankQualityAt> rankQuality(CurvePoint p) {
+        CurveSurrogate.RankGate g = curves.rankGate(p.epoch());
+        return Optional.of(new RankQualityAt(g.epoch(), g.tauPredicted(), g.tauObserved(), g.n()));
     }
 
     @Override

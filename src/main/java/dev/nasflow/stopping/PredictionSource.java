@@ -22,11 +22,26 @@ public interface PredictionSource {
     }
 
     /**
-     * The prediction of the candidate of point {@code p} made from its curve up to exactly {@code p.epoch()} (not a
-     * later one): what the surrogate rule ranks a rung's competitors by (default: {@link #predict(CurvePoint)}).
+     * The <em>current</em> model's prediction for the candidate of point {@code p} from its curve truncated at
+     * {@code p.epoch()} (running, stopped or finished): what the surrogate rule ranks a rung's competitors by, all
+     * with the same model version. Default: none (a source that cannot re-predict, e.g. the stopper reading the
+     * surrogate service's published predictions; the rule then ranks by the values at the rung, like ASHA).
      */
-    default Optional<Prediction> predictedAt(CurvePoint p) {
-        return predict(p);
+    default Optional<Prediction> repredict(CurvePoint p) {
+        return Optional.empty();
+    }
+
+    /**
+     * The model's measured rank quality at epoch {@code p.epoch()}: on the same finished candidates, the Kendall tau
+     * of the predictions made from that epoch and of the values observed there, each against the final values.
+     * Default: not measured (the rule then ranks a rung by the observed values).
+     */
+    default Optional<RankQualityAt> rankQuality(CurvePoint p) {
+        return Optional.empty();
+    }
+
+    /** Rank quality at one epoch: tau of the predictions and of the observed values, on {@code n} finished candidates. */
+    record RankQualityAt(int epoch, double tauPredicted, double tauObserved, int n) {
     }
 
     /** Why {@link #predict(CurvePoint)} has nothing for {@code p} (cited in the fallback decision's reason). */

@@ -18,16 +18,22 @@ import java.util.Optional;
  *       optimistic prediction {@code mean + z * std < best - |best| * (1 - threshold)} (= {@code best * threshold}
  *       for a positive best), {@code z} the standard normal quantile of {@code confidence} (0.95: z = 1.645, the
  *       predicted chance of ending above the cut-off is below 5 %; 0.5: the mean alone);</li>
- *   <li>with {@code eta >= 2} (spec: {@code rungs: true}), <b>successive halving on predictions</b> (ASHA's rungs, Li et al. 2020, ranked by predicted final value
- *       instead of the value at the rung): at a rung epoch {@code gracePeriod * eta^k < T}, the competitors are the
- *       candidates that reported that epoch (running, stopped or finished), each scored by the mean of its
- *       prediction made from that same epoch ({@link PredictionSource#predictedAt}; one without is left out), like
- *       {@code c}; with {@code n >= minTrials} scored (c included), c continues iff fewer than
- *       {@code max(1, floor(n / eta))} competitors score strictly higher.</li>
+ *   <li>with {@code eta >= 2} (spec: {@code rungs: true}), <b>successive halving</b> at rungs
+ *       {@code gracePeriod * eta^k < T} (ASHA's rungs, Li et al. 2020): the competitors are the candidates that
+ *       reported the rung epoch (running, stopped or finished); with {@code n >= minTrials} of them (c included), c
+ *       continues iff fewer than {@code max(1, floor(n / eta))} competitors score strictly higher. The score is the
+ *       <em>current</em> model's prediction from each curve truncated at the rung epoch
+ *       ({@link PredictionSource#repredict}: one model version for all, not the stale predictions made when each
+ *       reached the rung) only when the model's measured rank quality there beats the observed values'
+ *       ({@link PredictionSource#rankQuality}: Kendall tau of its predictions from that epoch vs of the values at that
+ *       epoch, against the finals of the same finished candidates, at least {@value #MIN_QUALITY_PAIRS} of them) and
+ *       every competitor can be re-predicted; otherwise it is the value at the rung, as in ASHA. So the rungs rank
+ *       at least as ASHA does unless the predictions have been measured to rank better. At a rung, a candidate
+ *       without a prediction is ranked by value too (not by the median fallback).</li>
  * </ol>
  * The reason cites the prediction (mean, std, and its source: candidate, epoch, model version, finished candidates it
- * learnt from, quality). Without a prediction for {@code c} (the surrogate has not learnt enough yet, is not running,
- * or was late), the rule falls back to the median rule with its defaults ({@link #FALLBACK}) and says so in the
+ * learnt from, quality) and, at a rung, what the rung ranked by. Without a prediction for {@code c} (the surrogate has
+ * not learnt enough yet, is not running, or was late), the rule, outside rungs, falls back to the median rule with its defaults ({@link #FALLBACK}) and says so in the
  * reason. The rule keeps no state: competitors' predictions are read from the source.
  */
 public final class SurrogateRule implements StoppingRule {
@@ -38,6 +44,8 @@ public final class SurrogateRule implements StoppingRule {
     private final double confidence;
     private final int eta;
     private final double z;
+    /** Finished candidates the rank quality at a rung must be measured on before predictions rank it. */
+    static final int MIN_QUALITY_PAIRS = 10;
     /** The fallback without a prediction: the median rule with its defaults (gracePeriod 4, minTrials 3). */
     static final MedianStoppingRule FALLBACK = new MedianStoppingRule(4, 3, false);
 
@@ -107,6 +115,12 @@ public final class SurrogateRule implements StoppingRule {
         Optional<Prediction> pred = source.predict(q);
         if (pred.isEmpty() || !Double.isFinite(pred.get().mean())) {
             String why = pred.isEmpty() ? source.whyNone(q) : "the prediction is not finite";
+            int rung = rungOf(t, target);
+            if (rung >= 0) {
+                return rung(p, store, rung, Optional.empty()).map(v -> new StopVerdict(v.searchId(),
+                        v.candidateId(), v.epoch(), name(), "no surrogate prediction (" + why + "); " + v.reason()
+                        .substring(v.reason().indexOf("; ") + 2)));
+            }
             return FALLBACK.onEpoch(p, store).map(v -> new StopVerdict(v.searchId(), v.candidateId(), v.epoch(),
                     name(), "no surrogate prediction (" + why + "): median fallback: " + v.reason()));
         }
@@ -130,34 +144,81 @@ public final class SurrogateRule implements StoppingRule {
         if (rung < 0) {
             return Optional.empty();
         }
-        List<Double> scores = new ArrayList<>();
+        return rung(p, store, rung, Optional.of(new Prediction(mean, std, pred.get().source())));
+    }
+
+    /**
+     * Successive halving at a rung: ranked by the current model's predictions from the rung epoch when the model's
+     * measured rank quality there beats the observed values' (on at least {@value #MIN_QUALITY_PAIRS} finished
+     * candidates) and every competitor can be re-predicted; otherwise by the observed values at the rung (ASHA).
+     */
+    private Optional<StopVerdict> rung(CurvePoint p, CurveStore store, int rung, Optional<Prediction> own) {
+        int t = p.epoch();
+        int target = p.targetEpochs();
+        List<String> others = new ArrayList<>();
         for (String c : store.candidates()) {
-            if (c.equals(p.candidateId()) || !store.has(c, t)) {
-                continue;
+            if (!c.equals(p.candidateId()) && store.has(c, t)) {
+                others.add(c);
             }
-            CurvePoint at = new CurvePoint(p.searchId(), c, t, target, store.value(c, t),
-                    store.archHash(c).orElse(null));
-            source.predictedAt(at).map(Prediction::mean).filter(Double::isFinite).ifPresent(scores::add);
         }
-        int n = scores.size() + 1;
+        int n = others.size() + 1;
         if (n < minTrials) {
             return Optional.empty();
         }
+        Optional<PredictionSource.RankQualityAt> q = source.rankQuality(p);
+        boolean better = q.isPresent() && q.get().n() >= MIN_QUALITY_PAIRS && Double.isFinite(q.get().tauPredicted())
+                && (!Double.isFinite(q.get().tauObserved()) || q.get().tauPredicted() > q.get().tauObserved());
+        String quality = q.map(r -> "tau at epoch " + t + ": predicted " + Num.fmt(Num.round(r.tauPredicted(), 3))
+                + " vs observed " + Num.fmt(Num.round(r.tauObserved(), 3)) + " on " + r.n() + " finished")
+                .orElse("no rank quality measured at epoch " + t);
+        List<Double> scores = new ArrayList<>();
+        double mine = p.value();
+        String basis;
+        Optional<Prediction> self = better ? source.repredict(p) : Optional.empty();
+        if (better && self.isPresent() && Double.isFinite(self.get().mean())) {
+            for (String c : others) {
+                CurvePoint at = new CurvePoint(p.searchId(), c, t, target, store.value(c, t),
+                        store.archHash(c).orElse(null));
+                Optional<Prediction> e = source.repredict(at).filter(x -> Double.isFinite(x.mean()));
+                if (e.isEmpty()) {
+                    scores = null;
+                    break;
+                }
+                scores.add(e.get().mean());
+            }
+        } else {
+            scores = null;
+        }
+        if (scores != null) {
+            mine = self.get().mean();
+            basis = "predicted finals from epoch " + t + " by the current model (" + quality + ")";
+        } else {
+            scores = new ArrayList<>();
+            for (String c : others) {
+                scores.add(store.value(c, t));
+            }
+            basis = "values at epoch " + t + " (ranked as ASHA: "
+                    + (better ? "a competitor has no prediction" : quality) + ")";
+        }
         int keep = Math.max(1, n / eta);
-        int better = 0;
+        int above = 0;
         for (double v : scores) {
-            if (v > mean) {
-                better++;
+            if (v > mine) {
+                above++;
             }
         }
-        if (better < keep) {
+        if (above < keep) {
             return Optional.empty();
         }
-        scores.add(mean);
+        scores.add(mine);
         scores.sort(null);
         double kth = scores.get(n - keep);
-        String reason = cited + " at rung " + rung + " (epoch " + t + ") is not in the top " + keep + " of " + n
-                + " predicted finals from epoch " + t + " (eta " + eta + ", cutoff " + Num.fmt(kth) + ")";
+        String cited = own.map(pr -> "surrogate predicts " + Num.fmt(pr.mean()) + " +/- " + Num.fmt(pr.std())
+                + (pr.source() == null ? "" : " (" + pr.source() + ")")).orElse("no surrogate prediction");
+        String reason = cited + "; at rung " + rung + " (epoch " + t + ") its "
+                + (basis.startsWith("predicted") ? "predicted final " : "value ") + Num.fmt(mine)
+                + " is not in the top " + keep + " of " + n + " " + basis + " (eta " + eta + ", cutoff "
+                + Num.fmt(kth) + ")";
         return Optional.of(new StopVerdict(p.searchId(), p.candidateId(), t, name(), reason));
     }
 

@@ -43,12 +43,35 @@ public final class CurveSurrogate {
     public record Estimate(double mean, double std, int trainedOn) {
     }
 
+    /**
+     * How well candidates are ranked at one epoch, over the same finished candidates: Kendall tau of the predictions
+     * made from that epoch against the final values, and of the values observed at that epoch against them.
+     */
+    public record RankGate(int epoch, double tauPredicted, double tauObserved, int n) {
+        /** The predictions rank strictly better than the observed values (on at least {@code minPairs} pairs). */
+        public boolean predictionsBetter(int minPairs) {
+            return n >= minPairs && Double.isFinite(tauPredicted)
+                    && (!Double.isFinite(tauObserved) || tauPredicted > tauObserved);
+        }
+    }
+
     private static final class Curve {
         double[] v = new double[17];
         int last;
         int target;
         double prior = Double.NaN;
         final List<Double> predicted = new ArrayList<>();
+        /** The latest prediction made from each epoch (index = epoch; NaN = none). */
+        double[] predictedAt = new double[0];
+
+        void predictedAt(int epoch, double mean) {
+            if (epoch >= predictedAt.length) {
+                int from = predictedAt.length;
+                predictedAt = Arrays.copyOf(predictedAt, Math.max(epoch + 1, 2 * predictedAt.length));
+                Arrays.fill(predictedAt, from, predictedAt.length, Double.NaN);
+            }
+            predictedAt[epoch] = mean;
+        }
 
         void put(int epoch, double value) {
             if (epoch >= v.length) {
@@ -76,6 +99,12 @@ public final class CurveSurrogate {
     private double rmseCache = Double.NaN;
     private boolean qualityStale = true;
     private final Deque<double[]> pairs = new ArrayDeque<>();
+    /** Per epoch of observation: {prediction from that epoch, value at that epoch, final} of finished candidates. */
+    private final Map<Integer, Deque<double[]>> epochPairs = new java.util.HashMap<>();
+    private final Map<Integer, RankGate> gateCache = new java.util.HashMap<>();
+    /** Finished and ended (stopped) candidates by id, for {@link #repredict} (bounded like their collections). */
+    private final LinkedHashMap<String, Curve> finishedById = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Curve> ended = new LinkedHashMap<>();
     private long version;
 
     /**
@@ -144,7 +173,61 @@ public final class CurveSurrogate {
             return null;
         }
         c.predicted.add(mean);
+        c.predictedAt(epoch, mean);
         return new Estimate(mean, p[1], m.rows());
+    }
+
+    /**
+     * The current models' prediction of a candidate's final value from its curve truncated at {@code epoch}, whether
+     * it is running, finished or was dropped (stopped): what a rung ranks its competitors by, so that all of them are
+     * judged by the same model version. Not remembered for the quality measure; null when the candidate is unknown,
+     * has no finite value at that epoch, or no model for (epoch, target) exists.
+     */
+    public Estimate repredict(String candidateId, int epoch) {
+        Curve c = running.get(candidateId);
+        if (c == null) {
+            c = finishedById.get(candidateId);
+        }
+        if (c == null) {
+            c = ended.get(candidateId);
+        }
+        if (c == null || c.target < 1 || epoch >= c.target || epoch > c.last) {
+            return null;
+        }
+        double[] x = features(c, epoch);
+        BayesLinear m = x == null ? null : model(epoch, c.target);
+        if (m == null) {
+            return null;
+        }
+        double[] p = m.predict(x);
+        double mean = x[0] + p[0];
+        return Double.isFinite(mean) && Double.isFinite(p[1]) ? new Estimate(mean, p[1], m.rows()) : null;
+    }
+
+    /**
+     * Rank quality at {@code epoch} (prequential, over the last {@value #QUALITY_WINDOW} finished candidates predicted
+     * from that epoch): the predictions' tau against the observed values' tau on the same candidates. Recomputed only
+     * when a candidate finished.
+     */
+    public RankGate rankGate(int epoch) {
+        RankGate g = gateCache.get(epoch);
+        if (g != null) {
+            return g;
+        }
+        Deque<double[]> d = epochPairs.getOrDefault(epoch, new ArrayDeque<>());
+        double[] pr = new double[d.size()];
+        double[] ob = new double[d.size()];
+        double[] fi = new double[d.size()];
+        int i = 0;
+        for (double[] r : d) {
+            pr[i] = r[0];
+            ob[i] = r[1];
+            fi[i++] = r[2];
+        }
+        g = new RankGate(epoch, d.size() < 2 ? Double.NaN : RankQuality.kendallTau(pr, fi),
+                d.size() < 2 ? Double.NaN : RankQuality.kendallTau(ob, fi), d.size());
+        gateCache.put(epoch, g);
+        return g;
     }
 
     /**
@@ -171,9 +254,26 @@ public final class CurveSurrogate {
             }
         }
         c.predicted.clear();
+        for (int e = 1; e < c.predictedAt.length && e < c.target; e++) {
+            double obs = c.at(e);
+            if (Double.isFinite(c.predictedAt[e]) && Double.isFinite(obs)) {
+                Deque<double[]> d = epochPairs.computeIfAbsent(e, k -> new ArrayDeque<>());
+                d.addLast(new double[] {c.predictedAt[e], obs, f});
+                while (d.size() > QUALITY_WINDOW) {
+                    d.removeFirst();
+                }
+            }
+        }
+        gateCache.clear();
         finished.addLast(c);
+        finishedById.put(candidateId, c);
         while (finished.size() > MAX_FINISHED) {
             finished.removeFirst();
+        }
+        while (finishedById.size() > MAX_FINISHED) {
+            Iterator<String> it = finishedById.keySet().iterator();
+            it.next();
+            it.remove();
         }
         qualityStale = true;
         version++;
@@ -203,7 +303,15 @@ public final class CurveSurrogate {
 
     /** The candidate ended without completing (stopped, failed): it is forgotten, it teaches nothing. */
     public void drop(String candidateId) {
-        running.remove(candidateId);
+        Curve c = running.remove(candidateId);
+        if (c != null) {
+            ended.put(candidateId, c); // its partial curve still competes at the rungs it reached (repredict)
+            while (ended.size() > MAX_RUNNING) {
+                Iterator<String> it = ended.keySet().iterator();
+                it.next();
+                it.remove();
+            }
+        }
     }
 
     public boolean knows(String candidateId) {

@@ -126,20 +126,101 @@ class SurrogateRuleTest {
                 st.decision(S, "narrow").orElseThrow().reason());
     }
 
+    /** byCandidate, re-predicting at rungs by {@code repredicted} with the given measured rank quality. */
+    private static PredictionSource reranking(Map<String, Prediction> m, Map<String, Double> repredicted,
+                                              PredictionSource.RankQualityAt quality) {
+        PredictionSource base = byCandidate(m);
+        return new PredictionSource() {
+            @Override
+            public Optional<Prediction> predict(String archHash) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Prediction> predict(CurvePoint p) {
+                return base.predict(p);
+            }
+
+            @Override
+            public Optional<Prediction> repredict(CurvePoint p) {
+                return Optional.ofNullable(repredicted.get(p.candidateId())).map(x -> new Prediction(x, 1));
+            }
+
+            @Override
+            public Optional<RankQualityAt> rankQuality(CurvePoint p) {
+                return Optional.ofNullable(quality);
+            }
+        };
+    }
+
+    private static final Map<String, Prediction> SIX = Map.of("a", new Prediction(80, 5), "b", new Prediction(82, 5),
+            "c", new Prediction(78, 5), "d", new Prediction(81, 5), "e", new Prediction(83, 5),
+            "f", new Prediction(79, 5));
+
     @Test
-    void atARungOnlyTheTopThirdByPredictedFinalGoesOn() {
-        PredictionSource src = byCandidate(Map.of("a", new Prediction(80, 5), "b", new Prediction(82, 5),
-                "c", new Prediction(78, 5), "d", new Prediction(81, 5), "e", new Prediction(83, 5),
-                "f", new Prediction(79, 5)));
-        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true), src));
-        // nothing finished: only the rungs act (1, 3 of 10); the raw values disagree with the predictions
+    void atARungWithoutMeasuredQualityTheTopThirdByValueGoesOnLikeAsha() {
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true),
+                byCandidate(SIX)));
+        // nothing finished, no rank quality measured: the rungs (1, 3 of 10) rank by the values at the rung
         assertTrue(st.onEpoch(new CurvePoint(S, "a", 1, 10, 90)).isEmpty(), "1 ranked < minTrials");
         assertTrue(st.onEpoch(new CurvePoint(S, "b", 1, 10, 10)).isEmpty(), "2 ranked < minTrials");
-        assertTrue(st.onEpoch(new CurvePoint(S, "c", 1, 10, 95)).isPresent(), "3 ranked, keep 1: 78 is not the top");
-        assertEquals("surrogate predicts 78 +/- 5 (candidate c) at rung 0 (epoch 1) is not in the top 1 of 3 predicted "
-                + "finals from epoch 1 (eta 3, cutoff 82)", st.decision(S, "c").orElseThrow().reason());
-        assertTrue(st.onEpoch(new CurvePoint(S, "e", 1, 10, 5)).isEmpty(), "the best prediction goes on");
+        assertTrue(st.onEpoch(new CurvePoint(S, "c", 1, 10, 85)).isPresent(), "3 ranked, keep 1: 85 < 90");
+        assertEquals("surrogate predicts 78 +/- 5 (candidate c); at rung 0 (epoch 1) its value 85 is not in the top 1 "
+                + "of 3 values at epoch 1 (ranked as ASHA: no rank quality measured at epoch 1) (eta 3, cutoff 90)",
+                st.decision(S, "c").orElseThrow().reason());
+        assertTrue(st.onEpoch(new CurvePoint(S, "e", 1, 10, 95)).isEmpty(), "the best value goes on");
         assertTrue(st.onEpoch(new CurvePoint(S, "b", 2, 10, 10)).isEmpty(), "epoch 2 is no rung");
-        assertTrue(st.onEpoch(new CurvePoint(S, "d", 1, 10, 99)).isPresent(), "81: 2 of 5 are higher, keep 1");
+    }
+
+    @Test
+    void atARungThePredictionsRankOnlyWhenTheyRankBetterThanTheValues() {
+        Map<String, Double> now = Map.of("a", 80.0, "b", 82.0, "c", 78.0, "d", 81.0);
+        PredictionSource good = reranking(SIX, now, new PredictionSource.RankQualityAt(1, 0.6, 0.3, 20));
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true),
+                good));
+        assertTrue(st.onEpoch(new CurvePoint(S, "a", 1, 10, 90)).isEmpty());
+        assertTrue(st.onEpoch(new CurvePoint(S, "b", 1, 10, 10)).isEmpty());
+        // c's value 95 is the highest, but the current model predicts it lowest: 78 < 80, 82
+        assertTrue(st.onEpoch(new CurvePoint(S, "c", 1, 10, 95)).isPresent());
+        assertEquals("surrogate predicts 78 +/- 5 (candidate c); at rung 0 (epoch 1) its predicted final 78 is not in "
+                + "the top 1 of 3 predicted finals from epoch 1 by the current model (tau at epoch 1: predicted 0.6 "
+                + "vs observed 0.3 on 20 finished) (eta 3, cutoff 82)", st.decision(S, "c").orElseThrow().reason());
+
+        PredictionSource poor = reranking(SIX, now, new PredictionSource.RankQualityAt(1, 0.2, 0.3, 20));
+        EarlyStopper asha = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true),
+                poor));
+        asha.onEpoch(new CurvePoint(S, "a", 1, 10, 90));
+        asha.onEpoch(new CurvePoint(S, "b", 1, 10, 10));
+        assertTrue(asha.onEpoch(new CurvePoint(S, "c", 1, 10, 95)).isEmpty(), "tau 0.2 <= 0.3: ranked by value");
+
+        PredictionSource few = reranking(SIX, now, new PredictionSource.RankQualityAt(1, 0.9, 0.3,
+                SurrogateRule.MIN_QUALITY_PAIRS - 1));
+        EarlyStopper unmeasured = new EarlyStopper(StoppingRules.create("surrogate",
+                Map.of("minTrials", 3, "rungs", true), few));
+        unmeasured.onEpoch(new CurvePoint(S, "a", 1, 10, 90));
+        unmeasured.onEpoch(new CurvePoint(S, "b", 1, 10, 10));
+        assertTrue(unmeasured.onEpoch(new CurvePoint(S, "c", 1, 10, 95)).isEmpty(), "too few pairs: by value");
+
+        Map<String, Double> partial = Map.of("a", 80.0, "c", 78.0);
+        EarlyStopper missing = new EarlyStopper(StoppingRules.create("surrogate",
+                Map.of("minTrials", 3, "rungs", true),
+                reranking(SIX, partial, new PredictionSource.RankQualityAt(1, 0.6, 0.3, 20))));
+        missing.onEpoch(new CurvePoint(S, "a", 1, 10, 90));
+        missing.onEpoch(new CurvePoint(S, "b", 1, 10, 10));
+        assertTrue(missing.onEpoch(new CurvePoint(S, "c", 1, 10, 85)).isPresent());
+        assertTrue(missing.decision(S, "c").orElseThrow().reason().contains("(ranked as ASHA: a competitor has no "
+                + "prediction)"), missing.decision(S, "c").orElseThrow().reason());
+    }
+
+    @Test
+    void atARungWithoutAPredictionRanksByValueInsteadOfTheMedianFallback() {
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true),
+                byCandidate(Map.of())));
+        st.onEpoch(new CurvePoint(S, "a", 1, 10, 90));
+        st.onEpoch(new CurvePoint(S, "b", 1, 10, 80));
+        assertTrue(st.onEpoch(new CurvePoint(S, "c", 1, 10, 70)).isPresent());
+        assertEquals("no surrogate prediction (no prediction available); at rung 0 (epoch 1) its value 70 is not in "
+                + "the top 1 of 3 values at epoch 1 (ranked as ASHA: no rank quality measured at epoch 1) (eta 3, "
+                + "cutoff 90)", st.decision(S, "c").orElseThrow().reason());
     }
 }

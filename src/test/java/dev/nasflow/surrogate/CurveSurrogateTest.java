@@ -98,4 +98,46 @@ class CurveSurrogateTest {
             prev = m;
         }
     }
+
+    @Test
+    void repredictsRunningStoppedAndFinishedCurvesWithTheCurrentModel() {
+        CurveSurrogate s = new CurveSurrogate();
+        partial(s, "stopped", Double.NaN, 4, 50, 52);
+        s.drop("stopped");
+        assertNull(s.repredict("stopped", 1), "no model yet");
+        run(s, "ref", Double.NaN, 60, 70, 75, 80);
+        s.finish("ref", 80.0);
+        assertEquals(70, s.repredict("stopped", 1).mean(), 0.01, "the dropped curve, truncated at 1: 50 + 20");
+        assertEquals(80, s.repredict("ref", 1).mean(), 0.01, "a finished curve truncated at 1: 60 + 20");
+        assertNull(s.repredict("stopped", 3), "it never reached epoch 3");
+        assertNull(s.repredict("unknown", 1));
+        assertEquals(0, s.qualityPairs(), "re-predictions are not scored");
+    }
+
+    @Test
+    void rankGateComparesThePredictionsTauWithTheObservedValuesTau() {
+        CurveSurrogate s = new CurveSurrogate();
+        assertEquals(0, s.rankGate(1).n());
+        assertTrue(!s.rankGate(1).predictionsBetter(1));
+        run(s, "ref", Double.NaN, 60, 70, 75, 80);
+        s.finish("ref", 80.0);
+        // later candidates: the value at epoch 1 ranks them in reverse, the step to epoch 2 does not matter here
+        double[][] curves = {{50, 60, 70, 90}, {55, 60, 70, 85}, {58, 60, 70, 82}};
+        for (int i = 0; i < curves.length; i++) {
+            partial(s, "c" + i, Double.NaN, 4, curves[i][0]);
+            assertNotNull(s.predict("c" + i, 1));
+            for (int e = 2; e <= 4; e++) {
+                s.observe("c" + i, e, 4, curves[i][e - 1]);
+            }
+        }
+        for (int i = 0; i < curves.length; i++) {
+            s.finish("c" + i, null);
+        }
+        CurveSurrogate.RankGate g = s.rankGate(1);
+        assertEquals(3, g.n());
+        assertEquals(-1, g.tauObserved(), 1e-9, "50 < 55 < 58 at epoch 1, 90 > 85 > 82 at the end");
+        assertEquals(-1, g.tauPredicted(), 1e-9, "one reference: value + 20 ranks as the value does");
+        assertTrue(!g.predictionsBetter(1), "not strictly better");
+        assertEquals(0, s.rankGate(2).n(), "nothing was predicted from epoch 2");
+    }
 }
