@@ -79,10 +79,11 @@ public final class StoppingRules {
                                     + "mean alone)"),
                     ParamDef.integer("eta", 2, 100, 3,
                             "rungs at gracePeriod x eta^k: only the top 1/eta of the candidates that reached a rung, "
-                                    + "ranked by their predicted final values made from that epoch, continue"),
+                                    + "ranked by their values there (ASHA), or by the current model's predictions from "
+                                    + "that epoch where its measured tau there beats the values', continue"),
                     ParamDef.bool("rungs", false,
-                            "also stop at the rungs (successive halving on predictions); false: only when the "
-                                    + "optimistic prediction cannot reach the best final"));
+                            "also stop at the rungs (successive halving); false: only when the optimistic "
+                                    + "prediction cannot reach the best final"));
             case "pareto" -> List.of(
                     ParamDef.integer("gracePeriod", 1, MAX_INT, 3, "first epoch at which a candidate may be stopped"),
                     ParamDef.integer("minTrials", 1, MAX_INT, 5,
