@@ -18,12 +18,13 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * BANANAS (White, Neiswanger &amp; Savani 2021): Bayesian optimisation with an ensemble of neural predictors over the path
- * encoding. The first {@code initial} proposals are random (warm-started: the best priors, see {@link #warmStart}). After that, every round (each {@code batch} proposals)
- * trains an {@link MlpEnsemble} of {@code ensemble} networks on the path encodings of every observed architecture → its
- * primary objective (oriented so larger is better; failed results get the worst observed value), draws up to
- * {@code candidates} distinct, never-proposed architectures by mutating the best {@code parents} observed ones (one
- * decision, or two with probability 0.3), ranks them by the acquisition function and proposes the best.
+ * BANANAS (White, Neiswanger &amp; Savani 2021): Bayesian optimisation with an ensemble of neural predictors over the
+ * path encoding. The first {@code initial} proposals are random (warm-started: the best priors, see
+ * {@link #warmStart}). After that, every round (each {@code batch} proposals) trains an {@link MlpEnsemble} of
+ * {@code ensemble} networks on the path encodings of every observed architecture → its primary objective (oriented so
+ * larger is better; failed results get the worst observed value), draws up to {@code candidates} distinct,
+ * never-proposed architectures by mutating the best {@code parents} observed ones (one decision, or two with
+ * probability 0.3), ranks them by the acquisition function and proposes the best.
  *
  * <p>Acquisitions: {@code its} independent Thompson sampling (one draw from N(mean, std) of the ensemble per
  * candidate), {@code ucb} mean + std, {@code mean} the predicted mean. The predictor (two hidden layers of 16 units) is

@@ -14,12 +14,12 @@ import java.util.Set;
 
 /**
  * NSGA-II, Deb et al. 2002, over all objectives of the context (any number, each with its direction). The initial
- * population is {@code population} random architectures (warm-started: the priors' best, see {@link #warmStart}). Each child comes from two binary tournaments among the
- * parents (lower non-domination rank wins, then larger crowding distance), uniform crossover of the two winners with
- * probability {@code crossoverRate} (otherwise a copy of the first), then a one-decision mutation with probability
- * {@code mutationRate}; children already proposed are re-drawn a few times. Whenever {@code population} children have
- * been observed, parents and children are merged, sorted into fronts and truncated to {@code population} members by
- * rank and crowding distance (elitist environmental selection).
+ * population is {@code population} random architectures (warm-started: the priors' best, see {@link #warmStart}). Each
+ * child comes from two binary tournaments among the parents (lower non-domination rank wins, then larger crowding
+ * distance), uniform crossover of the two winners with probability {@code crossoverRate} (otherwise a copy of the
+ * first), then a one-decision mutation with probability {@code mutationRate}; children already proposed are re-drawn a
+ * few times. Whenever {@code population} children have been observed, parents and children are merged, sorted into
+ * fronts and truncated to {@code population} members by rank and crowding distance (elitist environmental selection).
  *
  * <p>Asynchronous: {@link #propose} never waits; children are bred from the latest parent population and a generation
  * closes on the count of observed children, so late results simply join the next selection. Failed observations count
@@ -40,7 +40,7 @@ public final class Nsga2 implements Strategy {
     private final List<Observation> observed = new ArrayList<>();
     private final List<Member> pool = new ArrayList<>();
     private List<Member> parents = List.of();
-    /** Warm start: priors of another task selected as the first population, evaluated first (see {@link #warmStart}). */
+    /** Warm start: priors of another task chosen as the first population, evaluated first (see {@link #warmStart}). */
     private final java.util.Deque<Genome> first = new java.util.ArrayDeque<>();
     private int generation;
 

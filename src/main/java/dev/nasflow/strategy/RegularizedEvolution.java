@@ -12,11 +12,11 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Regularized (aging) evolution, Real et al. 2019. The first {@code population} proposals are random architectures (when
- * warm-started: the best priors, see {@link #warmStart}); each later proposal samples {@code sampleSize} members of the
- * current population uniformly (without replacement), takes the one with the best primary objective and proposes a one-decision mutation of it. Every observation joins the population
- * as its youngest member and, once the population exceeds {@code population}, the oldest member is removed (age, not
- * fitness, decides who dies).
+ * Regularized (aging) evolution, Real et al. 2019. The first {@code population} proposals are random architectures
+ * (when warm-started: the best priors, see {@link #warmStart}); each later proposal samples {@code sampleSize} members
+ * of the current population uniformly (without replacement), takes the one with the best primary objective and proposes
+ * a one-decision mutation of it. Every observation joins the population as its youngest member and, once the population
+ * exceeds {@code population}, the oldest member is removed (age, not fitness, decides who dies).
  *
  * <p>Asynchronous: {@link #propose} never waits. Before the first result arrives it proposes random architectures;
  * tournaments use whatever population has been observed so far (all of it when smaller than the sample). Children that
