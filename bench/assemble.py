@@ -293,6 +293,29 @@ def warm_start(raw):
     return sec
 
 
+def mo_stopping(raw):
+    """Multi-objective stopping (rule pareto), simulated: epochs saved and hypervolume ratio per curve set and strategy."""
+    sec, ratios, goals = {}, {}, {}
+    for name, key in (("mo-stopping", "nb201Modelled"), ("mo-stopping-tabulated", "nb201TabulatedOnly"),
+                      ("mo-stopping-recorded", "recordedCurves")):
+        st, d = load(raw, name)
+        if not d:
+            sec[key] = not_ok(st, name, raw)
+            continue
+        sec[key] = d
+        for strategy, rules in d.get("strategies", {}).items():
+            for label, r in rules.items():
+                if label == "none":
+                    continue
+                k = key + "/" + strategy + "/" + label
+                ratios[k] = {"fewerEpochsFactor": r["fewerEpochsFactor"], "hvRatio": r["hvRatioMean"]}
+                goals[k] = goal(">= 3x fewer epochs than none with >= 0.99 of its hypervolume",
+                                ratios[k], r["fewerEpochsFactor"] >= 3 and r["hvRatioMean"] >= 0.99)
+    sec["ratio"] = ratios
+    sec["goals"] = goals
+    return sec
+
+
 def running_savings(raw):
     st, d = load(raw, "savings")
     if not d:
@@ -390,6 +413,7 @@ def main():
         "searchQuality": search_quality(args.raw, args.runs, args.bananas_runs),
         "stoppingSavings": stopping(args.raw),
         "stoppingSavingsRecorded": stopping_recorded(args.raw),
+        "moStopping": mo_stopping(args.raw),
         "runningSavings": running_savings(args.raw),
         "warmStart": warm_start(args.raw),
         "scaling": scaling(args.raw),

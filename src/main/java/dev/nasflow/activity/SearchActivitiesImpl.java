@@ -163,7 +163,7 @@ public class SearchActivitiesImpl implements SearchActivities {
         StrategyContext base = StrategyReplay.context(request.spec(), space);
         List<GenerationRecord> history = request.generations(space);
         StrategyContext ctx = new StrategyContext(space, base.objectives(),
-                base.seed() * 1_000_003L + history.size(), base.params(), base.minEpochs(),
+                dev.nasflow.spec.Seeds.proposal(base.seed(), history.size()), base.params(), base.minEpochs(),
                 base.maxEpochs());
         int ownResults = 0; // completed results the own ensemble learns from (the service learns from the same kind)
         for (GenerationRecord g : history) {

@@ -101,12 +101,14 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             }
             int resumedFrom = session.epochsDone();
             if (resumedFrom == 0) {
+                // the cost model's figures (params, flops, latencyMs) travel with the start: the multi-objective
+                // stopping rule compares candidates on them before any epoch is trained
                 outbox.add(events.candidateAsync(task, "CANDIDATE_STARTED",
-                        Map.of("epochs", task.epochs(), "attempt", attempt)));
+                        Map.of("epochs", task.epochs(), "attempt", attempt, "staticMetrics", staticMetrics)));
             } else {
                 log.info("{}: attempt {} resumes at epoch {}", task.candidateId(), attempt, resumedFrom);
                 outbox.add(events.candidateAsync(task, "CANDIDATE_RESUMED",
-                        Map.of("fromEpoch", resumedFrom, "attempt", attempt)));
+                        Map.of("fromEpoch", resumedFrom, "attempt", attempt, "staticMetrics", staticMetrics)));
             }
             Map<String, Double> last = new LinkedHashMap<>(staticMetrics);
             if (resume != null) {

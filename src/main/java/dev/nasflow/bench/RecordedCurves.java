@@ -32,8 +32,16 @@ public final class RecordedCurves {
     public static final String FORMAT = "nasflow-curves/1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One architecture's curve: per epoch, metric name to value. */
-    public record Curve(String arch, String archHash, double[] encoding, List<Map<String, Double>> epochs) {
+    /**
+     * One architecture's curve: per epoch, metric name to value; {@code params} is the architecture's parameter count
+     * from the cost model (NaN when the line has none).
+     */
+    public record Curve(String arch, String archHash, double[] encoding, List<Map<String, Double>> epochs,
+                        double params) {
+        public Curve(String arch, String archHash, double[] encoding, List<Map<String, Double>> epochs) {
+            this(arch, archHash, encoding, epochs, Double.NaN);
+        }
+
         /** The values of {@code metric} at epochs 1..n (NaN where missing). */
         public double[] values(String metric, int n) {
             double[] v = new double[n];
@@ -146,7 +154,15 @@ public final class RecordedCurves {
                 }
                 list.add(m);
             }
-            curves.add(new Curve(arch, hash, enc, list));
+            double params = Double.NaN;
+            if (n.has("params")) {
+                if (!n.get("params").isNumber() || !(n.get("params").asDouble() >= 0)) {
+                    throw new IllegalArgumentException(at + ": params must be a non-negative number (the "
+                            + "architecture's parameter count), got " + n.get("params"));
+                }
+                params = n.get("params").asDouble();
+            }
+            curves.add(new Curve(arch, hash, enc, list, params));
         }
         if (header == null) {
             throw new IllegalArgumentException("--curves " + file + ": no header line ({\"kind\": \"header\", "

@@ -31,6 +31,10 @@ public final class StoppingBench {
     public record RuleConfig(String label, String rule, Map<String, Object> params) {
         public RuleConfig {
             StoppingRules.validate(rule, params);
+            if ("pareto".equalsIgnoreCase(rule.trim())) {
+                throw new IllegalArgumentException("--rule " + label + "=" + rule + ": the pareto rule needs a cost "
+                        + "objective besides accuracy; benchmark it with 'nasflow bench mo-stopping'");
+            }
             params = params == null ? Map.of() : Map.copyOf(params);
         }
 

@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
         subcommands = {
                 BenchFanoutCommand.class,
                 BenchMemoryCommand.class,
+                BenchMoStoppingCommand.class,
                 BenchOverheadCommand.class,
                 BenchRecordCurvesCommand.class,
                 BenchSavingsCommand.class,

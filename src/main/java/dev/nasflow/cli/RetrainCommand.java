@@ -120,7 +120,7 @@ public final class RetrainCommand implements Callable<Integer> {
                 s.constraints(), new FidelitySpec(n, 1, dataFraction, 1.0, f.resolution()), s.stopping(),
                 t, s.data(), s.taskQueue(), s.artifacts());
         CandidateTask task = new CandidateTask(s.name() + "-retrain", cid, 0, 0, g, canonical, hash, n,
-                s.seed() * 1_000_003L + 999_983L, spec);
+                dev.nasflow.spec.Seeds.retrain(s.seed()), spec);
         ResumePoint resume = fresh ? null : new ResumePoint(0, null, Double.NaN, Map.of(), 0);
         long t0 = System.nanoTime();
         Map<String, Double> last = new LinkedHashMap<>();

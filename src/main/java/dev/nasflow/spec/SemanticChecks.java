@@ -486,6 +486,19 @@ final class SemanticChecks {
             error("/stopping/" + field, colon > 0 ? m.substring(colon + 2) : m, "see the stopping table in docs/SPEC.md");
             return;
         }
+        if (ok("/objectives")) {
+            try {
+                StoppingRules.checkObjectives(s.rule(), eff.objectives(), s.metric());
+            } catch (IllegalArgumentException e) {
+                String m = e.getMessage();
+                int colon = m.indexOf(": ");
+                String field = m.substring(0, colon);
+                String pointer = field.equals("objectives") ? "/objectives"
+                        : "/stopping/" + field.substring("stopping.".length());
+                error(pointer, m.substring(colon + 2), "see the pareto rule in docs/SPEC.md (stopping)");
+                return;
+            }
+        }
         int epochs = eff.fidelity().epochs();
         if (epochsOk() && s.gracePeriod() != null && s.gracePeriod() >= epochs) {
             boolean w = written("/stopping/gracePeriod");

@@ -20,6 +20,11 @@ import java.util.Map;
  *   <li>{@code curve}: after {@code gracePeriod} epochs, extrapolate the learning curve and stop when the predicted
  *       final value is below best × {@code threshold}; {@code minTrials} finished references.</li>
  *   <li>{@code surrogate}: as {@code curve} with the surrogate service's prediction.</li>
+ *   <li>{@code pareto}: several objectives (the watched metric and costs known before training): from epoch
+ *       {@code gracePeriod}, with {@code minTrials} finished references, stop a candidate whose optimistic final
+ *       objective vector (curve estimate plus the {@code confidence} conformal quantile of the estimate's scaled
+ *       shortfall) is dominated by more than {@code margin} by a front point, or, with {@code runningReferences}, by
+ *       a running candidate's pessimistic final vector.</li>
  * </ul>
  * {@code metric} (every rule but {@code none}) is the per-epoch metric the rule watches. After {@link Defaults} the
  * chosen rule's parameters are all set and the others are null; {@link #params()} is the map
@@ -27,19 +32,35 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"rule", "gracePeriod", "minTrials", "eta", "threshold", "metric", "minEpochs", "completedOnly",
-        "percentile", "compare"})
+        "percentile", "compare", "margin", "confidence", "runningReferences"})
 public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
                            String metric, Integer minEpochs, Boolean completedOnly, Double percentile,
-                           String compare) {
+                           String compare, Double margin, Double confidence, Boolean runningReferences) {
+
+    /** The spec before the pareto rule's {@code confidence} and {@code runningReferences} existed (unset). */
+    public StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
+                        String metric, Integer minEpochs, Boolean completedOnly, Double percentile, String compare,
+                        Double margin) {
+        this(rule, gracePeriod, minTrials, eta, threshold, metric, minEpochs, completedOnly, percentile, compare, margin,
+                null, null);
+    }
+
+    /** The spec before the pareto rule's {@code margin} existed (unset). */
+    public StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
+                        String metric, Integer minEpochs, Boolean completedOnly, Double percentile, String compare) {
+        this(rule, gracePeriod, minTrials, eta, threshold, metric, minEpochs, completedOnly, percentile, compare, null,
+                null, null);
+    }
 
     /** The spec before the median rule's {@code percentile} and {@code compare} existed (both unset). */
     public StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
                         String metric, Integer minEpochs, Boolean completedOnly) {
-        this(rule, gracePeriod, minTrials, eta, threshold, metric, minEpochs, completedOnly, null, null);
+        this(rule, gracePeriod, minTrials, eta, threshold, metric, minEpochs, completedOnly, null, null, null, null,
+                null);
     }
 
     public static StoppingSpec none() {
-        return new StoppingSpec("none", null, null, null, null, null, null, null, null, null);
+        return new StoppingSpec("none", null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     @JsonIgnore
@@ -59,6 +80,9 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
         put(m, "completedOnly", completedOnly);
         put(m, "percentile", percentile);
         put(m, "compare", compare);
+        put(m, "margin", margin);
+        put(m, "confidence", confidence);
+        put(m, "runningReferences", runningReferences);
         return m;
     }
 
@@ -75,7 +99,10 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
                 metric, integer(params.get("minEpochs")),
                 params.get("completedOnly") instanceof Boolean b ? b : null,
                 params.get("percentile") instanceof Number p ? p.doubleValue() : null,
-                params.get("compare") instanceof String c ? c : null);
+                params.get("compare") instanceof String c ? c : null,
+                params.get("margin") instanceof Number g ? g.doubleValue() : null,
+                params.get("confidence") instanceof Number q ? q.doubleValue() : null,
+                params.get("runningReferences") instanceof Boolean r ? r : null);
     }
 
     private static Integer integer(Object v) {

@@ -88,12 +88,13 @@ public final class CurveExtrapolationRule implements StoppingRule {
         }
         Fit best = null;
         int n = epochs.length;
-        for (double c : EXPONENTS) {
+        double[] x = new double[n];
+        for (int ci = 0; ci < EXPONENTS.length; ci++) {
+            double c = EXPONENTS[ci];
             double sx = 0;
             double sy = 0;
-            double[] x = new double[n];
             for (int i = 0; i < n; i++) {
-                x[i] = Math.pow(epochs[i], -c);
+                x[i] = pow(epochs[i], ci);
                 sx += x[i];
                 sy += values[i];
             }
@@ -123,6 +124,28 @@ public final class CurveExtrapolationRule implements StoppingRule {
             throw new IllegalArgumentException("fit: the epochs must not all be equal");
         }
         return best;
+    }
+
+    /** Epochs up to which {@code t^(-c)} is tabulated (the same values as {@link Math#pow}, computed once). */
+    private static final int POW_TABLE_EPOCHS = 1024;
+    private static final double[][] POW = powTable();
+
+    private static double[][] powTable() {
+        double[][] t = new double[EXPONENTS.length][POW_TABLE_EPOCHS + 1];
+        for (int ci = 0; ci < EXPONENTS.length; ci++) {
+            for (int e = 1; e <= POW_TABLE_EPOCHS; e++) {
+                t[ci][e] = Math.pow(e, -EXPONENTS[ci]);
+            }
+        }
+        return t;
+    }
+
+    private static double pow(double epoch, int ci) {
+        int e = (int) epoch;
+        if (e == epoch && e >= 1 && e <= POW_TABLE_EPOCHS) {
+            return POW[ci][e];
+        }
+        return Math.pow(epoch, -EXPONENTS[ci]);
     }
 
     private static double[] exponents() {

@@ -110,6 +110,24 @@ public final class CurveStore {
         c.finished = true;
     }
 
+    /**
+     * Marks a candidate as ended without completing its training (failed, diverged, cancelled, or stopped by someone
+     * other than this stopper): it will never finish, so no rule may count on its final value (the pareto rule's
+     * running references). Its curve and any decision are kept; unknown ids are ignored.
+     */
+    public void end(String candidateId) {
+        Curve c = curves.get(candidateId);
+        if (c != null) {
+            c.ended = true;
+        }
+    }
+
+    /** True once {@link #end} was called for the candidate. */
+    public boolean isEnded(String candidateId) {
+        Curve c = curves.get(candidateId);
+        return c != null && c.ended;
+    }
+
     /** Remembers a stop decision. Returns {@code false} (and changes nothing) when the candidate was already decided. */
     public boolean markDecided(StopVerdict v) {
         if (!searchId.equals(v.searchId())) {
@@ -275,6 +293,69 @@ public final class CurveStore {
         return new Reference(bestId, best, n);
     }
 
+    /**
+     * Records metrics of a candidate that are known before (or independently of) its training: the cost model's
+     * {@code params}, {@code flops}, {@code latencyMs}. Finite values are kept (a later value of the same name
+     * replaces an earlier one); the candidate is created if unknown, like {@link #finish}. The multi-objective rule
+     * reads them ({@link ParetoStoppingRule}).
+     */
+    public void recordStatics(String candidateId, Map<String, ? extends Number> metrics) {
+        if (metrics == null || metrics.isEmpty()) {
+            return;
+        }
+        Curve c = curves.get(candidateId);
+        if (c == null) {
+            if (curves.size() >= maxCandidates) {
+                evictOne();
+            }
+            c = new Curve();
+            curves.put(candidateId, c);
+        }
+        for (Map.Entry<String, ? extends Number> e : metrics.entrySet()) {
+            if (e.getKey() != null && e.getValue() != null && Double.isFinite(e.getValue().doubleValue())) {
+                if (c.statics == null) {
+                    c.statics = new LinkedHashMap<>();
+                }
+                c.statics.put(e.getKey(), e.getValue().doubleValue());
+            }
+        }
+    }
+
+    /** A metric recorded with {@link #recordStatics}; NaN when unknown. */
+    public double staticMetric(String candidateId, String name) {
+        Curve c = curves.get(candidateId);
+        Double v = c == null || c.statics == null ? null : c.statics.get(name);
+        return v == null ? Double.NaN : v;
+    }
+
+    /**
+     * A rule's memo of a per-epoch estimate derived from the candidate's own curve up to {@code epoch} (a pure function
+     * of those points, so caching it changes no decision); NaN when none was stored.
+     */
+    public double estimate(String candidateId, int epoch) {
+        Curve c = curves.get(candidateId);
+        return c == null || c.estimates == null || epoch < 1 || epoch >= c.estimates.length ? Double.NaN
+                : c.estimates[epoch];
+    }
+
+    /** Stores a memo for {@link #estimate} (ignored for an unknown candidate or an epoch it has not reported). */
+    public void putEstimate(String candidateId, int epoch, double value) {
+        Curve c = curves.get(candidateId);
+        if (c == null || !c.has(epoch)) {
+            return;
+        }
+        if (c.estimates == null || epoch >= c.estimates.length) {
+            int n = Math.max(epoch + 1, c.values.length);
+            double[] e = new double[n];
+            Arrays.fill(e, Double.NaN);
+            if (c.estimates != null) {
+                System.arraycopy(c.estimates, 0, e, 0, c.estimates.length);
+            }
+            c.estimates = e;
+        }
+        c.estimates[epoch] = value;
+    }
+
     /** The best finished value at an epoch: which candidate, its value, and how many finished references exist. */
     public record Reference(String candidateId, double value, int count) {
     }
@@ -303,7 +384,10 @@ public final class CurveStore {
         int targetEpochs;
         String archHash;
         boolean finished;
+        boolean ended;                   // ended without completing (failed, diverged, stopped elsewhere)
         StopVerdict decision;
+        Map<String, Double> statics;     // known before training (cost model): params, flops, latencyMs
+        double[] estimates;              // a rule's memo per epoch (NaN = none)
 
         boolean has(int e) {
             return e >= 1 && e <= last && present[e];

@@ -111,6 +111,25 @@ public final class EarlyStopper {
         search(searchId).store.finish(candidateId);
     }
 
+    /**
+     * Records that a candidate ended without completing its training (failed, diverged, or stopped early by any
+     * stopper): rules no longer count on it reaching its final value. It stays judged as before.
+     */
+    public void onEnded(String searchId, String candidateId) {
+        Search s = searches.get(searchId);
+        if (s != null) {
+            s.store.end(candidateId);
+        }
+    }
+
+    /**
+     * Records a candidate's metrics known before training (the cost model's params, flops, latencyMs: from its start
+     * event, or its finish event's metrics); the multi-objective rule reads them.
+     */
+    public void onStatics(String searchId, String candidateId, Map<String, ? extends Number> metrics) {
+        search(searchId).store.recordStatics(candidateId, metrics);
+    }
+
     /** The verdict already taken for a candidate, if any (for re-delivery). */
     public Optional<StopVerdict> decision(String searchId, String candidateId) {
         Search s = searches.get(searchId);

@@ -457,6 +457,15 @@ public final class StopperService implements AutoCloseable {
             if (hash instanceof String h) {
                 archHashes.put(e.candidateId(), h);
             }
+            // the cost model's figures of the candidate (start / resume events; a completed one's final metrics hold
+            // them too): the pareto rule compares candidates on them
+            Map<String, Double> statics = statics(e.payload().get(
+                    e.type() == SearchEventType.CANDIDATE_FINISHED ? "metrics" : "staticMetrics"));
+            if (!statics.isEmpty()) {
+                synchronized (stopper) {
+                    stopper.onStatics(e.searchId(), e.candidateId(), statics);
+                }
+            }
             // A candidate that completed its fidelity becomes a reference curve. One that ended STOPPED_EARLY does not
             // (its curve is partial), and marking it finished here would also hide, after a restart, the decision
             // that stopped it when that decision was applied but not yet published: the re-read metric must be able
@@ -464,6 +473,13 @@ public final class StopperService implements AutoCloseable {
             if (e.type() == SearchEventType.CANDIDATE_FINISHED && !"STOPPED_EARLY".equals(e.payload().get("outcome"))) {
                 synchronized (stopper) {
                     stopper.onFinished(e.searchId(), e.candidateId());
+                }
+            }
+            // One that ended any other way than COMPLETED (stopped early, diverged, infeasible) never reaches its final
+            // value: the pareto rule must no longer count on it as a running reference.
+            if (e.type() == SearchEventType.CANDIDATE_FINISHED && !"COMPLETED".equals(e.payload().get("outcome"))) {
+                synchronized (stopper) {
+                    stopper.onEnded(e.searchId(), e.candidateId());
                 }
             }
         }
@@ -486,6 +502,19 @@ public final class StopperService implements AutoCloseable {
         }
     }
 
+    /** The metrics known before training ({@link StoppingRules#STATIC_METRICS}) found in an event's metric map. */
+    private static Map<String, Double> statics(Object metrics) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (metrics instanceof Map<?, ?> m) {
+            for (String name : StoppingRules.STATIC_METRICS) {
+                if (m.get(name) instanceof Number n && Double.isFinite(n.doubleValue())) {
+                    out.put(name, n.doubleValue());
+                }
+            }
+        }
+        return out;
+    }
+
     /** A search this service does not act on (finished, rule none, unknown to Temporal, not a search). */
     private static final SearchInfo INACTIVE = new SearchInfo("none", null, false);
 
@@ -506,7 +535,8 @@ public final class StopperService implements AutoCloseable {
                 return null;
             }
             StoppingSpec s = spec.stopping();
-            StoppingRule rule = StoppingRules.create(s.rule(), s.params(), source());
+            StoppingRule rule = StoppingRules.create(s.rule(), s.params(), source(), spec.objectives(),
+                    watched(spec).metric());
             synchronized (stopper) {
                 stopper.configure(searchId, rule);
             }

@@ -1,5 +1,6 @@
 package dev.nasflow.stopping;
 
+import dev.nasflow.spec.Objective;
 import dev.nasflow.strategy.ParamDef;
 
 import java.util.ArrayList;
@@ -20,13 +21,20 @@ import java.util.stream.Collectors;
  *   <tr><td>asha</td><td>minEpochs (1), eta (3), minTrials (3)</td></tr>
  *   <tr><td>curve</td><td>gracePeriod (4), minTrials (1), threshold (0.95)</td></tr>
  *   <tr><td>surrogate</td><td>gracePeriod (1), minTrials (1), threshold (0.95)</td></tr>
+ *   <tr><td>pareto</td><td>gracePeriod (3), minTrials (5), margin (0), confidence (0.9),
+ *   runningReferences (true); needs several objectives</td></tr>
  *   <tr><td>none</td><td>-</td></tr>
  * </table>
  * Errors are {@link IllegalArgumentException}s naming the field as {@code stopping.<name>} and saying what is
  * allowed. A parameter the chosen rule does not use is an error (it is most likely a typo or a wrong rule).
  */
 public final class StoppingRules {
-    public static final List<String> NAMES = List.of("median", "asha", "curve", "surrogate", "none");
+    public static final List<String> NAMES = List.of("median", "asha", "curve", "surrogate", "pareto", "none");
+    /**
+     * Objective metrics known before training (the cost model's figures, on the candidate's start event): the
+     * objectives the {@code pareto} rule accepts besides the watched learning curve.
+     */
+    public static final List<String> STATIC_METRICS = List.of("params", "flops", "latencyMs");
 
     private static final int MAX_INT = 1_000_000;
 
@@ -65,6 +73,19 @@ public final class StoppingRules {
                     ParamDef.integer("minTrials", 1, MAX_INT, 1, "finished candidates needed as references"),
                     ParamDef.number("threshold", 0.01, 1.0, 0.95,
                             "stop when the predicted final value is below best final x threshold"));
+            case "pareto" -> List.of(
+                    ParamDef.integer("gracePeriod", 1, MAX_INT, 3, "first epoch at which a candidate may be stopped"),
+                    ParamDef.integer("minTrials", 1, MAX_INT, 5,
+                            "finished candidates needed: the front and the calibration of the optimistic estimate"),
+                    ParamDef.number("margin", 0.0, 0.5, 0.0,
+                            "a front point must beat the candidate's optimistic final value by more than "
+                                    + "|its value| x margin (0.01 = 1%) and be no worse in every cost"),
+                    ParamDef.number("confidence", 0.5, 1.0, 0.9,
+                            "the optimistic estimate adds this conformal quantile of the estimate's scaled shortfall "
+                                    + "among finished candidates at the same epoch (1 = the largest)"),
+                    ParamDef.bool("runningReferences", true,
+                            "a running candidate counts as a front point by its pessimistic final value (its "
+                                    + "estimate less the same quantile of the estimate's overshoot)"));
             case "none" -> List.of();
             default -> throw unknownRule(rule);
         };
@@ -95,6 +116,19 @@ public final class StoppingRules {
      * @throws IllegalArgumentException naming {@code stopping.rule} or {@code stopping.<param>}
      */
     public static StoppingRule create(String rule, Map<String, ?> params, PredictionSource source) {
+        return create(rule, params, source, null, null);
+    }
+
+    /**
+     * Builds a rule for a search with these objectives (needed by {@code pareto}; the others ignore them).
+     *
+     * @param objectives the search's objectives (null: none known, and {@code pareto} fails)
+     * @param metric     the watched per-epoch metric ({@code stopping.metric}; null = the first objective's)
+     * @throws IllegalArgumentException naming {@code stopping.rule}, {@code stopping.<param>}, {@code stopping.metric}
+     *                                  or {@code objectives}
+     */
+    public static StoppingRule create(String rule, Map<String, ?> params, PredictionSource source,
+                                      List<Objective> objectives, String metric) {
         String name = normalise(rule);
         List<ParamDef> defs = params(name);
         Map<String, Object> v = resolve(name, defs, params == null ? Map.of() : params);
@@ -105,8 +139,53 @@ public final class StoppingRules {
             case "asha" -> new AshaRule(i(v, "minEpochs"), i(v, "eta"), i(v, "minTrials"));
             case "curve" -> new CurveExtrapolationRule(i(v, "gracePeriod"), i(v, "minTrials"), d(v, "threshold"));
             case "surrogate" -> new SurrogateRule(source, i(v, "gracePeriod"), i(v, "minTrials"), d(v, "threshold"));
+            case "pareto" -> {
+                checkObjectives(name, objectives, metric);
+                Objective watched = watchedObjective(objectives, metric);
+                List<Objective> costs = objectives.stream().filter(o -> !o.metric().equals(watched.metric())).toList();
+                yield new ParetoStoppingRule(watched, costs, i(v, "gracePeriod"), i(v, "minTrials"), d(v, "margin"),
+                        d(v, "confidence"), (Boolean) v.get("runningReferences"));
+            }
             default -> NoStopping.INSTANCE;
         };
+    }
+
+    /**
+     * Checks that a rule fits the search's objectives: {@code pareto} needs the watched metric ({@code metric}, null =
+     * the first objective's) to be one objective and every other objective (at least one) to be known before
+     * training ({@link #STATIC_METRICS}). Other rules accept any objectives.
+     *
+     * @throws IllegalArgumentException naming {@code stopping.rule}, {@code stopping.metric} or {@code objectives}
+     */
+    public static void checkObjectives(String rule, List<Objective> objectives, String metric) {
+        if (!"pareto".equals(normalise(rule))) {
+            return;
+        }
+        if (objectives == null || objectives.size() < 2) {
+            throw new IllegalArgumentException("stopping.rule: 'pareto' stops candidates dominated on several "
+                    + "objectives, this search has " + (objectives == null ? 0 : objectives.size()) + "; add a cost "
+                    + "objective (params, flops or latencyMs) or use a single-objective rule (median, asha, curve)");
+        }
+        String watched = metric == null ? objectives.get(0).metric() : metric;
+        List<String> names = objectives.stream().map(Objective::metric).toList();
+        if (!names.contains(watched)) {
+            throw new IllegalArgumentException("stopping.metric: the pareto rule predicts the final value of an "
+                    + "objective from its learning curve, and '" + watched + "' is not one of the objectives "
+                    + names + "; set stopping.metric to the objective trained for (e.g. validAccuracy)");
+        }
+        for (Objective o : objectives) {
+            if (!o.metric().equals(watched) && !STATIC_METRICS.contains(o.metric())) {
+                throw new IllegalArgumentException("objectives: the pareto rule needs every objective but the "
+                        + "watched " + watched + " to be known before training (" + String.join(", ", STATIC_METRICS)
+                        + "); '" + o.metric() + "' is only known when training ends: remove that objective or use "
+                        + "another rule");
+            }
+        }
+    }
+
+    private static Objective watchedObjective(List<Objective> objectives, String metric) {
+        String watched = metric == null ? objectives.get(0).metric() : metric;
+        return objectives.stream().filter(o -> o.metric().equals(watched)).findFirst().orElseThrow();
     }
 
     private static String normalise(String rule) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -43,8 +44,12 @@ public final class StoppingSimulator {
         this.epochBudget = epochBudget;
     }
 
-    /** A candidate with its whole learning curve: {@code curve[e - 1]} is the value after epoch e. */
-    public record Candidate(String id, String archHash, double[] curve) {
+    /**
+     * A candidate with its whole learning curve: {@code curve[e - 1]} is the value after epoch e; {@code statics} are
+     * its metrics known before training (the cost model's params, flops, latencyMs; empty when none), recorded when it
+     * takes a slot, as the live stopper records them from the candidate's start event.
+     */
+    public record Candidate(String id, String archHash, double[] curve, Map<String, Double> statics) {
         public Candidate {
             if (id == null || id.isBlank()) {
                 throw new IllegalArgumentException("id: must be a non-empty candidate id");
@@ -53,10 +58,15 @@ public final class StoppingSimulator {
                 throw new IllegalArgumentException("curve: candidate " + id + " needs at least one epoch");
             }
             curve = curve.clone();
+            statics = statics == null ? Map.of() : Map.copyOf(statics);
+        }
+
+        public Candidate(String id, String archHash, double[] curve) {
+            this(id, archHash, curve, Map.of());
         }
 
         public Candidate(String id, double[] curve) {
-            this(id, null, curve);
+            this(id, null, curve, Map.of());
         }
 
         public double finalValue() {
@@ -66,6 +76,23 @@ public final class StoppingSimulator {
         @Override
         public double[] curve() {
             return curve.clone();
+        }
+
+        /** The value after epoch e (1-based), without copying the curve. */
+        public double at(int epoch) {
+            return curve[epoch - 1];
+        }
+    }
+
+    /**
+     * Where candidates come from when the search adapts to results (NSGA-II): {@link #next} is asked whenever a slot
+     * is free, {@link #ended} hears how each launched candidate ended (stopped after {@code epochs}, or finished).
+     */
+    public interface Source {
+        /** The next candidate, or null when there is none now (the search is over). */
+        Candidate next();
+
+        default void ended(Candidate c, int epochs, boolean stopped) {
         }
     }
 
@@ -138,8 +165,6 @@ public final class StoppingSimulator {
         }
         int t = candidates.get(0).curve.length;
         Set<String> ids = new HashSet<>();
-        String trueBestId = null;
-        double trueBest = Double.NEGATIVE_INFINITY;
         for (Candidate c : candidates) {
             if (c.curve.length != t) {
                 throw new IllegalArgumentException("curve: candidate " + c.id() + " has " + c.curve.length
@@ -148,16 +173,43 @@ public final class StoppingSimulator {
             if (!ids.add(c.id())) {
                 throw new IllegalArgumentException("id: duplicate candidate id " + c.id());
             }
+        }
+        String trueBestId = null;
+        double trueBest = Double.NEGATIVE_INFINITY;
+        for (Candidate c : candidates) {
             double f = c.finalValue();
             if (!Double.isNaN(f) && f > trueBest) {
                 trueBest = f;
                 trueBestId = c.id();
             }
         }
-        String searchId = "sim";
-        EarlyStopper stopper = new EarlyStopper(rule, 1, Math.max(1, candidates.size()),
-                Math.max(t, CurveStore.DEFAULT_MAX_EPOCHS));
         Deque<Candidate> waiting = new ArrayDeque<>(candidates);
+        Result r = run(waiting::poll, candidates.size(), t, rule, listener);
+        // the supplied candidates, not only those launched, are the reference of a budgeted run
+        return new Result(r.rule(), candidates.size(), r.launched(), r.finished(), r.stopped(), r.truncated(),
+                r.epochsSpent(), (long) candidates.size() * t, r.pickId(), r.pickValue(), trueBestId,
+                trueBestId == null ? Double.NaN : trueBest, r.ticks(), r.verdicts());
+    }
+
+    /**
+     * Runs the candidates {@code source} hands out (at most {@code maxCandidates}, each with a curve of {@code epochs}
+     * values) through {@code rule}. The true best and {@link Result#candidates} count the candidates launched.
+     */
+    public Result run(Source source, int maxCandidates, int epochs, StoppingRule rule, Listener listener) {
+        if (rule == null) {
+            throw new IllegalArgumentException("rule: required (use NoStopping.INSTANCE for none)");
+        }
+        if (maxCandidates < 1 || epochs < 1) {
+            throw new IllegalArgumentException("maxCandidates and epochs: must be >= 1");
+        }
+        int t = epochs;
+        String searchId = "sim";
+        EarlyStopper stopper = new EarlyStopper(rule, 1, Math.max(1, maxCandidates),
+                Math.max(t, CurveStore.DEFAULT_MAX_EPOCHS));
+        Set<String> seen = new HashSet<>();
+        String trueBestId = null;
+        double trueBest = Double.NEGATIVE_INFINITY;
+        boolean sourceDone = false;
         Candidate[] slot = new Candidate[concurrency];
         int[] done = new int[concurrency];
         List<StopVerdict> verdicts = new ArrayList<>();
@@ -175,11 +227,29 @@ public final class StoppingSimulator {
             }
             boolean any = false;
             for (int s = 0; s < concurrency; s++) {
-                if (slot[s] == null && !waiting.isEmpty()) {
-                    slot[s] = waiting.poll();
+                if (slot[s] == null && !sourceDone && launched < maxCandidates) {
+                    Candidate c = source.next();
+                    if (c == null) {
+                        sourceDone = true;
+                        continue;
+                    }
+                    if (c.curve.length != t) {
+                        throw new IllegalArgumentException("curve: candidate " + c.id() + " has " + c.curve.length
+                                + " epochs, expected " + t + "; all curves need the same length");
+                    }
+                    if (!seen.add(c.id())) {
+                        throw new IllegalArgumentException("id: duplicate candidate id " + c.id());
+                    }
+                    double f = c.finalValue();
+                    if (!Double.isNaN(f) && f > trueBest) {
+                        trueBest = f;
+                        trueBestId = c.id();
+                    }
+                    slot[s] = c;
                     done[s] = 0;
                     launched++;
-                    listener.started(slot[s]);
+                    stopper.onStatics(searchId, c.id(), c.statics());
+                    listener.started(c);
                 }
                 any |= slot[s] != null;
             }
@@ -204,9 +274,11 @@ public final class StoppingSimulator {
                 if (v.isPresent()) {
                     verdicts.add(v.get());
                     slot[s] = null;
+                    source.ended(c, epoch, true);
                 } else if (epoch == t) {
                     stopper.onFinished(searchId, c.id());
                     listener.finished(c);
+                    source.ended(c, epoch, false);
                     finished++;
                     double f = c.finalValue();
                     if (!Double.isNaN(f) && (pickId == null || f > pick)) {
@@ -222,8 +294,8 @@ public final class StoppingSimulator {
                 truncated++;
             }
         }
-        return new Result(rule.name(), candidates.size(), launched, finished, verdicts.size(), truncated, spent,
-                (long) candidates.size() * t, pickId, pick, trueBestId,
+        return new Result(rule.name(), launched, launched, finished, verdicts.size(), truncated, spent,
+                (long) launched * t, pickId, pick, trueBestId,
                 trueBestId == null ? Double.NaN : trueBest, ticks, verdicts);
     }
 }

@@ -62,7 +62,7 @@ import java.util.stream.Stream;
  * {@code params.bin} ({@link Block#saveParameters}: weights, BatchNorm γ/β and running statistics),
  * {@code optimizer.bin} ({@link NasOptimizer#save}: momentum / Adam moments and the step count) and
  * {@code state.json} (epoch, seeds, metrics, architecture, normalization). RNG state: the data order and augmentation
- * of epoch e come from {@code new Random(seed·1_000_003 + e)} and the weights' initialization from the engine seed
+ * of epoch e come from {@code new Random(Seeds.epochOrder(seed, e))} and the weights' initialization from the engine seed
  * set to the candidate seed before building, so (seed, epoch) is the whole random state — resuming after epoch N
  * replays epoch N+1 exactly as an uninterrupted run would (up to floating-point non-determinism of the kernels). The
  * last two checkpoints are kept.
@@ -261,7 +261,7 @@ public final class DjlSession implements TrainingSession {
     public EpochReport trainEpoch(StepListener steps) {
         long t0 = System.currentTimeMillis();
         int epoch = done + 1;
-        Random rng = new Random(task.seed() * 1_000_003L + epoch);
+        Random rng = new Random(dev.nasflow.spec.Seeds.epochOrder(task.seed(), epoch));
         int[] order = trainIndex.clone();
         shuffle(order, rng);
         int bs = recipe.batchSize();

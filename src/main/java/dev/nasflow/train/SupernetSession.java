@@ -71,7 +71,7 @@ import java.util.stream.Stream;
  * parameters: weights, BatchNorm statistics, α), {@code weights-optimizer.bin} and {@code alpha-optimizer.bin}
  * ({@link NasOptimizer} states: momentum or Adam moments, step counts) and {@code state.json} (epoch, method, seed,
  * RNG rule, metrics, softmax(α), derived architecture). RNG: epoch e shuffles and samples with
- * {@code new Random(seed·1_000_003 + e)} and the initial weights come from the engine seed set to the spec seed, so
+ * {@code new Random(Seeds.epochOrder(seed, e))} and the initial weights come from the engine seed set to the spec seed, so
  * (seed, epoch) is the whole random state. The last two checkpoints are kept; opening resumes from the newest readable.
  */
 public final class SupernetSession implements AutoCloseable {
@@ -270,7 +270,7 @@ public final class SupernetSession implements AutoCloseable {
     public Map<String, Double> trainEpoch(StepListener steps) {
         int epoch = done + 1;
         long t0 = System.currentTimeMillis();
-        Random rng = new Random(seed * 1_000_003L + epoch);
+        Random rng = new Random(dev.nasflow.spec.Seeds.epochOrder(seed, epoch));
         int n = train.data().size();
         int[] order = permutation(n, rng);
         int[] vorder = permutation(valid.data().size(), rng);

@@ -536,7 +536,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         }
         Genome g = p.genome();
         int epochs = p.epochs() > 0 ? p.epochs() : spec.fidelity().epochs();
-        long seed = spec.seed() * 1_000_003L + gen * 10_007L + i;
+        long seed = dev.nasflow.spec.Seeds.candidate(spec.seed(), gen, i);
         return new CandidateTask(searchId, searchId + "-g" + gen + "-c" + i, gen, i, g, space.canonical(g),
                 space.hash(g), epochs, seed, spec);
     }
@@ -609,7 +609,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             Genome g = p.genome();
             String id = searchId + "-g" + currentGeneration + "-c" + i;
             int epochs = p.epochs() > 0 ? p.epochs() : spec.fidelity().epochs();
-            long seed = spec.seed() * 1_000_003L + currentGeneration * 10_007L + i;
+            long seed = dev.nasflow.spec.Seeds.candidate(spec.seed(), currentGeneration, i);
             queued.add(new CandidateTask(searchId, id, currentGeneration, i, g, space.canonical(g), space.hash(g),
                     epochs, seed, spec));
         }

@@ -30,8 +30,6 @@ import java.util.Map;
  */
 public class SupernetWorkflowImpl implements SupernetWorkflow {
     private static final Logger log = Workflow.getLogger(SupernetWorkflowImpl.class);
-    /** Seed offset of the retraining candidate (distinct from the supernet's own seed use). */
-    static final long RETRAIN_SEED_OFFSET = 999_983L;
     /**
      * Heartbeat timeout of the supernet activities: they heartbeat when they start and after every step (a step is
      * well under a second to a few seconds), so a worker that died is noticed this long after its last heartbeat and
@@ -108,7 +106,7 @@ public class SupernetWorkflowImpl implements SupernetWorkflow {
                             .build());
             retrain = training.train(new CandidateTask(searchId, searchId + "-retrain", 0, 0, derivation.genome(),
                     space.canonical(derivation.genome()), space.hash(derivation.genome()), retrainEpochs,
-                    spec.seed() * 1_000_003L + RETRAIN_SEED_OFFSET, spec));
+                    dev.nasflow.spec.Seeds.retrain(spec.seed()), spec));
         }
         phase = "COMPLETED";
         Map<String, Object> done = new LinkedHashMap<>();

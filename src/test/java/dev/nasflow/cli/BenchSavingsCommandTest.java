@@ -1,8 +1,8 @@
 package dev.nasflow.cli;
 
+import dev.nasflow.testing.Slow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +18,7 @@ class BenchSavingsCommandTest {
     Path dir;
 
     @Test
-    @Tag("slow")
+    @Slow
     void printsOneJsonObjectWithARowPerRuleAndModeAndTheSavings() throws Exception {
         BenchStopLatencyCommandTest.Result r = BenchStopLatencyCommandTest.run("bench", "savings", "--candidates",
                 "10", "--slots", "3", "--population", "3", "--epochs", "6", "--pacing-ms", "15", "--rules",

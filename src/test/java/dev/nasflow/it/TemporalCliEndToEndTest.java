@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nasflow.spec.SpecVocabulary;
+import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.SupernetWorkflow;
 import dev.nasflow.bench.TableCandidateTrainer;
 import dev.nasflow.cli.Main;
@@ -26,7 +27,6 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.ApplicationFailure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -58,7 +58,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *     --workflow-id ID --input-file workflows/quickstart.json</pre>
  * Skips, loudly, only where the binary is absent.
  */
-@Tag("slow")
+@Slow
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TemporalCliEndToEndTest {
     static final ObjectMapper JSON = Stacks.JSON;

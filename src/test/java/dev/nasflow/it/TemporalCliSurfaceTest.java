@@ -6,10 +6,10 @@ import dev.nasflow.bench.TableCandidateTrainer;
 import dev.nasflow.cli.SearchStartChecks;
 import dev.nasflow.embedded.DevStack;
 import dev.nasflow.embedded.TemporalDevServer;
+import dev.nasflow.testing.Slow;
 import io.temporal.client.WorkflowClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * cancel, terminate, describe. Plus nasflow's own {@code search start --wait} failing when no worker polls the queue
  * (DescribeTaskQueue, which only the real server implements). Skips, loudly, only where the binary is absent.
  */
-@Tag("slow")
+@Slow
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TemporalCliSurfaceTest {
     Path binary;

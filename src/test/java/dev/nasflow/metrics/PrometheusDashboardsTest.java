@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.embedded.DevStack;
 import dev.nasflow.embedded.TestBackends;
+import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.SearchResult;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code promtool check config} must pass on the shipped configurations and on the test's own.
  */
 @Tag("prometheus")
-@Tag("slow")
+@Slow
 class PrometheusDashboardsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path REPO = Path.of("").toAbsolutePath();

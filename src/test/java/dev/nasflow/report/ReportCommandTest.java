@@ -6,11 +6,11 @@ import dev.nasflow.cli.Main;
 import dev.nasflow.embedded.DevStack;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.embedded.TestBackends;
+import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.SearchResult;
 import dev.nasflow.workflow.SearchWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * otherwise): the result comes from Temporal, the learning curves from Kafka; the saved JSON makes the same report
  * offline.
  */
-@Tag("slow")
+@Slow
 class ReportCommandTest {
     static final String SPEC = """
             {

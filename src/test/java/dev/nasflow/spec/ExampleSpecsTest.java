@@ -44,7 +44,8 @@ class ExampleSpecsTest {
         Set<String> names = examples().map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         assertEquals(Set.of("quickstart.json", "nb201-random.json", "nb201-rea.json", "nb201-bananas.json",
                 "nb201-nsga2.json", "nb201-asha.json", "chain-fmnist.json", "darts-fmnist.json", "quickstart-djl.json",
-                "fmnist-evolution.json", "darts-fmnist-small.json", "nb201-warm-start.json"),
+                "fmnist-evolution.json", "darts-fmnist-small.json", "nb201-warm-start.json",
+                "nb201-nsga2-pareto.json"),
                 names);
     }
 
@@ -62,6 +63,17 @@ class ExampleSpecsTest {
     @Test
     void nsga2HasTwoObjectives() {
         SearchSpec s = BadSpecCorpusTest.VALIDATOR.validate(Path.of("workflows/nb201-nsga2.json")).effective();
+        assertEquals(List.of(new Objective("validAccuracy", Direction.MAXIMIZE),
+                new Objective("params", Direction.MINIMIZE)), s.objectives());
+    }
+
+    @Test
+    void paretoExampleStopsOnTwoObjectives() {
+        SearchSpec s = BadSpecCorpusTest.VALIDATOR.validate(Path.of("workflows/nb201-nsga2-pareto.json")).effective();
+        assertEquals("pareto", s.stopping().rule());
+        assertEquals(0.0, s.stopping().margin());
+        assertEquals(0.9, s.stopping().confidence());
+        assertEquals(Boolean.TRUE, s.stopping().runningReferences());
         assertEquals(List.of(new Objective("validAccuracy", Direction.MAXIMIZE),
                 new Objective("params", Direction.MINIMIZE)), s.objectives());
     }

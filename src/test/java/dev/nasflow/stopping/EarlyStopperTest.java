@@ -95,8 +95,8 @@ class EarlyStopperTest {
         }
         Collections.shuffle(points, new Random(11));
         for (String rule : StoppingRules.NAMES) {
-            if (rule.equals("surrogate")) {
-                continue;
+            if (rule.equals("surrogate") || rule.equals("pareto")) {
+                continue; // need a prediction source / objectives and costs: ParetoStoppingRuleTest
             }
             List<StopVerdict> first = replay(StoppingRules.create(rule, java.util.Map.of()), points);
             List<StopVerdict> second = replay(StoppingRules.create(rule, java.util.Map.of()), points);

@@ -40,7 +40,7 @@ class StoppingRulesTest {
 
     @Test
     void badInputNamesTheField() {
-        assertMessage("stopping.rule: unknown rule 'hyperband'; use one of median, asha, curve, surrogate, none",
+        assertMessage("stopping.rule: unknown rule 'hyperband'; use one of median, asha, curve, surrogate, pareto, none",
                 () -> StoppingRules.create("hyperband", Map.of()));
         assertMessage("stopping.rule: missing", () -> StoppingRules.create(null, Map.of()));
         assertMessage("stopping.eta: not a parameter of rule 'median' (its parameters: gracePeriod, minTrials, "

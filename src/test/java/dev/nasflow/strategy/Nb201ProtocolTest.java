@@ -1,7 +1,7 @@
 package dev.nasflow.strategy;
 
+import dev.nasflow.testing.Slow;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Deterministic (fixed seeds), so the thresholds are not flaky; they sit below the measured means to absorb changes in
  * the space's random streams. Not a speed test.
  */
-@Tag("slow")
+@Slow
 class Nb201ProtocolTest {
     private static Nb201Harness harness;
 

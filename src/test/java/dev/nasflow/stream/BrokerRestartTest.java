@@ -25,12 +25,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.nasflow.embedded.EmbeddedKafka;
 import dev.nasflow.embedded.SharedKafka;
 import dev.nasflow.embedded.ThreadLeaks;
+import dev.nasflow.testing.Slow;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * (candidate, epoch) is seen after de-duplication and the producer carries on. Then closes the broker and checks that
  * no non-daemon thread and no port is left behind.
  */
-@Tag("slow")
+@Slow
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrokerRestartTest {
     static final int CANDIDATES = 10;

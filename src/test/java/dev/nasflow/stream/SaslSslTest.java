@@ -20,6 +20,7 @@ import dev.nasflow.embedded.EmbeddedKafka;
 import dev.nasflow.embedded.EmbeddedKafka.SaslMechanism;
 import dev.nasflow.embedded.SharedKafka;
 import dev.nasflow.embedded.TlsMaterial;
+import dev.nasflow.testing.Slow;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
@@ -27,7 +28,6 @@ import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * reach every client built by {@link KafkaClients}, SCRAM-SHA-512 and PLAIN round trips work, clients without the
  * right credentials or trust are refused.
  */
-@Tag("slow")
+@Slow
 class SaslSslTest {
     static Path dir;
     static EmbeddedKafka kafka;

@@ -12,6 +12,7 @@ import dev.nasflow.stream.KafkaClients;
 import dev.nasflow.stream.PoisonHandler;
 import dev.nasflow.stream.PoisonReason;
 import dev.nasflow.stream.Topics;
+import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.CandidateTask;
 import dev.nasflow.workflow.SearchResult;
 import dev.nasflow.workflow.SearchStatus;
@@ -22,7 +23,6 @@ import io.temporal.api.history.v1.HistoryEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bytes, schemaVersion 99, missing fields): skipped, counted by the stopper and the surrogate, copied to
  * {@code nasflow.dead-letters}. The search goes on and completes its budget.
  */
-@Tag("slow")
+@Slow
 class BadRuntimeInputTest {
     static final String QUEUE = "fault-runtime";
     // no early stopping, so that every faulty candidate reaches its fault; the stopper still reads every record

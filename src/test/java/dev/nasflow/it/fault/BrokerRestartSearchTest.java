@@ -10,12 +10,12 @@ import dev.nasflow.stream.EventSerde;
 import dev.nasflow.stream.KafkaClients;
 import dev.nasflow.stream.StopDecision;
 import dev.nasflow.stream.Topics;
+import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.CandidateResult;
 import dev.nasflow.workflow.SearchResult;
 import dev.nasflow.workflow.SearchWorkflow;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of every result reaches a downstream consumer group that runs across the restart, exactly once per (candidate,
  * epoch) after de-duplication; no stop decision is applied twice.
  */
-@Tag("slow")
+@Slow
 class BrokerRestartSearchTest {
     static final String QUEUE = "fault-broker";
 

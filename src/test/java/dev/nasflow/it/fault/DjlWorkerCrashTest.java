@@ -7,11 +7,11 @@ import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.MetricsPublisher;
 import dev.nasflow.stream.SearchEvent;
 import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.CandidateResult;
 import dev.nasflow.workflow.SearchResult;
 import dev.nasflow.workflow.SearchWorkflow;
 import dev.nasflow.workflow.SearchWorkflowImpl;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * directories under the artifact root. The spec's {@code trainer.heartbeatTimeoutSeconds} (10 s) makes Temporal
  * retry a dead worker's attempt after 10 s instead of the DJL default of 120 s.
  */
-@Tag("slow")
+@Slow
 class DjlWorkerCrashTest {
     static final int KILLS = 3;
     static final int EPOCHS = 5;

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nasflow.bench.TableCandidateTrainer;
 import dev.nasflow.embedded.DevStack;
 import dev.nasflow.stream.StopDecision;
+import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.SearchResult;
 import dev.nasflow.workflow.StopperInfo;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * group (persisted by the broker), and the new stopper waited for it through a rebalance until its 45 s session timed
  * out, longer than the whole search.
  */
-@Tag("slow")
+@Slow
 class PersistedRunsTest {
     static final int RUNS = 20;
     static final Set<Integer> AFTER_A_KILL = Set.of(1, 6, 11, 16);

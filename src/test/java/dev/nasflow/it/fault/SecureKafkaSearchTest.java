@@ -11,10 +11,10 @@ import dev.nasflow.stream.KafkaClients;
 import dev.nasflow.stream.KafkaSettings;
 import dev.nasflow.stream.StopDecision;
 import dev.nasflow.stream.SurrogatePrediction;
+import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.CandidateResult;
 import dev.nasflow.workflow.SearchResult;
 import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the stopper reads them and publishes its decisions, the surrogate publishes predictions. A client without the
  * security settings is refused.
  */
-@Tag("slow")
+@Slow
 class SecureKafkaSearchTest {
     static final String QUEUE = "fault-secure";
 

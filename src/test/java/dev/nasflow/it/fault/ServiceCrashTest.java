@@ -13,13 +13,13 @@ import dev.nasflow.stream.SurrogatePrediction;
 import dev.nasflow.stream.Topics;
 import dev.nasflow.surrogate.SurrogateObserver;
 import dev.nasflow.surrogate.SurrogateService;
+import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.CandidateResult;
 import dev.nasflow.workflow.SearchResult;
 import dev.nasflow.workflow.SearchWorkflow;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +55,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * ACTIVITY_UNKNOWN yet keeps the update accepted, then refuses every retry with "Already accepted update"); a
  * restarted stopper catching up sends exactly such late decisions. docs/RELIABILITY.md records the limitation.
  */
-@Tag("slow")
+@Slow
 class ServiceCrashTest {
     static final String QUEUE = "fault-services";
 

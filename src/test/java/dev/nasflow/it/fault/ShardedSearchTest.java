@@ -8,12 +8,12 @@ import dev.nasflow.embedded.DevStack;
 import dev.nasflow.embedded.TemporalDevServer;
 import dev.nasflow.spec.BudgetSpec;
 import dev.nasflow.strategy.Outcome;
+import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.CandidateResult;
 import dev.nasflow.workflow.SearchResult;
 import dev.nasflow.workflow.SearchWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the stopper stopping candidates, continue-as-new, a worker SIGKILLed mid-search, every result counted once and every
  * execution's history bounded. Then queries, signals, updates and a terminated shard on a small sharded search.
  */
-@Tag("slow")
+@Slow
 class ShardedSearchTest {
     /** Temporal's history warning: no execution may come near it. */
     static final int HISTORY_WARNING = 10_240;

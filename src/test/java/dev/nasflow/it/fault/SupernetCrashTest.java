@@ -5,6 +5,7 @@ import dev.nasflow.embedded.DevStack;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
+import dev.nasflow.testing.Slow;
 import dev.nasflow.train.SupernetFixtures;
 import dev.nasflow.workflow.SupernetEpoch;
 import dev.nasflow.workflow.SupernetResult;
@@ -12,7 +13,6 @@ import dev.nasflow.workflow.SupernetWorkflow;
 import dev.nasflow.workflow.SupernetWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * after the heartbeat timeout and resumes from the last epoch's checkpoint on disk, not from zero. The workflow runs
  * on a worker in this JVM (as in {@link WorkerCrashTest}).
  */
-@Tag("slow")
+@Slow
 class SupernetCrashTest {
     static final String WF_QUEUE = "sn-wf";
     static final String TRAIN_QUEUE = "sn-train";

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nasflow.bench.TableCandidateTrainer;
 import dev.nasflow.embedded.DevStack;
 import dev.nasflow.embedded.TemporalDevServer;
+import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.CandidateResult;
 import dev.nasflow.workflow.SearchResult;
 import dev.nasflow.workflow.SearchWorkflow;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * with the same picks (leaderboard order, best architecture) as an uninterrupted run with the same seed (regularized
  * evolution on the table trainer, no early stopping, so the search is deterministic).
  */
-@Tag("slow")
+@Slow
 class TemporalServerRestartTest {
     static final String QUEUE = "fault-server";
 

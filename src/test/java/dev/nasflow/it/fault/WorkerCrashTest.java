@@ -10,6 +10,7 @@ import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.MetricsPublisher;
 import dev.nasflow.stream.SearchEvent;
 import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.CandidateResult;
 import dev.nasflow.workflow.CandidateTask;
 import dev.nasflow.workflow.SearchResult;
@@ -22,7 +23,6 @@ import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * SIGKILLed worker would wait for that worker forever (a real server moves it after 5 s), so only training workers are
  * killed here; docs/RELIABILITY.md records the limitation.
  */
-@Tag("slow")
+@Slow
 class WorkerCrashTest {
     static final int KILLS = 20;
     static final int WORKERS = 3;

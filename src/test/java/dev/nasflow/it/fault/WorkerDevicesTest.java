@@ -1,6 +1,6 @@
 package dev.nasflow.it.fault;
 
-import org.junit.jupiter.api.Tag;
+import dev.nasflow.testing.Slow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * need no Temporal or Kafka to report their device (they print it before connecting), so none is started; SIGTERM
  * then stops them all.
  */
-@Tag("slow")
+@Slow
 class WorkerDevicesTest {
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -3,10 +3,10 @@ package dev.nasflow.it.fault;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nasflow.embedded.DevStack;
 import dev.nasflow.stream.MetricsPublisher;
+import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.CandidateResult;
 import dev.nasflow.workflow.SearchResult;
 import dev.nasflow.workflow.SearchWorkflowImpl;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * SIGKILL mid-candidate is restarted by the supervisor and its candidate resumes elsewhere; SIGTERM to the supervisor
  * stops both children. The workflow runs in this JVM (see {@link WorkerCrashTest} for why).
  */
-@Tag("slow")
+@Slow
 class WorkerSlotsTest {
     static final String WF_QUEUE = "slots-wf";
     static final String TRAIN_QUEUE = "slots-train";

@@ -1,0 +1,399 @@
+package dev.nasflow.stopping;
+
+import dev.nasflow.spec.Direction;
+import dev.nasflow.spec.Objective;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Multi-objective early stopping ({@code rule: pareto}): a running candidate is stopped when, at the chosen
+ * {@code confidence}, it cannot enter the Pareto front: an optimistic estimate of its final objective vector is
+ * dominated, by more than a margin, by a finished candidate or (with {@code runningReferences}) by a pessimistic
+ * estimate of another running candidate's final vector.
+ *
+ * <p>Objectives: one learning-curve objective (the watched per-epoch metric, e.g. {@code validAccuracy}; curve points
+ * are oriented so that larger is better) and one or more costs known before training ({@code params}, {@code flops},
+ * {@code latencyMs} from the cost model, recorded with {@link CurveStore#recordStatics}), each with its
+ * {@link Direction}. For a point of candidate {@code c} at epoch {@code t} with target {@code T} (every epoch is
+ * judged, so a candidate can become dominated later as the front improves):
+ * <ol>
+ *   <li>nothing happens while {@code t < gracePeriod} or {@code t >= T}, when the value at {@code t} is not finite,
+ *       or when a cost of {@code c} is unknown;</li>
+ *   <li>references: the finished candidates with the same target whose final value and costs are known; with fewer
+ *       than {@code minTrials} (among those that reported epoch {@code t}) nothing happens;</li>
+ *   <li>point estimate after {@code t} epochs: {@code max(best so far, v(T))} with {@code v} the {@code a - b*t^-c}
+ *       least-squares fit of {@link CurveExtrapolationRule} (from 3 finite values on; before that, the best so
+ *       far);</li>
+ *   <li>calibration (split-conformal): each reference's shortfall {@code final - estimate(t)} divided by its scale
+ *       {@code climb + kappa} (climb: best so far minus first value up to {@code t}; kappa: the references' median
+ *       climb); the {@code ceil((n+1) x confidence)}-th smallest of the {@code n}, or the largest when that rank
+ *       exceeds {@code n} (small-sample fallback);</li>
+ *   <li><b>optimistic</b> final of {@code c}: estimate + max(0, quantile) x its own scale. A finished reference
+ *       {@code f} dominates with the margin when {@code final(f) - |final(f)| * margin > optimistic(c)} and {@code f}
+ *       is no worse in every cost; the verdict names the dominating front point with the best final value;</li>
+ *   <li>otherwise, with {@code runningReferences}: a running candidate {@code r} (not finished, not stopped, not
+ *       {@linkplain CurveStore#end ended}, same target, costs no worse) dominates when its <b>pessimistic</b> final,
+ *       its estimate at its latest epoch minus max(0, the same quantile of the scaled overshoot {@code estimate -
+ *       final}) x its scale, beats the optimistic final by the margin.</li>
+ * </ol>
+ * With {@code confidence} 1 the optimistic estimate covers the largest scaled surprise seen so far; below 1 the
+ * guarantee is statistical (about {@code 1 - confidence} of candidates may beat their optimistic estimate). Like every
+ * rule it keeps no state: the curve fits it memoises ({@link CurveStore#estimate}) are functions of the curves.
+ */
+public final class ParetoStoppingRule implements StoppingRule {
+    static final int MIN_FIT_POINTS = 3;
+
+    private final Objective watched;
+    private final List<Objective> costs;
+    private final int gracePeriod;
+    private final int minTrials;
+    private final double margin;
+    private final double confidence;
+    private final boolean runningReferences;
+
+    /**
+     * @param watched     the learning-curve objective (its metric and direction; curve values arrive oriented)
+     * @param costs       the objectives known before training (at least one)
+     * @param gracePeriod first epoch at which a candidate may be stopped
+     * @param minTrials   finished references needed (front and calibration)
+     * @param margin      relative margin in [0, 0.5]: a front point must beat the optimistic estimate by more than
+     *                    {@code |its value| x margin}
+     */
+    /* confidence in [0.5, 1]: the conformal quantile of the scaled shortfall (1 = the largest); runningReferences:
+       running candidates dominate by their pessimistic final value */
+    public ParetoStoppingRule(Objective watched, List<Objective> costs, int gracePeriod, int minTrials, double margin) {
+        this(watched, costs, gracePeriod, minTrials, margin, 1.0, false);
+    }
+
+    public ParetoStoppingRule(Objective watched, List<Objective> costs, int gracePeriod, int minTrials, double margin,
+                              double confidence, boolean runningReferences) {
+        if (watched == null) {
+            throw new IllegalArgumentException("stopping.metric: the pareto rule needs the watched metric's objective");
+        }
+        if (costs == null || costs.isEmpty()) {
+            throw new IllegalArgumentException("objectives: the pareto rule needs at least one cost objective "
+                    + "(params, flops or latencyMs) besides " + watched.metric());
+        }
+        if (gracePeriod < 1) {
+            throw new IllegalArgumentException("stopping.gracePeriod: must be >= 1, got " + gracePeriod);
+        }
+        if (minTrials < 1) {
+            throw new IllegalArgumentException("stopping.minTrials: must be >= 1, got " + minTrials);
+        }
+        if (!(margin >= 0 && margin <= 0.5)) {
+            throw new IllegalArgumentException("stopping.margin: must be in [0, 0.5], e.g. 0.01, got " + margin);
+        }
+        this.watched = watched;
+        this.costs = List.copyOf(costs);
+        this.gracePeriod = gracePeriod;
+        this.minTrials = minTrials;
+        if (!(confidence >= 0.5 && confidence <= 1.0)) {
+            throw new IllegalArgumentException("stopping.confidence: must be in [0.5, 1], e.g. 0.9, got " + confidence);
+        }
+        this.margin = margin;
+        this.confidence = confidence;
+        this.runningReferences = runningReferences;
+    }
+
+    @Override
+    public String name() {
+        return "pareto";
+    }
+
+    @Override
+    public Optional<StopVerdict> onEpoch(CurvePoint p, CurveStore store) {
+        int t = p.epoch();
+        int target = p.targetEpochs();
+        String id = p.candidateId();
+        if (t < gracePeriod || t >= target || !Double.isFinite(store.value(id, t))) {
+            return Optional.empty();
+        }
+        double[] cost = costs(store, id);
+        if (cost == null) {
+            return Optional.empty();
+        }
+        List<Ref> refs = new ArrayList<>();
+        for (String r : store.candidates()) {
+            if (r.equals(id) || !store.isFinished(r) || store.targetEpochs(r) != target) {
+                continue;
+            }
+            double fin = store.value(r, target);
+            double[] rc = costs(store, r);
+            if (!Double.isFinite(fin) || rc == null) {
+                continue;
+            }
+            refs.add(new Ref(r, fin, rc));
+        }
+        if (refs.size() < minTrials) {
+            return Optional.empty();
+        }
+        Map<Integer, Calibration> calibrations = new HashMap<>();
+        Calibration cal = calibration(store, refs, t, target, calibrations);
+        if (cal == null) {
+            return Optional.empty();
+        }
+        double point = pointEstimate(store, id, t, target);
+        double scale = cal.scale(climb(store, id, t));
+        double optimistic = point + cal.shortfall * scale;
+        List<Ref> dominating = new ArrayList<>();
+        for (Ref r : refs) {
+            if (beats(r.fin, optimistic) && noWorse(r.cost, cost)) {
+                dominating.add(r);
+            }
+        }
+        boolean max = watched.direction() == Direction.MAXIMIZE;
+        String head = "optimistic final (" + watched.metric() + " " + show(optimistic) + costText(cost) + "): estimate "
+                + show(point) + " after " + t + " of " + target + " epochs " + (max ? "+ " : "- ")
+                + cal.describe("shortfall", confidence, scale) + "; ";
+        if (!dominating.isEmpty()) {
+            Ref front = null;
+            for (Ref r : dominating) {
+                boolean onFront = true;
+                for (Ref q : dominating) {
+                    if (q != r && dominates(q, r)) {
+                        onFront = false;
+                        break;
+                    }
+                }
+                if (onFront && (front == null || r.fin > front.fin)) {
+                    front = r;
+                }
+            }
+            String reason = head + "dominated by front point " + front.id + " (" + watched.metric() + " "
+                    + show(front.fin) + costText(front.cost) + ") with margin " + Num.fmt(margin) + ": "
+                    + marginText(front.fin, optimistic);
+            return Optional.of(new StopVerdict(p.searchId(), id, t, name(), reason));
+        }
+        if (!runningReferences) {
+            return Optional.empty();
+        }
+        // a running candidate, no worse in every cost, whose pessimistic final (its estimate minus the same quantile of
+        // the estimate's overshoot, at its own epoch) beats the optimistic one: at the confidence, it will finish ahead
+        String best = null;
+        double bestPess = Double.NEGATIVE_INFINITY;
+        int bestEpoch = 0;
+        double bestEst = Double.NaN;
+        Calibration bestCal = null;
+        double[] bestCost = null;
+        double bestScale = 1;
+        for (String r : store.candidates()) {
+            if (r.equals(id) || store.isFinished(r) || store.isEnded(r) || store.alreadyDecided(r)
+                    || store.targetEpochs(r) != target) {
+                continue;
+            }
+            int tr = Math.min(store.lastEpoch(r), target - 1);
+            double[] rc = tr < 1 ? null : costs(store, r);
+            if (rc == null || !noWorse(rc, cost) || !Double.isFinite(store.bestUpTo(r, tr))) {
+                continue;
+            }
+            double est = pointEstimate(store, r, tr, target);
+            if (!beats(est, optimistic) || est <= bestPess) {
+                continue;
+            }
+            Calibration rcal = calibration(store, refs, tr, target, calibrations);
+            if (rcal == null) {
+                continue;
+            }
+            double rscale = rcal.scale(climb(store, r, tr));
+            double pess = est - rcal.overshoot * rscale;
+            if (beats(pess, optimistic) && pess > bestPess) {
+                best = r;
+                bestPess = pess;
+                bestEpoch = tr;
+                bestEst = est;
+                bestCal = rcal;
+                bestScale = rscale;
+                bestCost = rc;
+            }
+        }
+        if (best == null) {
+            return Optional.empty();
+        }
+        String reason = head + "dominated by running candidate " + best + " (pessimistic final " + watched.metric()
+                + " " + show(bestPess) + costText(bestCost) + ": estimate " + show(bestEst) + " after " + bestEpoch
+                + " epochs " + (max ? "- " : "+ ") + bestCal.describe("overshoot", confidence, bestScale) + ") with margin "
+                + Num.fmt(margin) + ": " + marginText(bestPess, optimistic);
+        return Optional.of(new StopVerdict(p.searchId(), id, t, name(), reason));
+    }
+
+    /** {@code ref} beats {@code optimistic} by more than {@code |ref| x margin} (oriented values). */
+    private boolean beats(double ref, double optimistic) {
+        return ref - Math.abs(ref) * margin > optimistic;
+    }
+
+    private String marginText(double ref, double optimistic) {
+        boolean max = watched.direction() == Direction.MAXIMIZE;
+        return show(ref) + (max ? " - " : " + ") + Num.fmt(Math.abs(ref) * margin) + " = "
+                + show(ref - Math.abs(ref) * margin) + (max ? " > " : " < ") + show(optimistic);
+    }
+
+    /**
+     * The calibration at epoch {@code e}: over the finished references that reported epoch {@code e}, the conformal
+     * quantiles of the point estimate's shortfall ({@code final - estimate}) and overshoot ({@code estimate -
+     * final}), each floored at 0; null with fewer than {@code minTrials} references. Memoised per call in {@code memo}.
+     */
+    private Calibration calibration(CurveStore store, List<Ref> refs, int e, int target,
+                                    Map<Integer, Calibration> memo) {
+        if (memo.containsKey(e)) {
+            return memo.get(e);
+        }
+        double[] d = new double[refs.size()];
+        double[] climbs = new double[refs.size()];
+        int n = 0;
+        for (Ref r : refs) {
+            if (store.has(r.id, e)) {
+                climbs[n] = climb(store, r.id, e);
+                d[n++] = r.fin - pointEstimate(store, r.id, e, target);
+            }
+        }
+        Calibration c = null;
+        if (n >= minTrials) {
+            double[] cs = Arrays.copyOf(climbs, n);
+            Arrays.sort(cs);
+            double kappa = cs[n / 2];
+            for (int i = 0; i < n; i++) {
+                double sc = climbs[i] + kappa;
+                d[i] = sc > 0 ? d[i] / sc : d[i];
+            }
+            double[] s = Arrays.copyOf(d, n);
+            Arrays.sort(s);
+            int rank = conformalRank(n, confidence);
+            c = new Calibration(Math.max(0, s[rank - 1]), Math.max(0, -s[n - rank]), n, rank, kappa);
+        }
+        memo.put(e, c);
+        return c;
+    }
+
+    /** Shortfall and overshoot quantiles of the point estimate at one epoch, from {@code n} finished references. */
+    private record Calibration(double shortfall, double overshoot, int n, int rank, double kappa) {
+        /** The scale of a curve that climbed {@code climb}: {@code climb + kappa}, or 1 when that is 0. */
+        double scale(double climb) {
+            double sc = climb + kappa;
+            return sc > 0 ? sc : 1;
+        }
+
+        String describe(String what, double confidence, double scale) {
+            double v = what.equals("shortfall") ? shortfall : overshoot;
+            String which = rank == n ? "the largest" : "the " + ordinal(n - rank + 1) + " largest";
+            return "calibration " + Num.fmt(v * scale) + " (the estimate's scaled " + what + " " + Num.fmt(v)
+                    + " x scale " + Num.fmt(scale) + "; " + which + " among " + n + " finished"
+                    + (confidence < 1 ? ": conformal quantile at confidence " + Num.fmt(confidence) : "") + ")";
+        }
+
+        private static String ordinal(int k) {
+            return k + (k % 100 >= 11 && k % 100 <= 13 ? "th" : switch (k % 10) {
+                case 1 -> "st";
+                case 2 -> "nd";
+                case 3 -> "rd";
+                default -> "th";
+            });
+        }
+    }
+
+    /**
+     * The rank (1 = smallest) of the split-conformal quantile at {@code confidence} among {@code n} calibration
+     * values: {@code ceil((n + 1) x confidence)}, capped at {@code n} (with too few values for the confidence, the
+     * largest: the small-sample fallback).
+     */
+    static int conformalRank(int n, double confidence) {
+        long k = (long) Math.ceil((n + 1) * confidence - 1e-9);
+        return (int) Math.max(1, Math.min(n, k));
+    }
+
+    /** How much the candidate's curve rose up to epoch {@code t}: best so far minus its first finite value (>= 0). */
+    static double climb(CurveStore store, String id, int t) {
+        double[][] pts = store.finitePoints(id, t);
+        if (pts[1].length == 0) {
+            return 0;
+        }
+        return Math.max(0, store.bestUpTo(id, t) - pts[1][0]);
+    }
+
+    /** The candidate's point estimate of its final value after {@code t} epochs (memoised in the store). */
+    static double pointEstimate(CurveStore store, String id, int t, int target) {
+        boolean memo = store.targetEpochs(id) == target;
+        double cached = memo ? store.estimate(id, t) : Double.NaN;
+        if (!Double.isNaN(cached)) {
+            return cached;
+        }
+        double best = store.bestUpTo(id, t);
+        double est = best;
+        double[][] pts = store.finitePoints(id, t);
+        if (pts[0].length >= MIN_FIT_POINTS) {
+            double v = CurveExtrapolationRule.fit(pts[0], pts[1]).predict(target);
+            if (Double.isFinite(v)) {
+                est = Math.max(best, v);
+            }
+        }
+        if (memo) {
+            store.putEstimate(id, t, est);
+        }
+        return est;
+    }
+
+    private double[] costs(CurveStore store, String id) {
+        double[] v = new double[costs.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = store.staticMetric(id, costs.get(i).metric());
+            if (Double.isNaN(v[i])) {
+                return null;
+            }
+        }
+        return v;
+    }
+
+    /** {@code a} is at least as good as {@code b} in every cost. */
+    private boolean noWorse(double[] a, double[] b) {
+        for (int i = 0; i < a.length; i++) {
+            if (costs.get(i).direction().better(b[i], a[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Plain Pareto dominance between references (final value oriented, costs by their directions). */
+    private boolean dominates(Ref a, Ref b) {
+        if (a.fin < b.fin || !noWorse(a.cost, b.cost)) {
+            return false;
+        }
+        if (a.fin > b.fin) {
+            return true;
+        }
+        for (int i = 0; i < a.cost.length; i++) {
+            if (costs.get(i).direction().better(a.cost[i], b.cost[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An oriented value of the watched metric as the user sees it. */
+    private String show(double oriented) {
+        return Num.fmt(watched.direction().oriented(oriented));
+    }
+
+    private String costText(double[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < v.length; i++) {
+            sb.append(", ").append(costs.get(i).metric()).append(' ').append(Num.fmt(v[i]));
+        }
+        return sb.toString();
+    }
+
+    private record Ref(String id, double fin, double[] cost) {
+    }
+
+    @Override
+    public String toString() {
+        return "pareto(gracePeriod=" + gracePeriod + ", minTrials=" + minTrials + ", margin=" + margin
+                + ", confidence=" + confidence + ", runningReferences=" + runningReferences
+                + ", objectives=" + watched.metric() + costs.stream().map(o -> "," + o.metric()).reduce("", String::concat)
+                + ")";
+    }
+}

@@ -1,0 +1,73 @@
+package dev.nasflow.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MoStoppingBenchTest {
+    static final MoStoppingBench BENCH = new MoStoppingBench(Nb201Table.cifar10());
+    static final Path CURVES = Path.of("bench/curves/fmnist-small-chain.jsonl");
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> rule(Map<String, Object> report, String strategy, String label) {
+        return (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) report.get("strategies"))
+                .get(strategy)).get(label);
+    }
+
+    @Test
+    void savesEpochsOnBothStrategiesAndReportsTheHypervolumeRatio() {
+        Map<String, Object> r = BENCH.run(new MoStoppingBench.Config(40, 60, 4, 3, 1, null, null, false, null, null));
+        assertTrue(((String) r.get("simulation")).startsWith("yes"), r.toString());
+        for (String s : List.of("random", "nsga2")) {
+            Map<String, Object> p = rule(r, s, "pareto");
+            assertTrue((double) p.get("fewerEpochsFactor") > 1, s + ": " + p);
+            double hv = (double) p.get("hvRatioMean");
+            assertTrue(hv > 0.5 && (s.equals("nsga2") || hv <= 1.0), s + ": " + p);
+        }
+        // random: the same candidates with and without stopping; a stopped one never enters the front
+        assertTrue((double) rule(r, "random", "pareto").get("frontRecallMean") > 0.5);
+    }
+
+    @Test
+    void deterministic() {
+        MoStoppingBench.Config c = new MoStoppingBench.Config(30, 40, 4, 2, 7, List.of("nsga2"), null, false, null,
+                null);
+        Map<String, Object> a = BENCH.run(c);
+        Map<String, Object> b = BENCH.run(c);
+        assertEquals(rule(a, "nsga2", "pareto"), rule(b, "nsga2", "pareto"));
+    }
+
+    @Test
+    void replaysRecordedCurvesWithTheirParams() {
+        Map<String, Object> r = BENCH.run(new MoStoppingBench.Config(100, 8, 8, 2, 1, null, null, false, CURVES,
+                null));
+        assertTrue((double) rule(r, "random", "pareto").get("fewerEpochsFactor") >= 1.0);
+    }
+
+    @Test
+    void badConfigurationsNameTheFlag(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MoStoppingBench.Config(
+                100, 8, 8, 1, 1, List.of("nsga2"), null, false, CURVES, null));
+        assertTrue(e.getMessage().startsWith("--strategy nsga2: with --curves only random applies"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new MoStoppingBench.Config(100, 100, 8, 1, 1, null,
+                null, true, null, null));
+        assertTrue(e.getMessage().startsWith("--tabulated-only applies"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new MoStoppingBench.RuleConfig("x",
+                Map.of("margin", 2)));
+        assertTrue(e.getMessage().startsWith("stopping.margin: must be between"), e.getMessage());
+        Path noParams = tmp.resolve("c.jsonl");
+        List<String> lines = Files.readAllLines(CURVES).subList(0, 4).stream()
+                .map(l -> l.replaceAll("\"params\":[0-9]+,", "")).toList();
+        Files.write(noParams, lines);
+        e = assertThrows(IllegalArgumentException.class, () -> BENCH.run(new MoStoppingBench.Config(3, 8, 2, 1, 1,
+                null, null, false, noParams, null)));
+        assertTrue(e.getMessage().contains("has no params"), e.getMessage());
+    }
+}

@@ -1,0 +1,18 @@
+package dev.nasflow.testing;
+
+
+import dev.nasflow.testing.Slow;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A test that starts real processes or servers (Temporal dev server, worker JVMs, Kafka broker restarts) or runs for
+ * tens of seconds. The fast run leaves them out: {@code mvn -o test -DexcludedGroups=slow} (README, "Tests").
+ */
+@Target({ElementType.TYPE, ElementType.METHOD})
+@Retention(RetentionPolicy.RUNTIME)
+@Slow
+public @interface Slow {
+}
