@@ -180,11 +180,10 @@ public final class LocalSearch implements Strategy {
     }
 
     /**
-     * Starts the first climb from the best prior. Priors measured on this task are known fitness (never evaluated
-     * again; a neighbour known to be better is moved to at once) and the first climb starts from the best of them at
-     * once. Otherwise the first climb's start set is the best {@code initial} priors from another task (fewer when
-     * fewer exist), best first, evaluated here instead of random architectures (results of this search, counted in
-     * its budget), and the climb starts from the best of them as measured here.
+     * Starts the first climb from the best prior: one measured on this task is climbed from at once (its value known,
+     * no start set evaluated); otherwise the best prior from another task is the whole start set, evaluated here
+     * first, and the climb starts from it. Priors measured on this task are known fitness: never evaluated again, and
+     * a neighbour known to be better is moved to at once.
      */
     @Override
     public void warmStart(List<Prior> priors) {
@@ -200,10 +199,10 @@ public final class LocalSearch implements Strategy {
             moveTo(same.get(0).genome());
             return;
         }
-        List<Genome> top = Prior.toEvaluate(ctx, priors, startSize);
-        if (!top.isEmpty()) {
-            startSize = top.size(); // the first climb's start set: these priors alone
-            startWith.addAll(top);
+        List<Prior> other = Prior.ranked(ctx, priors, true);
+        if (!other.isEmpty() && !proposed.contains(other.get(0).genome())) {
+            startSize = 1; // the first climb's start set: this prior alone
+            startWith.add(other.get(0).genome());
         }
     }
 
