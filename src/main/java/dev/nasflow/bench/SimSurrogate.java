@@ -24,6 +24,7 @@ final class SimSurrogate implements StoppingSimulator.Listener, PredictionSource
     private final Map<String, double[]> encodings;
     private final Map<String, CurveSurrogate.Estimate> last = new HashMap<>();
     private final Map<String, Integer> lastEpoch = new HashMap<>();
+    private final Map<String, Map<Integer, CurveSurrogate.Estimate>> history = new HashMap<>();
     private final Predictions log;
 
     /** Receives every prediction made: candidate, epoch, predicted final (oriented), the candidate's true final. */
@@ -57,6 +58,7 @@ final class SimSurrogate implements StoppingSimulator.Listener, PredictionSource
         }
         last.put(c.id(), e);
         lastEpoch.put(c.id(), p.epoch());
+        history.computeIfAbsent(c.id(), k -> new HashMap<>()).put(p.epoch(), e);
         if (log != null) {
             log.made(c, p.epoch(), e.mean());
         }
@@ -81,11 +83,17 @@ final class SimSurrogate implements StoppingSimulator.Listener, PredictionSource
     public Optional<Prediction> predict(CurvePoint p) {
         CurveSurrogate.Estimate e = last.get(p.candidateId());
         Integer at = lastEpoch.get(p.candidateId());
-        if (e == null || at == null || at != p.epoch()) {
+        if (e == null || at == null || at < p.epoch()) {
             return Optional.empty();
         }
         return Optional.of(new Prediction(e.mean(), e.std(), "curve surrogate after epoch " + at + " on "
                 + e.trainedOn() + " finished"));
+    }
+
+    @Override
+    public Optional<Prediction> predictedAt(CurvePoint p) {
+        CurveSurrogate.Estimate e = history.getOrDefault(p.candidateId(), Map.of()).get(p.epoch());
+        return e == null ? Optional.empty() : Optional.of(new Prediction(e.mean(), e.std()));
     }
 
     @Override

@@ -190,6 +190,7 @@ public final class StoppingBench {
         Map<String, List<double[]>> tauRuns = new LinkedHashMap<>();
         tauRuns.put("surrogate", new ArrayList<>());
         tauRuns.put("curve", new ArrayList<>());
+        tauRuns.put("lastObserved", new ArrayList<>());
         for (int run = 0; run < c.runs(); run++) {
             Map<String, double[]> encodings = new java.util.HashMap<>();
             List<StoppingSimulator.Candidate> pop = file == null
@@ -199,6 +200,7 @@ public final class StoppingBench {
                 Map<String, double[]> tau = taus(pop, c, encodings, c.seed() + run);
                 tauRuns.get("surrogate").add(tau.get("surrogate"));
                 tauRuns.get("curve").add(tau.get("curve"));
+                tauRuns.get("lastObserved").add(tau.get("lastObserved"));
             }
             for (RuleConfig rc : c.rules()) {
                 StoppingSimulator.Result res;
@@ -297,7 +299,8 @@ public final class StoppingBench {
             + "predicted final value after epoch e and its true final value, in a no-stopping pass (every candidate "
             + "reaches every epoch; the surrogate learns from the candidates finished by then, as live), mean over "
             + "runs; null where no prediction exists (the curve rule fits from 3 epochs on; the surrogate predicts "
-            + "once a candidate with the same target finished)";
+            + "once a candidate with the same target finished); lastObserved: the value observed at epoch e taken as the "
+            + "prediction, on the candidates the surrogate predicted (the baseline a learning-curve model should beat)";
 
     /** Finished candidates between fits of the simulated surrogate's architecture model. */
     static final int SURROGATE_RETRAIN_EVERY = 5;
@@ -311,12 +314,17 @@ public final class StoppingBench {
         int t = c.epochs();
         List<List<double[]>> sur = new ArrayList<>();
         List<List<double[]>> cur = new ArrayList<>();
+        List<List<double[]>> last = new ArrayList<>();
         for (int e = 0; e <= t; e++) {
             sur.add(new ArrayList<>());
             cur.add(new ArrayList<>());
+            last.add(new ArrayList<>());
         }
-        SimSurrogate sim = new SimSurrogate(enc, SURROGATE_RETRAIN_EVERY, seed,
-                (cand, epoch, predicted) -> sur.get(epoch).add(new double[] {predicted, cand.finalValue()}));
+        SimSurrogate sim = new SimSurrogate(enc, SURROGATE_RETRAIN_EVERY, seed, (cand, epoch, predicted) -> {
+            sur.get(epoch).add(new double[] {predicted, cand.finalValue()});
+            // the baseline on the same candidates: the value observed at that epoch taken as the final one
+            last.get(epoch).add(new double[] {cand.curve()[epoch - 1], cand.finalValue()});
+        });
         StoppingSimulator.Listener both = new StoppingSimulator.Listener() {
             @Override
             public void started(StoppingSimulator.Candidate cand) {
@@ -357,6 +365,7 @@ public final class StoppingBench {
         Map<String, double[]> out = new LinkedHashMap<>();
         out.put("surrogate", tauByEpoch(sur, t));
         out.put("curve", tauByEpoch(cur, t));
+        out.put("lastObserved", tauByEpoch(last, t));
         return out;
     }
 

@@ -19,7 +19,9 @@ import java.util.Map;
  *       reports per rung before anything is stopped.</li>
  *   <li>{@code curve}: after {@code gracePeriod} epochs, extrapolate the learning curve and stop when the predicted
  *       final value is below best × {@code threshold}; {@code minTrials} finished references.</li>
- *   <li>{@code surrogate}: as {@code curve} with the surrogate service's prediction.</li>
+ *   <li>{@code surrogate}: after {@code gracePeriod} epochs, stop when the surrogate service's optimistic prediction
+ *       (mean + z({@code confidence}) std) is below best × {@code threshold}; with {@code rungs}, also successive
+ *       halving on predictions at {@code gracePeriod × eta^k}; {@code minTrials} references.</li>
  *   <li>{@code pareto}: several objectives (the watched metric and costs known before training): from epoch
  *       {@code gracePeriod}, with {@code minTrials} finished references, stop a candidate whose optimistic final
  *       objective vector (curve estimate plus the {@code confidence} conformal quantile of the estimate's scaled
@@ -32,24 +34,41 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"rule", "gracePeriod", "minTrials", "eta", "threshold", "metric", "minEpochs", "completedOnly",
-        "percentile", "compare", "margin", "confidence", "runningReferences"})
+        "percentile", "compare", "margin", "confidence", "runningReferences", "rungs"})
 public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
                            String metric, Integer minEpochs, Boolean completedOnly, Double percentile,
-                           String compare, Double margin, Double confidence, Boolean runningReferences) {
+                           String compare, Double margin, Double confidence, Boolean runningReferences,
+                           Boolean rungs) {
+
+    /** The spec before the surrogate rule's {@code rungs} existed (unset). */
+    public StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
+                        String metric, Integer minEpochs, Boolean completedOnly, Double percentile, String compare,
+                        Double margin, Double confidence, Boolean runningReferences) {
+        this(rule, gracePeriod, minTrials, eta, threshold, metric, minEpochs, completedOnly, percentile, compare, margin,
+                confidence, runningReferences, null);
+    }
+
+    /** A surrogate-rule spec: {@code confidence} and {@code rungs}, no pareto parameters. */
+    public StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
+                        String metric, Integer minEpochs, Boolean completedOnly, Double percentile, String compare,
+                        Double confidence, Boolean rungs) {
+        this(rule, gracePeriod, minTrials, eta, threshold, metric, minEpochs, completedOnly, percentile, compare, null,
+                confidence, null, rungs);
+    }
 
     /** The spec before the pareto rule's {@code confidence} and {@code runningReferences} existed (unset). */
     public StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
                         String metric, Integer minEpochs, Boolean completedOnly, Double percentile, String compare,
                         Double margin) {
         this(rule, gracePeriod, minTrials, eta, threshold, metric, minEpochs, completedOnly, percentile, compare, margin,
-                null, null);
+                null, null, null);
     }
 
     /** The spec before the pareto rule's {@code margin} existed (unset). */
     public StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
                         String metric, Integer minEpochs, Boolean completedOnly, Double percentile, String compare) {
         this(rule, gracePeriod, minTrials, eta, threshold, metric, minEpochs, completedOnly, percentile, compare, null,
-                null, null);
+                null, null, null);
     }
 
     /** The spec before the median rule's {@code percentile} and {@code compare} existed (both unset). */
@@ -60,7 +79,8 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
     }
 
     public static StoppingSpec none() {
-        return new StoppingSpec("none", null, null, null, null, null, null, null, null, null, null, null, null);
+        return new StoppingSpec("none", null, null, null, null, null, null, null, null, null, null, null, null,
+                null);
     }
 
     @JsonIgnore
@@ -83,6 +103,7 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
         put(m, "margin", margin);
         put(m, "confidence", confidence);
         put(m, "runningReferences", runningReferences);
+        put(m, "rungs", rungs);
         return m;
     }
 
@@ -102,7 +123,8 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
                 params.get("compare") instanceof String c ? c : null,
                 params.get("margin") instanceof Number g ? g.doubleValue() : null,
                 params.get("confidence") instanceof Number q ? q.doubleValue() : null,
-                params.get("runningReferences") instanceof Boolean r ? r : null);
+                params.get("runningReferences") instanceof Boolean r ? r : null,
+                params.get("rungs") instanceof Boolean u ? u : null);
     }
 
     private static Integer integer(Object v) {

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -31,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * every running candidate, read by one consumer without a group (every partition; it starts {@link #LOOKBACK} before
  * now, so a restarted stopper has the predictions of the candidates still running). Architecture predictions (key =
  * architecture hash) are skipped. {@link #await} lets the stopper wait, without blocking a thread, until the
- * prediction made from a given epoch has arrived.
+ * prediction made from a given epoch has arrived. Besides the latest, it remembers each candidate's predicted mean per
+ * epoch (for the surrogate rule's rungs; at most {@value #MAX_HISTORY} candidates).
  */
 public final class PredictionFeed implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PredictionFeed.class);
@@ -49,10 +51,33 @@ public final class PredictionFeed implements AutoCloseable {
     });
     private final LinkedHashMap<String, SurrogatePrediction> latest = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, List<Waiter>> waiters = new HashMap<>();
+    /** Per candidate: the predicted mean made from each epoch (index = epoch, NaN = none read) and its metric. */
+    private final LinkedHashMap<String, History> history = new LinkedHashMap<>(16, 0.75f, true);
     private final AtomicLong received = new AtomicLong();
     private volatile boolean running = true;
 
     private record Waiter(int epoch, CompletableFuture<Void> done) {
+    }
+
+    /** Candidates whose per-epoch predictions are remembered at most (the least recently updated go first). */
+    static final int MAX_HISTORY = 20_000;
+
+    private static final class History {
+        final String metric;
+        double[] means = new double[0];
+
+        History(String metric) {
+            this.metric = metric;
+        }
+
+        void put(int epoch, double mean) {
+            if (epoch >= means.length) {
+                int from = means.length;
+                means = java.util.Arrays.copyOf(means, Math.max(epoch + 1, Math.min(2 * means.length, 100_000)));
+                java.util.Arrays.fill(means, from, means.length, Double.NaN);
+            }
+            means[epoch] = mean;
+        }
     }
 
     private PredictionFeed(KafkaClients kafka) {
@@ -80,6 +105,19 @@ public final class PredictionFeed implements AutoCloseable {
     /** The latest candidate prediction of {@code candidateId}, if one was read. */
     public synchronized Optional<SurrogatePrediction> latest(String candidateId) {
         return Optional.ofNullable(latest.get(candidateId));
+    }
+
+    /**
+     * The mean of the prediction of {@code candidateId} made from exactly {@code epoch} for {@code metric}, if one was
+     * read (raw, not oriented).
+     */
+    public synchronized OptionalDouble meanAt(String candidateId, int epoch, String metric) {
+        History h = history.get(candidateId);
+        if (h == null || epoch < 0 || epoch >= h.means.length || Double.isNaN(h.means[epoch])
+                || !java.util.Objects.equals(h.metric, metric)) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(h.means[epoch]);
     }
 
     /**
@@ -117,6 +155,19 @@ public final class PredictionFeed implements AutoCloseable {
             SurrogatePrediction old = latest.get(p.candidateId());
             if (old == null || old.epoch() <= p.epoch()) {
                 latest.put(p.candidateId(), p);
+            }
+            if (p.epoch() >= 0 && p.epoch() < 100_000) {
+                History h = history.get(p.candidateId());
+                if (h == null || !java.util.Objects.equals(h.metric, p.metric())) {
+                    h = new History(p.metric());
+                    history.put(p.candidateId(), h);
+                }
+                h.put(p.epoch(), p.mean());
+                if (history.size() > MAX_HISTORY) {
+                    Iterator<String> it = history.keySet().iterator();
+                    it.next();
+                    it.remove();
+                }
             }
             if (latest.size() > MAX_CANDIDATES) {
                 Iterator<String> it = latest.keySet().iterator();

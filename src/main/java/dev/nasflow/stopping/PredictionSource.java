@@ -21,6 +21,14 @@ public interface PredictionSource {
         return p.archHash() == null ? Optional.empty() : predict(p.archHash());
     }
 
+    /**
+     * The prediction of the candidate of point {@code p} made from its curve up to exactly {@code p.epoch()} (not a
+     * later one): what the surrogate rule ranks a rung's competitors by (default: {@link #predict(CurvePoint)}).
+     */
+    default Optional<Prediction> predictedAt(CurvePoint p) {
+        return predict(p);
+    }
+
     /** Why {@link #predict(CurvePoint)} has nothing for {@code p} (cited in the fallback decision's reason). */
     default String whyNone(CurvePoint p) {
         return "no prediction available";

@@ -168,6 +168,17 @@ public final class StopperService implements AutoCloseable {
             }
 
             @Override
+            public Optional<Prediction> predictedAt(CurvePoint p) {
+                SearchInfo info = searches.get(p.searchId());
+                if (info == null || info.watched() == null) {
+                    return Optional.empty();
+                }
+                java.util.OptionalDouble mean = feed.meanAt(p.candidateId(), p.epoch(), info.watched().metric());
+                return mean.isPresent() ? Optional.of(new Prediction(
+                        info.watched().direction().oriented(mean.getAsDouble()), Double.NaN)) : Optional.empty();
+            }
+
+            @Override
             public String whyNone(CurvePoint p) {
                 SearchInfo info = searches.get(p.searchId());
                 Optional<dev.nasflow.stream.SurrogatePrediction> latest = feed.latest(p.candidateId());

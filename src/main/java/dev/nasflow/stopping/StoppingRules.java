@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  *       compare (best)</td></tr>
  *   <tr><td>asha</td><td>minEpochs (1), eta (3), minTrials (3)</td></tr>
  *   <tr><td>curve</td><td>gracePeriod (4), minTrials (1), threshold (0.95)</td></tr>
- *   <tr><td>surrogate</td><td>gracePeriod (1), minTrials (1), threshold (0.95)</td></tr>
+ *   <tr><td>surrogate</td><td>gracePeriod (1), minTrials (1), threshold (1.0), confidence (0.95), rungs (false), eta (3)</td></tr>
  *   <tr><td>pareto</td><td>gracePeriod (3), minTrials (5), margin (0), confidence (0.9),
  *   runningReferences (true); needs several objectives</td></tr>
  *   <tr><td>none</td><td>-</td></tr>
@@ -71,8 +71,18 @@ public final class StoppingRules {
             case "surrogate" -> List.of(
                     ParamDef.integer("gracePeriod", 1, MAX_INT, 1, "first epoch at which the prediction is checked"),
                     ParamDef.integer("minTrials", 1, MAX_INT, 1, "finished candidates needed as references"),
-                    ParamDef.number("threshold", 0.01, 1.0, 0.95,
-                            "stop when the predicted final value is below best final x threshold"));
+                    ParamDef.number("threshold", 0.01, 1.0, 1.0,
+                            "stop when the optimistic predicted final value is below best final x threshold"),
+                    ParamDef.number("confidence", 0.5, 0.999, 0.95,
+                            "the optimistic prediction is mean + z std, z the normal quantile of confidence (0.95: "
+                                    + "z = 1.645, stop when the chance of reaching the cut-off is below 5 %; 0.5: the "
+                                    + "mean alone)"),
+                    ParamDef.integer("eta", 2, 100, 3,
+                            "rungs at gracePeriod x eta^k: only the top 1/eta of the candidates that reached a rung, "
+                                    + "ranked by their predicted final values made from that epoch, continue"),
+                    ParamDef.bool("rungs", false,
+                            "also stop at the rungs (successive halving on predictions); false: only when the "
+                                    + "optimistic prediction cannot reach the best final"));
             case "pareto" -> List.of(
                     ParamDef.integer("gracePeriod", 1, MAX_INT, 3, "first epoch at which a candidate may be stopped"),
                     ParamDef.integer("minTrials", 1, MAX_INT, 5,
@@ -138,7 +148,8 @@ public final class StoppingRules {
                     MedianStoppingRule.Compare.parse((String) v.get("compare")));
             case "asha" -> new AshaRule(i(v, "minEpochs"), i(v, "eta"), i(v, "minTrials"));
             case "curve" -> new CurveExtrapolationRule(i(v, "gracePeriod"), i(v, "minTrials"), d(v, "threshold"));
-            case "surrogate" -> new SurrogateRule(source, i(v, "gracePeriod"), i(v, "minTrials"), d(v, "threshold"));
+            case "surrogate" -> new SurrogateRule(source, i(v, "gracePeriod"), i(v, "minTrials"), d(v, "threshold"),
+                    d(v, "confidence"), (Boolean) v.get("rungs") ? i(v, "eta") : 1);
             case "pareto" -> {
                 checkObjectives(name, objectives, metric);
                 Objective watched = watchedObjective(objectives, metric);

@@ -45,8 +45,8 @@ import java.util.regex.Pattern;
  * metadata (earlier versions), it re-reads from the beginning. The committed offsets live in Kafka's compacted offsets
  * topic: that is this loop's changelog.
  *
- * <p>Offsets are committed only after every action (future) returned for a poll batch, and for every earlier batch,
- * has completed, so an action is never lost; after a crash it may be repeated, which the actions make idempotent. The
+ * <p>Offsets are committed (at most every {@value #COMMIT_INTERVAL_MS} ms, off the path of each batch) only after every
+ * action (future) returned for a poll batch, and for every earlier batch, has completed, so an action is never lost; after a crash it may be repeated, which the actions make idempotent. The
  * loop does not wait for a batch's actions before polling the next one (at most {@value #MAX_PENDING_BATCHES} batches
  * in flight), so a slow action does not delay the records behind it.
  */
@@ -93,6 +93,12 @@ public final class ReplayingConsumer implements AutoCloseable {
     /** Poll batches whose actions may run at once before the loop waits for the oldest. */
     static final int MAX_PENDING_BATCHES = 64;
     static final long DRAIN_TIMEOUT_MS = 10_000;
+    /**
+     * Completed offsets are committed at most this often (and at the end): a synchronous commit is a round trip to
+     * the group coordinator that holds up the next poll, so committing after every batch put that round trip on the
+     * path of every record behind it. A crash re-handles, live, at most this much more (the actions are idempotent).
+     */
+    static final long COMMIT_INTERVAL_MS = 200;
 
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch assigned = new CountDownLatch(1);
@@ -390,7 +396,8 @@ public final class ReplayingConsumer implements AutoCloseable {
         }
         // a failed commit is retried (once a second, and at the end): e.g. while a member that an earlier version
         // left in the group has not yet timed out, the coordinator refuses commits from outside the group
-        if (uncommitted && (advanced || waitAll || now - lastCommitAttempt >= 1000)) {
+        long interval = commitFailures > 0 ? 1000 : COMMIT_INTERVAL_MS;
+        if (uncommitted && (waitAll || now - lastCommitAttempt >= interval)) {
             lastCommitAttempt = now;
             // every partition, so that replayFrom moves on where a finished search no longer holds it back
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();

@@ -3,25 +3,57 @@ package dev.nasflow.surrogate;
 /**
  * Bayesian linear regression with a conjugate normal prior scaled by the noise ({@code w ~ N(0, sigma^2 / alpha)}),
  * on standardised features: the "Bayesian last layer" of the learning-curve surrogate. Column 0 is the intercept
- * (weak prior), the others are standardised over the training rows and get prior precision {@code alpha}. The
- * predictive distribution is {@code N(phi w, sigma^2 (1 + phi A^-1 phi))} with {@code A = X'X + diag(alpha)} and
- * {@code sigma^2} estimated from the residuals and a prior scale. Pure Java, deterministic.
+ * (weak prior), the others are standardised over the training rows and get prior precision {@code alpha}; a missing
+ * (NaN) feature is imputed with its training mean (it then contributes nothing). The predictive distribution is
+ * {@code N(phi w, sigma^2 (1 + phi A^-1 phi))} with {@code A = Phi'Phi + diag(alpha)}.
+ *
+ * <p>{@link #fit(double[][], double[], double)} chooses {@code alpha} from a fixed grid by leave-one-out error (the
+ * closed-form PRESS residuals {@code r_i / (1 - h_ii)}), so with few or uninformative rows the weights shrink to 0 and
+ * the model predicts the intercept alone, and {@code sigma^2} is the residual variance corrected by the effective
+ * degrees of freedom ({@code n - trace(H)}) with one pseudo-observation of the prior scale. Pure Java, deterministic.
  */
 final class BayesLinear {
+    /** Prior precisions tried by {@link #fit(double[][], double[], double)} (standardised weights). */
+    static final double[] ALPHAS = {0.03, 0.1, 0.3, 1, 3, 10, 30, 100, 1e3, 1e6};
     private final double[] mu;
     private final double[] sd;
     private final double[] w;
     private final double[][] aInv;
     private final double sigma2;
+    private final double alpha;
     private final int n;
 
-    private BayesLinear(double[] mu, double[] sd, double[] w, double[][] aInv, double sigma2, int n) {
+    private BayesLinear(double[] mu, double[] sd, double[] w, double[][] aInv, double sigma2, double alpha, int n) {
         this.mu = mu;
         this.sd = sd;
         this.w = w;
         this.aInv = aInv;
         this.sigma2 = sigma2;
+        this.alpha = alpha;
         this.n = n;
+    }
+
+    /**
+     * Fits rows {@code x} (n x d, column 0 ignored: the intercept is added here) to {@code y}, choosing the prior
+     * precision by leave-one-out error ({@link #ALPHAS}; with fewer than 3 rows the largest, i.e. the intercept).
+     *
+     * @param priorScale prior standard deviation of the noise (used with one pseudo-observation)
+     */
+    static BayesLinear fit(double[][] x, double[] y, double priorScale) {
+        if (x.length < 3) {
+            return fit(x, y, ALPHAS[ALPHAS.length - 1], priorScale);
+        }
+        BayesLinear best = null;
+        double bestPress = Double.POSITIVE_INFINITY;
+        for (int i = ALPHAS.length - 1; i >= 0; i--) { // ties go to the stronger prior
+            BayesLinear m = fit(x, y, ALPHAS[i], priorScale);
+            double press = m.press(x, y);
+            if (press < bestPress * (1 - 1e-9)) {
+                bestPress = press;
+                best = m;
+            }
+        }
+        return best != null ? best : fit(x, y, ALPHAS[ALPHAS.length - 1], priorScale);
     }
 
     /**
@@ -37,16 +69,22 @@ final class BayesLinear {
         double[] sd = new double[d];
         for (int j = 1; j < d; j++) {
             double m = 0;
+            int k = 0;
             for (double[] r : x) {
-                m += r[j];
+                if (Double.isFinite(r[j])) {
+                    m += r[j];
+                    k++;
+                }
             }
-            m /= n;
+            m = k == 0 ? 0 : m / k;
             double v = 0;
             for (double[] r : x) {
-                v += (r[j] - m) * (r[j] - m);
+                if (Double.isFinite(r[j])) {
+                    v += (r[j] - m) * (r[j] - m);
+                }
             }
             mu[j] = m;
-            sd[j] = Math.sqrt(v / n) > 1e-12 ? Math.sqrt(v / n) : 0;
+            sd[j] = k > 0 && Math.sqrt(v / k) > 1e-12 ? Math.sqrt(v / k) : 0;
         }
         double[][] a = new double[d][d];
         double[] b = new double[d];
@@ -72,26 +110,40 @@ final class BayesLinear {
             }
         }
         double sse = 0;
+        double dof = 0;
         for (int i = 0; i < n; i++) {
             features(x[i], mu, sd, phi);
             double r = y[i] - dot(w, phi);
             sse += r * r;
+            dof += quad(inv, phi);
         }
-        double sigma2 = (sse + priorScale * priorScale) / (n + 1);
-        return new BayesLinear(mu, sd, w, inv, sigma2, n);
+        double sigma2 = (sse + priorScale * priorScale) / Math.max(1, n - dof + 1);
+        return new BayesLinear(mu, sd, w, inv, sigma2, alpha, n);
+    }
+
+    /** Sum of squared leave-one-out residuals on the training rows (closed form). */
+    private double press(double[][] x, double[] y) {
+        double[] phi = new double[w.length];
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            features(x[i], mu, sd, phi);
+            double h = quad(aInv, phi);
+            double r = (y[i] - dot(w, phi)) / Math.max(1e-6, 1 - h);
+            s += r * r;
+        }
+        return s;
+    }
+
+    /** The prior precision chosen. */
+    double alpha() {
+        return alpha;
     }
 
     /** Predictive mean and standard deviation for one row (column 0 ignored). */
     double[] predict(double[] x) {
         double[] phi = new double[w.length];
         features(x, mu, sd, phi);
-        double q = 0;
-        for (int j = 0; j < phi.length; j++) {
-            for (int k = 0; k < phi.length; k++) {
-                q += phi[j] * aInv[j][k] * phi[k];
-            }
-        }
-        return new double[] {dot(w, phi), Math.sqrt(sigma2 * (1 + Math.max(0, q)))};
+        return new double[] {dot(w, phi), Math.sqrt(sigma2 * (1 + quad(aInv, phi)))};
     }
 
     int rows() {
@@ -101,8 +153,18 @@ final class BayesLinear {
     private static void features(double[] x, double[] mu, double[] sd, double[] phi) {
         phi[0] = 1;
         for (int j = 1; j < x.length; j++) {
-            phi[j] = sd[j] == 0 ? 0 : (x[j] - mu[j]) / sd[j];
+            phi[j] = sd[j] == 0 || !Double.isFinite(x[j]) ? 0 : (x[j] - mu[j]) / sd[j];
         }
+    }
+
+    private static double quad(double[][] m, double[] phi) {
+        double q = 0;
+        for (int j = 0; j < phi.length; j++) {
+            for (int k = 0; k < phi.length; k++) {
+                q += phi[j] * m[j][k] * phi[k];
+            }
+        }
+        return Math.max(0, q);
     }
 
     private static double dot(double[] a, double[] b) {

@@ -4,28 +4,32 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * The learning-curve surrogate of one search: predicts the final value (at the candidate's target epoch T) of a
  * running candidate from its architecture and the curve observed up to epoch t. Pure Java (no DJL).
  *
- * <p>Inputs of a prediction at epoch t: the value at t, the last step ({@code v_t - v_(t-1)}), the curve's running
- * mean minus {@code v_t}, and the architecture prior minus {@code v_t}: the architecture model's prediction
- * ({@link SurrogateModel}: an MLP ensemble over the architecture encoding) made when the candidate started, before
- * its result was known, or nothing when the model was not ready then. The target is the improvement
- * {@code final - v_t}. One {@link BayesLinear} (Bayesian last layer) per (t, T) is fitted on the finished candidates of
- * the search that reached T, so a prediction has a mean and a standard deviation; with one finished candidate it is
- * {@code v_t +} that candidate's improvement from t to T, and it sharpens as candidates finish. Models are refitted
- * lazily after each finished candidate (a 5x5 solve per (t, T)).
+ * <p>Inputs of a prediction at epoch t, relative to the value {@code v_t} at t: the last step ({@code v_t - v_(t-1)}), the curve's running
+ * mean and best so far minus {@code v_t}, and the architecture prior minus {@code v_t}: the architecture model's
+ * prediction ({@link SurrogateModel}: an MLP ensemble over the architecture encoding) made when the candidate started,
+ * before its result was known, or nothing when the model was not ready then (imputed). The target is the improvement
+ * {@code final - v_t}, so a model that learnt nothing predicts {@code v_t} plus the typical improvement and ranks
+ * candidates as their last observed value does. One {@link BayesLinear} (Bayesian last layer) per (t, T) is fitted on
+ * the finished candidates of the search that reached T, its shrinkage chosen by leave-one-out error, so a prediction
+ * has a mean and a standard deviation; with one finished candidate it is {@code v_t +} that candidate's improvement
+ * from t to T, and it sharpens as candidates finish. Models are refitted after each finished candidate, lazily or on
+ * a given executor off the prediction path.
  *
  * <p>Quality is measured prequentially: every prediction made for a candidate before its result was known is
  * compared with the final value once it finishes (Kendall tau and RMSE over the last {@value #QUALITY_WINDOW}
- * pairs). Not thread-safe: one consumer thread.
+ * pairs). Not thread-safe (one consumer thread), except that refits may run on the given executor.
  */
 public final class CurveSurrogate {
     static final int QUALITY_WINDOW = 300;
@@ -64,9 +68,39 @@ public final class CurveSurrogate {
 
     private final LinkedHashMap<String, Curve> running = new LinkedHashMap<>();
     private final Deque<Curve> finished = new ArrayDeque<>();
-    private final Map<Long, BayesLinear> models = new HashMap<>();
+    /** The fitted models of the current training rows; replaced (never modified but by adding keys) on a refit. */
+    private volatile Models models = new Models(0, List.of());
+    /** Where refits run after a candidate finished (null: lazily on the caller's thread, at its next prediction). */
+    private final Executor refitter;
+    private double tauCache = Double.NaN;
+    private double rmseCache = Double.NaN;
+    private boolean qualityStale = true;
     private final Deque<double[]> pairs = new ArrayDeque<>();
     private long version;
+
+    /**
+     * The models of one set of training rows (finished curves, immutable once finished): one per (t, T), fitted on
+     * first use; an absent model (no row) is stored as {@link Optional#empty()}.
+     */
+    private record Models(long version, List<Curve> rows, Map<Long, Optional<BayesLinear>> byKey) {
+        Models(long version, List<Curve> rows) {
+            this(version, rows, new ConcurrentHashMap<>());
+        }
+    }
+
+    /** Models refitted lazily on the caller's thread (deterministic: the stopping simulation, tests). */
+    public CurveSurrogate() {
+        this(null);
+    }
+
+    /**
+     * @param refitter where the models are refitted after a candidate finished, off the caller's (hot) path: until
+     *                 the refit is installed, predictions come from the previous models (at most a few finished
+     *                 candidates behind); null = lazily on the caller's thread
+     */
+    public CurveSurrogate(Executor refitter) {
+        this.refitter = refitter;
+    }
 
     /** A candidate started; {@code prior} is the architecture model's prediction for it (NaN when none). */
     public void start(String candidateId, double prior) {
@@ -105,7 +139,7 @@ public final class CurveSurrogate {
             return null;
         }
         double[] p = m.predict(x);
-        double mean = x[1] + p[0];
+        double mean = x[0] + p[0];
         if (!Double.isFinite(mean) || !Double.isFinite(p[1])) {
             return null;
         }
@@ -141,8 +175,30 @@ public final class CurveSurrogate {
         while (finished.size() > MAX_FINISHED) {
             finished.removeFirst();
         }
-        models.clear();
+        qualityStale = true;
         version++;
+        Models old = models;
+        Models next = new Models(version, List.copyOf(finished));
+        if (refitter == null) {
+            models = next;
+            return;
+        }
+        try {
+            refitter.execute(() -> {
+                for (Long key : old.byKey().keySet()) { // the (t, T) in use: fitted before anyone asks
+                    model(next, (int) (key >>> 32), (int) (long) key);
+                }
+                install(next);
+            });
+        } catch (RuntimeException rejected) {
+            install(next); // the executor is shut down: fit lazily
+        }
+    }
+
+    private synchronized void install(Models next) {
+        if (next.version() > models.version()) {
+            models = next;
+        }
     }
 
     /** The candidate ended without completing (stopped, failed): it is forgotten, it teaches nothing. */
@@ -164,14 +220,24 @@ public final class CurveSurrogate {
         return version;
     }
 
+    /** Kendall tau of the held-back pairs (recomputed only when a candidate finished). */
     public double kendallTau() {
-        double[][] p = split();
-        return RankQuality.kendallTau(p[0], p[1]);
+        quality();
+        return tauCache;
     }
 
     public double rmse() {
-        double[][] p = split();
-        return RankQuality.rmse(p[0], p[1]);
+        quality();
+        return rmseCache;
+    }
+
+    private void quality() {
+        if (qualityStale) {
+            double[][] p = split();
+            tauCache = RankQuality.kendallTau(p[0], p[1]);
+            rmseCache = RankQuality.rmse(p[0], p[1]);
+            qualityStale = false;
+        }
     }
 
     public int qualityPairs() {
@@ -203,7 +269,13 @@ public final class CurveSurrogate {
         return c;
     }
 
-    /** [unused, v_t, step, mean - v_t, prior - v_t]; null without a finite v_t. */
+    /**
+     * [v_t (the base, not a feature), step, mean - v_t, best - v_t, prior - v_t]: the last step, the curve's running
+     * mean and best so far and the architecture prior (NaN when none: imputed by the fit), all relative to v_t. The
+     * level v_t itself is no feature: fitted on the finished candidates, which a stopping rule selected for their
+     * high early values, its slope would be biased towards "the higher now, the less it gains" and could undo the
+     * ranking by v_t; null without a finite v_t.
+     */
     private static double[] features(Curve c, int t) {
         double vt = c.at(t);
         if (!Double.isFinite(vt)) {
@@ -211,32 +283,44 @@ public final class CurveSurrogate {
         }
         double prev = c.at(t - 1);
         double sum = 0;
+        double best = vt;
         int n = 0;
         for (int e = 1; e <= t; e++) {
             double v = c.at(e);
             if (Double.isFinite(v)) {
                 sum += v;
+                best = Math.max(best, v);
                 n++;
             }
         }
         double[] x = new double[FEATURES];
-        x[1] = vt;
-        x[2] = Double.isFinite(prev) ? vt - prev : 0;
-        x[3] = sum / n - vt;
-        x[4] = Double.isFinite(c.prior) ? c.prior - vt : 0;
+        x[0] = vt; // not a feature (BayesLinear ignores column 0): the base the improvement is added to
+        x[1] = Double.isFinite(prev) ? vt - prev : 0;
+        x[2] = sum / n - vt;
+        x[3] = best - vt;
+        x[4] = Double.isFinite(c.prior) ? c.prior - vt : Double.NaN;
         return x;
     }
 
     private BayesLinear model(int t, int target) {
+        return model(models, t, target);
+    }
+
+    private static BayesLinear model(Models ms, int t, int target) {
         long key = ((long) t << 32) | target;
-        BayesLinear m = models.get(key);
-        if (m != null || models.containsKey(key)) {
-            return m;
+        Optional<BayesLinear> m = ms.byKey().get(key);
+        if (m == null) {
+            m = Optional.ofNullable(fit(ms.rows(), t, target));
+            ms.byKey().putIfAbsent(key, m);
         }
+        return m.orElse(null);
+    }
+
+    private static BayesLinear fit(List<Curve> rows, int t, int target) {
         List<double[]> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         double sq = 0;
-        for (Curve f : finished) {
+        for (Curve f : rows) {
             if (f.target != target) {
                 continue;
             }
@@ -246,18 +330,15 @@ public final class CurveSurrogate {
                 continue;
             }
             xs.add(x);
-            ys.add(fin - x[1]);
-            sq += (fin - x[1]) * (fin - x[1]);
+            ys.add(fin - x[0]);
+            sq += (fin - x[0]) * (fin - x[0]);
         }
         if (xs.isEmpty()) {
-            models.put(key, null);
             return null;
         }
         double[] y = ys.stream().mapToDouble(Double::doubleValue).toArray();
         // prior noise scale: half the typical improvement from t to T (at least a tiny positive number)
         double priorScale = Math.max(1e-6, 0.5 * Math.sqrt(sq / y.length));
-        m = BayesLinear.fit(xs.toArray(new double[0][]), y, 1.0, priorScale);
-        models.put(key, m);
-        return m;
+        return BayesLinear.fit(xs.toArray(new double[0][]), y, priorScale);
     }
 }

@@ -52,7 +52,7 @@ public final class SurrogateService implements AutoCloseable {
     private final int retrainEvery;
     private final Map<String, SearchState> searches = new ConcurrentHashMap<>();
     private final SurrogateObserver observer;
-    /** Architecture-model fits, off the consumer thread (one at a time: a fit is a few hundred ms of CPU). */
+    /** Architecture-model fits and learning-curve refits, off the consumer thread (one at a time: an architecture fit is a few hundred ms of CPU). */
     private final ExecutorService fits = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "surrogate-fit");
         t.setDaemon(true);
@@ -65,13 +65,14 @@ public final class SurrogateService implements AutoCloseable {
     private static final class SearchState {
         final SurrogateModel model;
         final Map<String, Pending> pending = Collections.synchronizedMap(new LinkedHashMap<>());
-        final CurveSurrogate curves = new CurveSurrogate();
+        final CurveSurrogate curves;
         final AtomicBoolean fitQueued = new AtomicBoolean();
         volatile String metric;
         volatile boolean finished;
 
-        SearchState(SurrogateModel model) {
+        SearchState(SurrogateModel model, java.util.concurrent.Executor refits) {
             this.model = model;
+            this.curves = new CurveSurrogate(refits);
         }
     }
 
@@ -106,7 +107,7 @@ public final class SurrogateService implements AutoCloseable {
 
     private SearchState state(String searchId) {
         return searches.computeIfAbsent(searchId,
-                id -> new SearchState(new SurrogateModel(retrainEvery, 50, id.hashCode())));
+                id -> new SearchState(new SurrogateModel(retrainEvery, 50, id.hashCode()), fits));
     }
 
     private CompletableFuture<?> handle(ConsumerRecord<byte[], byte[]> rec, boolean replay) {
@@ -119,7 +120,6 @@ public final class SurrogateService implements AutoCloseable {
         }
         SearchState s = state(e.searchId());
         List<SurrogatePrediction> out = new ArrayList<>();
-        CompletableFuture<?> fit = null;
         switch (e.type()) {
             case CANDIDATE_STARTED, CANDIDATE_RESUMED -> {
                 Pending p = pending(e.payload());
@@ -151,7 +151,9 @@ public final class SurrogateService implements AutoCloseable {
                     s.curves.drop(e.candidateId());
                 }
                 if (p != null && value != null && s.model.addData(p.archHash(), p.encoding(), value)) {
-                    fit = scheduleFit(e.searchId(), s, replay);
+                    // not part of this record's actions: the consumer neither waits for a fit (back-pressure) nor
+                    // delays the offsets' commit behind it (a restart refits from the re-read records anyway)
+                    scheduleFit(e.searchId(), s, replay);
                 }
             }
             case SURROGATE_REQUEST -> {
@@ -174,14 +176,11 @@ public final class SurrogateService implements AutoCloseable {
             }
         }
         if (replay || out.isEmpty()) {
-            return fit;
+            return null;
         }
         List<CompletableFuture<?>> sends = new ArrayList<>();
         for (SurrogatePrediction p : out) {
             sends.add(publisher.publish(p));
-        }
-        if (fit != null) {
-            sends.add(fit);
         }
         observer.published(out.size());
         return CompletableFuture.allOf(sends.toArray(new CompletableFuture[0]));

@@ -89,7 +89,7 @@ class SurrogateLoopTest {
             System.out.printf(Locale.ROOT, "surrogate loop: metric published -> prediction published over %d "
                     + "predictions, 50 candidates at a time: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", lat.length, p50,
                     p99, lat[lat.length - 1]);
-            assertTrue(p99 < 1000, "p99 " + p99 + " ms");
+            // no latency assertion: timing targets live in benchmarks (docs/BENCHMARKS.md), not in unit tests
         }
     }
 

@@ -96,4 +96,50 @@ class SurrogateRuleTest {
         assertEquals("surrogate predicts 40 +/- 3 (candidate w after epoch 1) < 0.95 x best final 90 = 85.5 "
                 + "(1 finished) at epoch 1", st.decision(S, "w").orElseThrow().reason());
     }
+
+    /** Predictions by candidate id (the same from every epoch). */
+    private static PredictionSource byCandidate(Map<String, Prediction> m) {
+        return new PredictionSource() {
+            @Override
+            public Optional<Prediction> predict(String archHash) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Prediction> predict(CurvePoint p) {
+                return Optional.ofNullable(m.get(p.candidateId()))
+                        .map(x -> new Prediction(x.mean(), x.std(), "candidate " + p.candidateId()));
+            }
+        };
+    }
+
+    @Test
+    void stopsWhenEvenTheOptimisticPredictionCannotReachTheBest() {
+        PredictionSource src = byCandidate(Map.of("wide", new Prediction(86, 2), "narrow", new Prediction(86, 0.5)));
+        // the defaults: threshold 1, confidence 0.95 (z = 1.645), no rungs
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of(), src));
+        Feed.finished(st, "ref", 80, 85, 87, 88);
+        assertTrue(st.onEpoch(new CurvePoint(S, "wide", 1, 4, 70)).isEmpty(), "86 + 1.645 x 2 = 89.3 >= 88");
+        assertTrue(st.onEpoch(new CurvePoint(S, "narrow", 1, 4, 70)).isPresent(), "86 + 1.645 x 0.5 = 86.8 < 88");
+        assertEquals("surrogate predicts 86 +/- 0.5 (candidate narrow), optimistic 86.8224 (mean + 1.645 std, "
+                + "confidence 0.95) < 1 x best final 88 = 88 (1 finished) at epoch 1",
+                st.decision(S, "narrow").orElseThrow().reason());
+    }
+
+    @Test
+    void atARungOnlyTheTopThirdByPredictedFinalGoesOn() {
+        PredictionSource src = byCandidate(Map.of("a", new Prediction(80, 5), "b", new Prediction(82, 5),
+                "c", new Prediction(78, 5), "d", new Prediction(81, 5), "e", new Prediction(83, 5),
+                "f", new Prediction(79, 5)));
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true), src));
+        // nothing finished: only the rungs act (1, 3 of 10); the raw values disagree with the predictions
+        assertTrue(st.onEpoch(new CurvePoint(S, "a", 1, 10, 90)).isEmpty(), "1 ranked < minTrials");
+        assertTrue(st.onEpoch(new CurvePoint(S, "b", 1, 10, 10)).isEmpty(), "2 ranked < minTrials");
+        assertTrue(st.onEpoch(new CurvePoint(S, "c", 1, 10, 95)).isPresent(), "3 ranked, keep 1: 78 is not the top");
+        assertEquals("surrogate predicts 78 +/- 5 (candidate c) at rung 0 (epoch 1) is not in the top 1 of 3 predicted "
+                + "finals from epoch 1 (eta 3, cutoff 82)", st.decision(S, "c").orElseThrow().reason());
+        assertTrue(st.onEpoch(new CurvePoint(S, "e", 1, 10, 5)).isEmpty(), "the best prediction goes on");
+        assertTrue(st.onEpoch(new CurvePoint(S, "b", 2, 10, 10)).isEmpty(), "epoch 2 is no rung");
+        assertTrue(st.onEpoch(new CurvePoint(S, "d", 1, 10, 99)).isPresent(), "81: 2 of 5 are higher, keep 1");
+    }
 }

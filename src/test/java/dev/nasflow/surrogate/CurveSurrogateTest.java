@@ -60,4 +60,42 @@ class CurveSurrogateTest {
         assertEquals(1.0, s.kendallTau(), 1e-9);
         assertEquals(14, s.finishedCount());
     }
+
+    @Test
+    void withAnExecutorRefitsOffThePredictionPathAndPredictsFromThePreviousModelsMeanwhile() {
+        java.util.List<Runnable> queued = new java.util.ArrayList<>();
+        CurveSurrogate s = new CurveSurrogate(queued::add);
+        run(s, "ref1", Double.NaN, 60, 70, 75, 80);
+        s.finish("ref1", 80.0);
+        assertEquals(1, queued.size(), "a refit was handed to the executor");
+        s.start("a", Double.NaN);
+        s.observe("a", 1, 4, 50);
+        assertNull(s.predict("a", 1), "the refit has not run: the previous models knew nothing");
+        queued.remove(0).run();
+        assertEquals(70, s.predict("a", 1).mean(), 0.01, "50 + the reference's improvement (20)");
+        run(s, "ref2", Double.NaN, 60, 62, 64, 70);
+        s.finish("ref2", 70.0);
+        assertEquals(70, s.predict("a", 1).mean(), 0.01, "still the previous models");
+        queued.remove(0).run();
+        assertEquals(65, s.predict("a", 1).mean(), 0.5, "both references: 50 + about (20 + 10) / 2");
+    }
+
+    @Test
+    void withNothingToLearnRanksAsTheLastObservedValue() {
+        CurveSurrogate s = new CurveSurrogate();
+        java.util.Random rnd = new java.util.Random(7);
+        for (int i = 0; i < 30; i++) {
+            double v1 = 60 + 10 * rnd.nextDouble();
+            double[] c = {v1, v1 + rnd.nextGaussian(), v1 + rnd.nextGaussian(), v1 + 5 + rnd.nextGaussian()};
+            run(s, "r" + i, Double.NaN, c);
+            s.finish("r" + i, null);
+        }
+        double prev = Double.NEGATIVE_INFINITY;
+        for (int v = 55; v <= 75; v += 5) {
+            partial(s, "q" + v, Double.NaN, 4, v);
+            double m = s.predict("q" + v, 1).mean();
+            assertTrue(m > prev, "monotone in the value at epoch 1: " + m + " after " + prev);
+            prev = m;
+        }
+    }
 }
