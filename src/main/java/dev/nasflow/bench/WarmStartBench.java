@@ -263,11 +263,17 @@ public final class WarmStartBench {
                     }
                     row.put(mode, fr);
                 }
-                @SuppressWarnings("unchecked")
-                double warmHalf = (double) ((List<Map<String, Object>>) row.get("warm")).get(1).get("mean");
-                @SuppressWarnings("unchecked")
-                double coldFull = (double) ((List<Map<String, Object>>) row.get("cold")).get(2).get("mean");
-                row.put("warmAtHalfReachesColdAtFull", warmHalf >= coldFull);
+                // seed by seed: warm at 50 % minus cold at 100 % (same seed, same source search)
+                String warmKey = t.getKey().id() + "/" + s + "/warm";
+                String coldKey = t.getKey().id() + "/" + s + "/cold";
+                double[] diff = all.stream().mapToDouble(x -> x.get(warmKey).test()[1] - x.get(coldKey).test()[2])
+                        .toArray();
+                double d = Stats.mean(diff);
+                double se = diff.length > 1 ? Stats.std(diff) * Math.sqrt(diff.length / (diff.length - 1.0))
+                        / Math.sqrt(diff.length) : Double.NaN;
+                row.put("warmAtHalfReachesColdAtFull", d >= 0);
+                row.put("warmHalfMinusColdFull", Stats.round(d, 3));
+                row.put("warmHalfMinusColdFullSe", Stats.round(se, 3));
                 rows.add(row);
             }
         }

@@ -127,9 +127,11 @@ public final class BenchWarmStartCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "%-15s %-9s %-5s%s  %s  (pick's validation accuracy %s)%n", row.get("dataset"),
                         row.get("strategy"), mode, b, e, v);
             }
-            out.printf(Locale.ROOT, "%-15s %-9s warm at 50 %% reaches cold at 100 %%: %s (best %s %.2f, its test "
-                            + "%.2f)%n", row.get("dataset"), row.get("strategy"), row.get("warmAtHalfReachesColdAtFull"),
-                    row.get("searchColumn"), (double) row.get("bestValid"), (double) row.get("testOfBestValid"));
+            out.printf(Locale.ROOT, "%-15s %-9s warm at 50 %% reaches cold at 100 %%: %s (paired difference %+.3f "
+                            + "\u00b1 %.3f SE; best %s %.2f, its test %.2f)%n", row.get("dataset"), row.get("strategy"),
+                    row.get("warmAtHalfReachesColdAtFull"), (double) row.get("warmHalfMinusColdFull"),
+                    (double) row.get("warmHalfMinusColdFullSe"), row.get("searchColumn"),
+                    (double) row.get("bestValid"), (double) row.get("testOfBestValid"));
         }
         out.printf(Locale.ROOT, "pick scored by %s; wall %.1f s on %s threads%n",
                 "the 12-epoch test accuracy (cifar100-test / imagenet-test)", (double) r.get("wallSeconds"),

@@ -17,6 +17,11 @@ final class LeaderboardView {
                         + "%d failed, %d diverged, %d infeasible), %d running, %.0f simulated s, %.1f s elapsed%n",
                 s.searchId(), s.phase(), s.generation(), s.evaluations(), s.completed(), s.stoppedEarly(), s.failed(),
                 s.diverged(), s.infeasible(), s.running().size(), s.simSeconds(), s.elapsedMillis() / 1000.0);
+        if (s.warmStart() != null) {
+            out.printf(Locale.ROOT, "warm start: %d priors (%d from another task)%s%n", s.warmStart().priors(),
+                    s.warmStart().transferred(), s.warmStart().sources().isEmpty() ? ""
+                            : ": " + String.join("; ", s.warmStart().sources()));
+        }
         if (s.best() != null) {
             out.println("best: " + s.best().candidateId() + " " + s.best().arch() + " " + metrics(s.best()));
         }

@@ -18,12 +18,13 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * BANANAS (White, Neiswanger &amp; Savani 2021): Bayesian optimisation with an ensemble of neural predictors over the path
- * encoding. The first {@code initial} proposals are random. After that, every round (each {@code batch} proposals)
- * trains an {@link MlpEnsemble} of {@code ensemble} networks on the path encodings of every observed architecture → its
- * primary objective (oriented so larger is better; failed results get the worst observed value), draws up to
- * {@code candidates} distinct, never-proposed architectures by mutating the best {@code parents} observed ones (one
- * decision, or two with probability 0.3), ranks them by the acquisition function and proposes the best.
+ * BANANAS (White, Neiswanger &amp; Savani 2021): Bayesian optimisation with an ensemble of neural predictors over the
+ * path encoding. The first {@code initial} proposals are random (warm-started: the best priors, see
+ * {@link #warmStart}). After that, every round (each {@code batch} proposals) trains an {@link MlpEnsemble} of
+ * {@code ensemble} networks on the path encodings of every observed architecture → its primary objective (oriented so
+ * larger is better; failed results get the worst observed value), draws up to {@code candidates} distinct,
+ * never-proposed architectures by mutating the best {@code parents} observed ones (one decision, or two with
+ * probability 0.3), ranks them by the acquisition function and proposes the best.
  *
  * <p>Acquisitions: {@code its} independent Thompson sampling (one draw from N(mean, std) of the ensemble per
  * candidate), {@code ucb} mean + std, {@code mean} the predicted mean. The predictor (two hidden layers of 16 units) is
@@ -79,6 +80,8 @@ public final class Bananas implements Strategy {
     private MlpEnsemble model;
     /** Warm start: priors from another task, best first (ranking only; see {@link #warmStart}). */
     private final List<Prior> transferred = new ArrayList<>();
+    /** Warm start: the best transferred priors, evaluated first as the initial set. */
+    private final Deque<Genome> first = new ArrayDeque<>();
     private Predictor external;
     private int externalAnswers;
 
@@ -123,7 +126,11 @@ public final class Bananas implements Strategy {
         List<Proposal> out = new ArrayList<>();
         while (out.size() < n) {
             Genome g = null;
-            if (finiteObservations() + transferred.size() >= initial) {
+            while (g == null && !first.isEmpty()) {
+                Genome c = first.pollFirst();
+                g = proposed.contains(c) ? null : c;
+            }
+            if (g == null && finiteObservations() + transferred.size() >= initial) {
                 while (!ranked.isEmpty() && g == null) {
                     Genome c = ranked.pollFirst();
                     if (!proposed.contains(c)) {
@@ -165,6 +172,13 @@ public final class Bananas implements Strategy {
         ranked.clear();
         Map<Genome, Double> train = trainingSet();
         List<Genome> genomes = new ArrayList<>(train.keySet());
+        if (!transferred.isEmpty()) { // with priors in the set, this search's own measurements weigh double
+            for (Genome g : train.keySet()) {
+                if (observed.containsKey(g)) {
+                    genomes.add(g);
+                }
+            }
+        }
         double[][] x = new double[genomes.size()][];
         double[] y = new double[genomes.size()];
         for (int i = 0; i < genomes.size(); i++) {
@@ -243,23 +257,18 @@ public final class Bananas implements Strategy {
 
     /**
      * What the predictor learns from: every observed architecture → its oriented primary objective (failures: the
-     * worst observed value), and, until this search has {@code initial} finite results of its own, the transferred
-     * priors not observed here (pre-training: the ensemble is warm-started from fit to fit, so what it learnt from them
-     * fades as this search's own results take over). A prior's value is not comparable with this search's, so it
-     * enters as its z-score among the priors mapped onto the mean and spread of this search's finite results (the
-     * priors' own scale while fewer than two exist): the ranking of the priors, not their values.
+     * worst observed value), and the transferred priors not observed here (pre-training: {@link #rank} gives this
+     * search's own measurements double weight; they stay in the training set, outweighed as this search's results
+     * accumulate). A prior's value is not comparable with this search's, so it enters mapped onto this search's scale
+     * ({@link #priorScale}).
      */
     private Map<Genome, Double> trainingSet() {
         Map<Genome, Double> train = new LinkedHashMap<>();
         double worst = Double.POSITIVE_INFINITY;
-        double sum = 0;
-        double sq = 0;
         int n = 0;
         for (double v : observed.values()) {
             if (v != Fitness.WORST) {
                 worst = Math.min(worst, v);
-                sum += v;
-                sq += v * v;
                 n++;
             }
         }
@@ -270,33 +279,11 @@ public final class Bananas implements Strategy {
                 train.put(e.getKey(), worst);
             }
         }
-        if (!transferred.isEmpty() && n < initial) {
-            double pm = 0;
-            double ps = 0;
-            for (Prior p : transferred) {
-                pm += Prior.fitness(ctx, p);
-            }
-            pm /= transferred.size();
-            for (Prior p : transferred) {
-                double d = Prior.fitness(ctx, p) - pm;
-                ps += d * d;
-            }
-            ps = Math.sqrt(ps / transferred.size());
-            if (!(ps > 1e-12)) {
-                ps = 1;
-            }
-            double mean = pm;
-            double std = ps;
-            if (n >= 2) {
-                mean = sum / n;
-                std = Math.sqrt(Math.max(0, sq / n - mean * mean));
-                if (!(std > 1e-12)) {
-                    std = ps;
-                }
-            }
+        if (!transferred.isEmpty()) {
+            double[] ab = priorScale();
             for (Prior p : transferred) {
                 if (!observed.containsKey(p.genome())) {
-                    train.put(p.genome(), mean + std * (Prior.fitness(ctx, p) - pm) / ps);
+                    train.put(p.genome(), ab[0] + ab[1] * Prior.fitness(ctx, p));
                 }
             }
         }
@@ -304,8 +291,80 @@ public final class Bananas implements Strategy {
     }
 
     /**
+     * The map {@code a + b·prior} from a transferred prior's value onto this search's: the least-squares line through
+     * the architectures both measured (this search evaluates the best priors first), its slope clamped at zero (a
+     * transfer that does not rank is flattened, not inverted); with fewer than three of them (or no spread), the
+     * priors' z-score mapped onto the mean and spread of this search's finite results (the priors' own scale while
+     * fewer than two exist): the ranking of the priors, not their values.
+     */
+    private double[] priorScale() {
+        double sx = 0;
+        double sy = 0;
+        int k = 0;
+        List<double[]> pairs = new ArrayList<>();
+        for (Prior p : transferred) {
+            Double y = observed.get(p.genome());
+            if (y != null && y != Fitness.WORST) {
+                double x = Prior.fitness(ctx, p);
+                pairs.add(new double[] {x, y});
+                sx += x;
+                sy += y;
+                k++;
+            }
+        }
+        if (k >= 3) {
+            double mx = sx / k;
+            double my = sy / k;
+            double sxx = 0;
+            double sxy = 0;
+            for (double[] xy : pairs) {
+                sxx += (xy[0] - mx) * (xy[0] - mx);
+                sxy += (xy[0] - mx) * (xy[1] - my);
+            }
+            if (sxx > 1e-12) {
+                double b = Math.max(0, sxy / sxx);
+                return new double[] {my - b * mx, b};
+            }
+        }
+        double pm = 0;
+        double ps = 0;
+        for (Prior p : transferred) {
+            pm += Prior.fitness(ctx, p);
+        }
+        pm /= transferred.size();
+        for (Prior p : transferred) {
+            double d = Prior.fitness(ctx, p) - pm;
+            ps += d * d;
+        }
+        ps = Math.sqrt(ps / transferred.size());
+        if (!(ps > 1e-12)) {
+            ps = 1;
+        }
+        double mean = pm;
+        double std = ps;
+        double sum = 0;
+        double sq = 0;
+        int n = 0;
+        for (double v : observed.values()) {
+            if (v != Fitness.WORST) {
+                sum += v;
+                sq += v * v;
+                n++;
+            }
+        }
+        if (n >= 2) {
+            mean = sum / n;
+            std = Math.sqrt(Math.max(0, sq / n - mean * mean));
+            if (!(std > 1e-12)) {
+                std = ps;
+            }
+        }
+        return new double[] {mean - std * pm / ps, std / ps};
+    }
+
+    /**
      * Up to {@code candidates} distinct unproposed candidates: the best {@code parents} of the training set that this
-     * search has not proposed (transferred priors, evaluated again here), then mutations (one or two decisions) of
+     * search has not proposed (transferred priors, to be evaluated here), then mutations (one or two decisions) of
      * them.
      */
     private List<Genome> candidatePool(Map<Genome, Double> train) {
@@ -335,10 +394,13 @@ public final class Bananas implements Strategy {
     }
 
     /**
-     * Priors measured on this task join the observations (never proposed again); priors from another task join the
-     * predictor's training set for ranking only (see {@link #trainingSet()}), are candidates themselves (evaluated
-     * again here) and parents of the candidate pool, and count towards {@code initial}: with at least
-     * {@code initial} priors the first proposal already comes from the predictor.
+     * Priors measured on this task join the observations (never proposed again) and count towards {@code initial}.
+     * The rest of the initial set is the best priors from another task, best first, evaluated here (results of this
+     * search, counted in its budget) instead of random architectures. All transferred priors also pre-train the
+     * predictor, mapped onto this search's scale by the line through the priors it evaluated ({@link #priorScale}),
+     * with this search's own results weighing double; the unevaluated ones stay candidates and parents of the
+     * candidate pool. With more than {@code initial} transferred priors the predictor already ranks while the initial
+     * set is still in flight.
      */
     @Override
     public void warmStart(List<Prior> priors) {
@@ -349,6 +411,7 @@ public final class Bananas implements Strategy {
             }
         }
         transferred.addAll(Prior.ranked(ctx, priors, true));
+        first.addAll(Prior.toEvaluate(ctx, priors, Math.max(0, initial - finiteObservations())));
     }
 
     @Override

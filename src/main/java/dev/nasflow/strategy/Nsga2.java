@@ -14,12 +14,12 @@ import java.util.Set;
 
 /**
  * NSGA-II, Deb et al. 2002, over all objectives of the context (any number, each with its direction). The initial
- * population is {@code population} random architectures. Each child comes from two binary tournaments among the
- * parents (lower non-domination rank wins, then larger crowding distance), uniform crossover of the two winners with
- * probability {@code crossoverRate} (otherwise a copy of the first), then a one-decision mutation with probability
- * {@code mutationRate}; children already proposed are re-drawn a few times. Whenever {@code population} children have
- * been observed, parents and children are merged, sorted into fronts and truncated to {@code population} members by
- * rank and crowding distance (elitist environmental selection).
+ * population is {@code population} random architectures (warm-started: the priors' best, see {@link #warmStart}). Each
+ * child comes from two binary tournaments among the parents (lower non-domination rank wins, then larger crowding
+ * distance), uniform crossover of the two winners with probability {@code crossoverRate} (otherwise a copy of the
+ * first), then a one-decision mutation with probability {@code mutationRate}; children already proposed are re-drawn a
+ * few times. Whenever {@code population} children have been observed, parents and children are merged, sorted into
+ * fronts and truncated to {@code population} members by rank and crowding distance (elitist environmental selection).
  *
  * <p>Asynchronous: {@link #propose} never waits; children are bred from the latest parent population and a generation
  * closes on the count of observed children, so late results simply join the next selection. Failed observations count
@@ -40,8 +40,8 @@ public final class Nsga2 implements Strategy {
     private final List<Observation> observed = new ArrayList<>();
     private final List<Member> pool = new ArrayList<>();
     private List<Member> parents = List.of();
-    /** Warm start: parents selected from priors of another task, replaced by the first selection (ranking only). */
-    private final Set<Genome> transferredParents = new HashSet<>();
+    /** Warm start: priors of another task chosen as the first population, evaluated first (see {@link #warmStart}). */
+    private final java.util.Deque<Genome> first = new java.util.ArrayDeque<>();
     private int generation;
 
     /** A population member: its raw objective values (NaN when not measured), rank and crowding distance. */
@@ -71,7 +71,14 @@ public final class Nsga2 implements Strategy {
     public List<Proposal> propose(int n) {
         List<Proposal> out = new ArrayList<>();
         while (out.size() < n) {
-            Genome g = parents.isEmpty() ? Unseen.random(space, rng, proposed) : child();
+            Genome g = null;
+            while (g == null && !first.isEmpty()) {
+                Genome c = first.pollFirst();
+                g = proposed.contains(c) ? null : c;
+            }
+            if (g == null) {
+                g = parents.isEmpty() ? Unseen.random(space, rng, proposed) : child();
+            }
             if (g == null) {
                 break;
             }
@@ -117,10 +124,6 @@ public final class Nsga2 implements Strategy {
         pool.add(new Member(observation.genome(), v, 0, 0));
         if (pool.size() >= populationSize) {
             List<Member> merged = new ArrayList<>(parents);
-            if (!transferredParents.isEmpty()) {
-                merged.removeIf(m -> transferredParents.contains(m.genome()));
-                transferredParents.clear();
-            }
             merged.addAll(pool);
             pool.clear();
             parents = select(merged, populationSize, directions);
@@ -129,17 +132,23 @@ public final class Nsga2 implements Strategy {
     }
 
     /**
-     * The first parent population is selected from the priors (non-domination rank and crowding distance among the
-     * priors, every objective), so the first children are bred from the priors' first fronts instead of a random
-     * population. Priors measured on this task stay in the elitist selection like results of this search (and are never
-     * proposed again); priors from another task only breed the first generation: the first selection drops them.
+     * The first population comes from the priors instead of random architectures. Priors measured on this task are
+     * selected as the first parents at once (non-domination rank and crowding distance among them, every objective),
+     * stay in the elitist selection like results of this search and are never proposed again. The rest of the first
+     * population is selected the same way from the priors of another task and evaluated here first (results of this
+     * search, counted in its budget; the first generation closes on their results); their transferred values only
+     * choose them and never enter a selection.
      */
     @Override
     public void warmStart(List<Prior> priors) {
-        List<Member> members = new ArrayList<>();
+        Set<Genome> measured = Prior.sameTaskGenomes(priors);
+        proposed.addAll(measured);
+        List<Member> same = new ArrayList<>();
+        List<Member> other = new ArrayList<>();
         Set<Genome> seen = new HashSet<>();
         for (Prior p : priors) {
-            if (!p.outcome().hasMetrics() || !seen.add(p.genome())) {
+            if (!p.outcome().hasMetrics() || (p.transferred() && measured.contains(p.genome()))
+                    || !seen.add(p.genome())) {
                 continue;
             }
             double[] v = new double[objectives.size()];
@@ -148,19 +157,16 @@ public final class Nsga2 implements Strategy {
                 v[i] = p.metrics().getOrDefault(objectives.get(i).metric(), Double.NaN);
                 ok &= Double.isFinite(v[i]);
             }
-            if (!ok) {
-                continue;
-            }
-            members.add(new Member(p.genome(), v, 0, 0));
-            if (p.transferred()) {
-                transferredParents.add(p.genome());
-            } else {
-                proposed.add(p.genome());
+            if (ok) {
+                (p.transferred() ? other : same).add(new Member(p.genome(), v, 0, 0));
             }
         }
-        if (!members.isEmpty()) {
-            parents = select(members, populationSize, directions);
-            transferredParents.retainAll(parents.stream().map(Member::genome).toList());
+        if (!same.isEmpty()) {
+            parents = select(same, populationSize, directions);
+        }
+        int room = populationSize - parents.size();
+        if (room > 0 && !other.isEmpty()) {
+            select(other, room, directions).forEach(m -> first.addLast(m.genome()));
         }
     }
 
@@ -224,6 +230,6 @@ public final class Nsga2 implements Strategy {
 
     @Override
     public boolean exhausted() {
-        return parents.isEmpty() && Unseen.allSeen(space, proposed);
+        return parents.isEmpty() && first.isEmpty() && Unseen.allSeen(space, proposed);
     }
 }

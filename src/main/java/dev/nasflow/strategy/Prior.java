@@ -63,6 +63,37 @@ public record Prior(Genome genome, int epochs, Map<String, Double> metrics, Outc
         return sorted;
     }
 
+    /**
+     * The transferred priors a warm-started search evaluates first, on its own task: at most {@code k}, best first by
+     * their (transferred) primary objective, one per architecture, none that a same-task prior already measured.
+     * Once evaluated they are results of this search like any other (budget, leaderboard), and the algorithm
+     * continues from those measurements instead of from random architectures.
+     */
+    static List<Genome> toEvaluate(StrategyContext ctx, List<Prior> priors, int k) {
+        java.util.Set<Genome> measured = sameTaskGenomes(priors);
+        List<Genome> out = new ArrayList<>();
+        for (Prior p : ranked(ctx, priors, true)) {
+            if (out.size() >= k) {
+                break;
+            }
+            if (!measured.contains(p.genome())) {
+                out.add(p.genome());
+            }
+        }
+        return out;
+    }
+
+    /** The architectures measured by same-task priors (any outcome): never evaluated again. */
+    static java.util.Set<Genome> sameTaskGenomes(List<Prior> priors) {
+        java.util.Set<Genome> out = new java.util.HashSet<>();
+        for (Prior p : priors) {
+            if (!p.transferred()) {
+                out.add(p.genome());
+            }
+        }
+        return out;
+    }
+
     /** The oriented primary-objective value (larger is better), or {@link Fitness#WORST}. */
     static double fitness(StrategyContext ctx, Prior p) {
         return Fitness.primary(ctx, p.observation());

@@ -12,11 +12,11 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Regularized (aging) evolution, Real et al. 2019. The first {@code population} proposals are random architectures; each
- * later proposal samples {@code sampleSize} members of the current population uniformly (without replacement), takes the
- * one with the best primary objective and proposes a one-decision mutation of it. Every observation joins the population
- * as its youngest member and, once the population exceeds {@code population}, the oldest member is removed (age, not
- * fitness, decides who dies).
+ * Regularized (aging) evolution, Real et al. 2019. The first {@code population} proposals are random architectures
+ * (when warm-started: the best priors, see {@link #warmStart}); each later proposal samples {@code sampleSize} members
+ * of the current population uniformly (without replacement), takes the one with the best primary objective and proposes
+ * a one-decision mutation of it. Every observation joins the population as its youngest member and, once the population
+ * exceeds {@code population}, the oldest member is removed (age, not fitness, decides who dies).
  *
  * <p>Asynchronous: {@link #propose} never waits. Before the first result arrives it proposes random architectures;
  * tournaments use whatever population has been observed so far (all of it when smaller than the sample). Children that
@@ -35,20 +35,12 @@ public final class RegularizedEvolution implements Strategy {
     private final Deque<Member> population = new ArrayDeque<>();
     private final Set<Genome> proposed = new HashSet<>();
     private int randomProposed;
+    /** Warm start: the best transferred priors, evaluated first as the initial population (see {@link #warmStart}). */
+    private final Deque<Genome> first = new ArrayDeque<>();
 
-    /**
-     * A population member; {@code measured} is false for a prior from another task (warm start), which loses every
-     * tournament against a member measured on this task (its value is used for ranking among priors only).
-     */
-    record Member(Genome genome, double fitness, boolean measured) {
-        Member(Genome genome, double fitness) {
-            this(genome, fitness, true);
-        }
-
+    /** A population member: an architecture measured on this search's task and its oriented primary objective. */
+    record Member(Genome genome, double fitness) {
         boolean beats(Member other) {
-            if (measured != other.measured) {
-                return measured;
-            }
             return fitness > other.fitness;
         }
     }
@@ -76,7 +68,14 @@ public final class RegularizedEvolution implements Strategy {
         while (out.size() < n) {
             Genome g;
             if (randomProposed < populationSize || population.isEmpty()) {
-                g = Unseen.random(space, rng, proposed);
+                g = null;
+                while (g == null && !first.isEmpty()) {
+                    Genome c = first.pollFirst();
+                    g = proposed.contains(c) ? null : c;
+                }
+                if (g == null) {
+                    g = Unseen.random(space, rng, proposed);
+                }
                 if (g == null) {
                     break;
                 }
@@ -120,31 +119,24 @@ public final class RegularizedEvolution implements Strategy {
     }
 
     /**
-     * Seeds the population with the best {@code population} priors (the best youngest, so it lives longest) and skips
-     * the random start: the first proposals are mutations of the priors' tournament winners. Architectures measured
-     * on this task are never proposed again; priors from another task lose every tournament against a member
-     * measured here, so they steer the search only until this search's own results replace them.
+     * The initial population comes from the priors instead of random architectures. Priors measured on this task are
+     * members at once (the best {@code population} of them, the best youngest, so it lives longest) and are never
+     * proposed again. The rest of the initial population is the best priors from another task, best first, evaluated
+     * here (results of this search, counted in its budget); only then, with the population measured on this task,
+     * do tournaments and mutations start. Random architectures fill the initial population only when the priors run
+     * out. A transferred prior's value only orders the priors: it never enters a tournament.
      */
     @Override
     public void warmStart(List<Prior> priors) {
-        List<Prior> best = Prior.ranked(ctx, priors, null);
-        for (Prior p : priors) {
-            if (!p.transferred()) {
-                proposed.add(p.genome());
-            }
-        }
-        if (best.isEmpty()) {
-            return;
-        }
-        List<Prior> seed = best.subList(0, Math.min(populationSize, best.size()));
+        proposed.addAll(Prior.sameTaskGenomes(priors));
+        List<Prior> same = Prior.ranked(ctx, priors, false);
+        List<Prior> seed = same.subList(0, Math.min(populationSize, same.size()));
         for (int i = seed.size() - 1; i >= 0; i--) {
             Prior p = seed.get(i);
-            population.addLast(new Member(p.genome(), Prior.fitness(ctx, p), !p.transferred()));
+            population.addLast(new Member(p.genome(), Prior.fitness(ctx, p)));
         }
-        while (population.size() > populationSize) {
-            population.removeFirst();
-        }
-        randomProposed = populationSize;
+        randomProposed = seed.size();
+        first.addAll(Prior.toEvaluate(ctx, priors, populationSize - seed.size()));
     }
 
     @Override
@@ -162,6 +154,6 @@ public final class RegularizedEvolution implements Strategy {
 
     @Override
     public boolean exhausted() {
-        return population.isEmpty() && Unseen.allSeen(space, proposed);
+        return population.isEmpty() && first.isEmpty() && Unseen.allSeen(space, proposed);
     }
 }

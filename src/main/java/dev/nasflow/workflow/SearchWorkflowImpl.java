@@ -959,7 +959,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         return new SearchStatus(searchId, ph, Math.max(currentGeneration, generations.size() - 1), all.size(),
                 completed, stopped, failed, diverged, infeasible, new ArrayList<>(running.keySet()),
                 spec == null ? null : Leaderboard.best(all, spec), simSeconds(), elapsed, continuedAsNew,
-                Workflow.getInfo().getHistoryLength(), spec, stopper);
+                Workflow.getInfo().getHistoryLength(), spec, stopper).withWarmStart(SearchStatus.WarmStart.of(priors));
     }
 
     @Override

@@ -23,6 +23,10 @@ class BenchWarmStartCommandTest {
         assertTrue(rea.path("warm").get(0).path("mean").asDouble() > rea.path("cold").get(0).path("mean").asDouble(),
                 "priors of the CIFAR-10 search help at 25 % of the budget: " + rea);
         assertTrue(rea.has("warmAtHalfReachesColdAtFull"));
+        // the verdict is the seed-paired difference's sign
+        assertEquals(rea.path("warmHalfMinusColdFull").asDouble() >= 0,
+                rea.path("warmAtHalfReachesColdAtFull").asBoolean(), rea.toString());
+        assertTrue(rea.path("warmHalfMinusColdFullSe").asDouble() >= 0, rea.toString());
     }
 
     @Test

@@ -10,12 +10,12 @@ import dev.nasflow.stream.SearchEventType;
 import dev.nasflow.stream.StopDecision;
 import dev.nasflow.stream.Topics;
 import dev.nasflow.strategy.Outcome;
+import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.CandidateResult;
 import dev.nasflow.workflow.SearchResult;
 import io.temporal.client.WorkflowClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stopping rule: the stopper learns each candidate's params from its start event, and stops, while it trains, a
  * candidate that a finished one dominates; the decision names that front point and the margin.
  */
-@Tag("slow")
+@Slow
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ParetoStoppingStackTest {
     static final Pattern FRONT = Pattern.compile("dominated by front point (\\S+) \\(validAccuracy ([0-9.]+), "

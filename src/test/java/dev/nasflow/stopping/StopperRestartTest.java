@@ -115,11 +115,11 @@ class StopperRestartTest {
                 sent.add(pub.publish(SearchEvent.of(id, SearchEventType.COMPLETED, null, null, Map.of())));
                 n++;
                 if (sent.size() > 20_000) {
-                    CompletableFuture.allOf(sent.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+                    CompletableFuture.allOf(sent.toArray(new CompletableFuture[0])).get(300, TimeUnit.SECONDS);
                     sent.clear();
                 }
             }
-            CompletableFuture.allOf(sent.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+            CompletableFuture.allOf(sent.toArray(new CompletableFuture[0])).get(300, TimeUnit.SECONDS);
         }
         return n;
     }

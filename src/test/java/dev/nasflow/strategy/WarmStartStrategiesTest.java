@@ -59,21 +59,49 @@ class WarmStartStrategiesTest {
     }
 
     @Test
-    void reaSeedsItsPopulationAndProposesMutationsOfTheBestPriorsAtOnce() {
-        for (boolean transferred : new boolean[] {false, true}) {
-            List<Prior> ps = priors(25, transferred);
-            Strategy s = Strategies.create("rea", ctx(Map.of("population", 10, "sampleSize", 3), 12, 12));
-            s.warmStart(ps);
-            List<Genome> top = best(ps, 10);
-            Set<Genome> all = new HashSet<>();
-            ps.forEach(p -> all.add(p.genome()));
-            for (Proposal p : s.propose(10)) {
-                assertTrue(top.stream().anyMatch(t -> distance(t, p.genome()) == 1), p.genome().toString());
-                if (!transferred) {
-                    assertFalse(all.contains(p.genome()), "a same-task prior is never evaluated again");
-                }
-            }
+    void reaSeedsItsPopulationWithSameTaskPriorsAndProposesMutationsOfTheBestAtOnce() {
+        List<Prior> ps = priors(25, false);
+        Strategy s = Strategies.create("rea", ctx(Map.of("population", 10, "sampleSize", 3), 12, 12));
+        s.warmStart(ps);
+        List<Genome> top = best(ps, 10);
+        List<Genome> members = new ArrayList<>(((RegularizedEvolution) s).population().stream()
+                .map(RegularizedEvolution.Member::genome).toList());
+        java.util.Collections.reverse(members);
+        assertEquals(top, members, "the best 10, the best youngest");
+        Set<Genome> all = new HashSet<>();
+        ps.forEach(p -> all.add(p.genome()));
+        for (Proposal p : s.propose(10)) {
+            assertTrue(top.stream().anyMatch(t -> distance(t, p.genome()) == 1), p.genome().toString());
+            assertFalse(all.contains(p.genome()), "a same-task prior is never evaluated again");
         }
+    }
+
+    @Test
+    void reaEvaluatesTheBestTransferredPriorsAsItsInitialPopulationThenEvolvesFromTheirResults() {
+        List<Prior> ps = priors(25, true);
+        // the tournament samples the whole population: its winner is the best member
+        RegularizedEvolution s = (RegularizedEvolution) Strategies.create("rea",
+                ctx(Map.of("population", 10, "sampleSize", 10), 12, 12));
+        s.warmStart(ps);
+        assertTrue(s.population().isEmpty(), "a transferred value never enters a tournament");
+        List<Genome> first = s.propose(10).stream().map(Proposal::genome).toList();
+        assertEquals(best(ps, 10), first, "the initial population: the best 10 priors, best first");
+        // measured here, the 4th best prior turns out the best: the children are its mutations
+        for (int i = 0; i < first.size(); i++) {
+            s.observe(new Observation(first.get(i), 12, Map.of("validAccuracy", i == 3 ? 90.0 : 10.0 + i),
+                    Outcome.COMPLETED));
+        }
+        assertEquals(10, s.population().size());
+        s.propose(30).forEach(p -> assertEquals(1, distance(first.get(3), p.genome()), "a mutation of the best "
+                + "prior as measured here (not of the best by its transferred value)"));
+
+        // fewer priors than the population: random architectures fill the rest
+        Strategy t = Strategies.create("rea", ctx(Map.of("population", 10, "sampleSize", 3), 12, 12));
+        List<Prior> few = priors(4, true);
+        t.warmStart(few);
+        List<Genome> initial = t.propose(10).stream().map(Proposal::genome).toList();
+        assertEquals(best(few, 4), initial.subList(0, 4));
+        assertEquals(10, new HashSet<>(initial).size());
     }
 
     @Test
@@ -90,15 +118,28 @@ class WarmStartStrategiesTest {
     }
 
     @Test
-    void bananasRanksWithThePredictorFromTheFirstProposal() {
+    void bananasEvaluatesTheBestPriorsFirstThenRanksWithThePretrainedPredictor() {
         List<Prior> ps = priors(30, true);
-        Strategy s = Strategies.create("bananas", ctx(Map.of("initial", 20, "parents", 10), 12, 12));
+        Bananas s = (Bananas) Strategies.create("bananas", ctx(Map.of("initial", 5, "parents", 10), 12, 12));
         s.warmStart(ps);
-        List<Genome> parents = best(ps, 10);
+        List<Genome> first = s.propose(5).stream().map(Proposal::genome).toList();
+        assertEquals(best(ps, 5), first, "the initial set: the best priors, best first");
+        assertEquals(0, s.fits());
+        for (int i = 0; i < first.size(); i++) {
+            s.observe(new Observation(first.get(i), 12, Map.of("validAccuracy", 30.0 - i), Outcome.COMPLETED));
+        }
+        List<Genome> parents = best(ps, 15);
         for (Proposal p : s.propose(3)) {
+            assertFalse(first.contains(p.genome()));
             assertTrue(parents.stream().anyMatch(t -> distance(t, p.genome()) <= 2), p.genome().toString());
         }
-        assertEquals(1, ((Bananas) s).fits(), "the predictor was fitted on the priors alone");
+        assertEquals(1, s.fits(), "the predictor ranks from the first proposal after the initial set");
+
+        // same-task priors count towards the initial set: none left to evaluate, the predictor ranks at once
+        Bananas t = (Bananas) Strategies.create("bananas", ctx(Map.of("initial", 5), 12, 12));
+        t.warmStart(priors(8, false));
+        t.propose(1);
+        assertEquals(1, t.fits());
     }
 
     @Test
@@ -115,6 +156,9 @@ class WarmStartStrategiesTest {
         List<Proposal> first = t.propose(3);
         assertEquals(1, first.size(), "the start set is the best prior alone, evaluated first");
         assertEquals(best(other, 1).get(0), first.get(0).genome());
+        // measured here, the climb starts from it: its neighbours next
+        t.observe(new Observation(first.get(0).genome(), 12, Map.of("validAccuracy", 10.0), Outcome.COMPLETED));
+        t.propose(3).forEach(p -> assertEquals(1, distance(first.get(0).genome(), p.genome())));
     }
 
     @Test
@@ -147,18 +191,29 @@ class WarmStartStrategiesTest {
     }
 
     @Test
-    void nsga2BreedsItsFirstChildrenFromThePriorsFront() {
+    void nsga2SelectsItsFirstPopulationFromThePriors() {
+        // same task: the first parents at once, children bred from them
+        List<Prior> same = priors(30, false);
+        Nsga2 m = (Nsga2) Strategies.create("nsga2", ctx(Map.of("population", 8), 12, 12));
+        m.warmStart(same);
+        assertEquals(8, m.parents().size());
+        Set<Genome> sameGenomes = new HashSet<>();
+        same.forEach(p -> sameGenomes.add(p.genome()));
+        m.propose(8).forEach(p -> assertFalse(sameGenomes.contains(p.genome())));
+
+        // another task: the first population is selected from the priors and evaluated here first
         List<Prior> ps = priors(30, true);
         Nsga2 n = (Nsga2) Strategies.create("nsga2", ctx(Map.of("population", 8), 12, 12));
         n.warmStart(ps);
-        assertEquals(8, n.parents().size());
-        // the first selection drops the transferred parents: only this search's results remain
-        for (Proposal p : n.propose(8)) {
-            n.observe(new Observation(p.genome(), 12, Map.of("validAccuracy", 40.0), Outcome.COMPLETED));
+        assertTrue(n.parents().isEmpty(), "a transferred value never enters a selection");
+        List<Genome> first = n.propose(8).stream().map(Proposal::genome).toList();
+        assertEquals(best(ps, 8), first, "one objective: the best 8 priors, best first");
+        for (Genome g : first) {
+            n.observe(new Observation(g, 12, Map.of("validAccuracy", 40.0), Outcome.COMPLETED));
         }
-        Set<Genome> priorGenomes = new HashSet<>();
-        ps.forEach(p -> priorGenomes.add(p.genome()));
-        assertTrue(n.parents().stream().noneMatch(m -> priorGenomes.contains(m.genome())));
+        assertEquals(1, n.generation());
+        assertEquals(new HashSet<>(first), new HashSet<>(n.parents().stream().map(Nsga2.Member::genome).toList()),
+                "the first parents: the priors as measured here");
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.nasflow.testing;
 
+import org.junit.jupiter.api.Tag;
 
-import dev.nasflow.testing.Slow;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -13,6 +13,6 @@ import java.lang.annotation.Target;
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
-@Slow
+@Tag("slow")
 public @interface Slow {
 }

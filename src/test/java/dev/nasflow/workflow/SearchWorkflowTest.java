@@ -377,7 +377,8 @@ class SearchWorkflowTest {
                     new TrainingActivitiesImpl(List.of(new TableCandidateTrainer()), TrainingEvents.NONE,
                             TrainingObserver.NONE),
                     new SearchActivitiesImpl(new SpecValidator(), null, null));
-            ObjectNode json = spec("random", 4, 2, 0);
+            // paced so that the search is still running when the second update below arrives
+            ObjectNode json = spec("random", 4, 2, 300);
             json.put("taskQueue", queue);
             ((ObjectNode) json.get("budget")).put("scheduling", "generational");
             dev.nasflow.spec.SearchSpec parsed = new SpecValidator().validate(json.toString(), "test").spec();

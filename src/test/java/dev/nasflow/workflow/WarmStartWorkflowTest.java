@@ -243,9 +243,26 @@ class WarmStartWorkflowTest {
         assertEquals("COMPLETED", r.status().phase());
         assertEquals(12, r.status().evaluations());
         r.leaderboard().forEach(c -> assertTrue(c.candidateId().startsWith("transfer-"), c.candidateId()));
-        List<Genome> top = src.leaderboard().subList(0, 10).stream().map(CandidateResult::genome).toList();
-        CandidateResult first = byCandidate(r).get(0);
-        assertTrue(top.stream().anyMatch(p -> distance(p, first.genome()) == 1), first.arch());
+        // REA (population 10): its initial population is the 10 best priors, evaluated here (this search's results),
+        // then mutations of those results
+        Set<Genome> priors = new HashSet<>();
+        src.leaderboard().forEach(c -> priors.add(c.genome()));
+        List<CandidateResult> ordered = byCandidate(r);
+        List<Genome> initial = ordered.subList(0, 10).stream().map(CandidateResult::genome).toList();
+        assertEquals(10, new HashSet<>(initial).size());
+        initial.forEach(g -> assertTrue(priors.contains(g), "the initial population is evaluated priors: " + g));
+        assertTrue(initial.contains(src.leaderboard().get(0).genome()), "the best prior is evaluated");
+        for (CandidateResult c : ordered.subList(10, 12)) {
+            assertTrue(initial.stream().anyMatch(p -> distance(p, c.genome()) == 1), c.arch());
+        }
+        assertEquals(30, r.status().warmStart().priors());
+        assertEquals(30, r.status().warmStart().transferred());
+        // continued as new mid-way through the evaluated priors, the rebuilt strategy proposes the same candidates
+        start("transfer-can", warm(spec("warm", 12, 4, 1), "files", file.toString()), SearchState.withHistoryLimit(30));
+        SearchResult can = result("transfer-can");
+        assertTrue(can.status().continuedAsNew() > 0, "continued as new");
+        assertEquals(ordered.stream().map(CandidateResult::arch).toList(),
+                byCandidate(can).stream().map(CandidateResult::arch).toList());
     }
 
     ApplicationFailure failure(String id, JsonNode spec) {

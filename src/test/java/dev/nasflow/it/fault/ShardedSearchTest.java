@@ -90,7 +90,11 @@ class ShardedSearchTest {
             WorkflowClient.start(wf::run, spec, null);
             await().atMost(Duration.ofSeconds(60)).until(() -> wf.status().running().size() == 20);
             // a shard dies: its candidates are recorded as failed, naming it; the search goes on
-            client.newUntypedWorkflowStub(id + "-r0-s0").terminate("test kills a shard");
+            // the search knows its candidates before the server has started the shard: terminate once it exists
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                client.newUntypedWorkflowStub(id + "-r0-s0").terminate("test kills a shard");
+                return true;
+            });
             wf.pause();
             await().atMost(Duration.ofSeconds(60)).until(() -> "PAUSED".equals(wf.status().phase())
                     && wf.status().running().isEmpty());
