@@ -316,6 +316,24 @@ def mo_stopping(raw):
     return sec
 
 
+def fanout(raw):
+    st, d = load(raw, "fanout")
+    if not d:
+        return not_ok(st, "fanout", raw)
+    sec = dict(d)
+    sec["goals"] = {
+        "everyResultOnce": goal("every candidate evaluated, no duplicate, none failed",
+                                {"evaluations": d["evaluations"], "duplicates": d["duplicates"], "failed": d["failed"]},
+                                d["evaluations"] == d["candidates"] and d["duplicates"] == 0 and d["failed"] == 0),
+        "allInFlight": goal("peak candidates in flight = maxConcurrent", d["peakRunning"],
+                            d["peakRunning"] == d["maxConcurrent"]),
+        "boundedHistory": goal("every execution under Temporal's 10,240-event history warning",
+                               {"search": d["searchHistoryMax"], "shard": d["shardHistoryMax"]},
+                               d["searchHistoryMax"] < 10240 and d["shardHistoryMax"] < 10240),
+    }
+    return sec
+
+
 def running_savings(raw):
     st, d = load(raw, "savings")
     if not d:
@@ -417,6 +435,7 @@ def main():
         "runningSavings": running_savings(args.raw),
         "warmStart": warm_start(args.raw),
         "scaling": scaling(args.raw),
+        "fanout": fanout(args.raw),
         "steps": steps,
     }
     text = json.dumps(report, indent=None, separators=(",", ":"))
