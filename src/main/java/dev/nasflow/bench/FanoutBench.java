@@ -16,7 +16,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -258,43 +257,13 @@ public final class FanoutBench {
 
     private Process startWorker(Path dir, int i, String temporal, String kafka) throws IOException,
             InterruptedException {
-        Path log = dir.resolve("worker-" + i + ".log");
-        List<String> cmd = List.of(config.javaCommand(), "-Xss512k", "-cp", config.classPath(),
-                "dev.nasflow.cli.Main", "worker", "--temporal", temporal, "--kafka", kafka, "--slots",
-                Integer.toString(config.slots()), "--in-process", "--metrics-port", "0", "--work-dir",
-                dir.resolve("worker-" + i).toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("worker process " + i + " exited with " + p.exitValue() + "; log "
-                        + log);
-            }
-            if (Files.exists(log)
-                    && Files.readString(log, StandardCharsets.UTF_8).contains("nasflow worker: serving")) {
-                progress.accept("fanout: worker " + i + " up (pid " + p.pid() + ")");
-                return p;
-            }
-            Thread.sleep(100);
-        }
-        p.destroyForcibly();
-        throw new IllegalStateException("worker process " + i + " not serving after 120 s; log " + log);
+        return WorkerProcesses.start(config.javaCommand(), List.of("-Xss512k"), config.classPath(), List.of(
+                        "--temporal", temporal, "--kafka", kafka, "--slots", Integer.toString(config.slots()),
+                        "--in-process", "--metrics-port", "0", "--work-dir", dir.resolve("worker-" + i).toString()),
+                dir.resolve("worker-" + i + ".log"), "fanout: worker " + i, progress);
     }
 
     private static void stopWorkers(List<Process> procs) {
-        for (Process p : procs) {
-            p.destroy();
-        }
-        for (Process p : procs) {
-            try {
-                if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                p.destroyForcibly();
-            }
-        }
+        WorkerProcesses.stopAll(procs);
     }
 }

@@ -7,7 +7,6 @@ import dev.nasflow.embedded.TemporalSettings;
 import dev.nasflow.workflow.SearchState;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -168,55 +166,14 @@ public final class ScalingBench {
 
     private Process startWorker(Path dir, int i, String temporal, String kafka) throws IOException,
             InterruptedException {
-        Path log = dir.resolve("worker-" + i + ".log");
-        List<String> cmd = List.of(config.javaCommand(), "-cp", config.classPath(), "dev.nasflow.cli.Main", "worker",
-                "--temporal", temporal, "--kafka", kafka, "--slots", Integer.toString(config.slotsPerWorker()), "--in-process",
-                "--metrics-port", "0",
-                "--work-dir", dir.resolve("worker-" + i).toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("worker process " + i + " exited with " + p.exitValue() + "; log "
-                        + log + ":\n" + tail(log));
-            }
-            if (Files.exists(log)
-                    && Files.readString(log, StandardCharsets.UTF_8).contains("nasflow worker: serving")) {
-                progress.accept("worker " + i + " up (pid " + p.pid() + ")");
-                return p;
-            }
-            Thread.sleep(100);
-        }
-        p.destroyForcibly();
-        throw new IllegalStateException("worker process " + i + " not serving after 120 s; log " + log + ":\n"
-                + tail(log));
-    }
-
-    private static String tail(Path log) {
-        try {
-            String s = Files.readString(log, StandardCharsets.UTF_8);
-            return s.substring(Math.max(0, s.length() - 3000));
-        } catch (IOException e) {
-            return "(unreadable: " + e.getMessage() + ")";
-        }
+        return WorkerProcesses.start(config.javaCommand(), List.of(), config.classPath(), List.of("--temporal",
+                        temporal, "--kafka", kafka, "--slots", Integer.toString(config.slotsPerWorker()), "--in-process",
+                        "--metrics-port", "0", "--work-dir", dir.resolve("worker-" + i).toString()),
+                dir.resolve("worker-" + i + ".log"), "worker " + i, progress);
     }
 
     private static void stopWorkers(List<Process> procs) {
-        for (Process p : procs) {
-            p.destroy(); // SIGTERM: the worker's shutdown hook closes its stack
-        }
-        for (Process p : procs) {
-            try {
-                if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    p.waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                p.destroyForcibly();
-            }
-        }
+        WorkerProcesses.stopAll(procs);
     }
 
     // ---- population sizes ----

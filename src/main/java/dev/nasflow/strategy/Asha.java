@@ -114,16 +114,7 @@ public final class Asha implements Strategy {
                 out.add(new Proposal(p.genome, rungs[from + 1]));
                 continue;
             }
-            Genome g = null;
-            while (g == null && !seeds.isEmpty()) {
-                Genome s = seeds.pollFirst();
-                if (!proposed.contains(s)) {
-                    g = s;
-                }
-            }
-            if (g == null) {
-                g = Unseen.random(space, rng, proposed);
-            }
+            Genome g = Unseen.seededOrRandom(seeds, space, rng, proposed);
             if (g == null) {
                 break;
             }

@@ -119,16 +119,7 @@ public final class Hyperband implements Strategy {
             if (!toPropose.isEmpty()) {
                 g = toPropose.pollFirst();
             } else if (newToPropose > 0) {
-                g = null;
-                while (g == null && !seeds.isEmpty()) {
-                    Genome s = seeds.pollFirst();
-                    if (!proposed.contains(s)) {
-                        g = s;
-                    }
-                }
-                if (g == null) {
-                    g = Unseen.random(space, rng, proposed);
-                }
+                g = Unseen.seededOrRandom(seeds, space, rng, proposed);
                 if (g == null) {
                     newToPropose = 0;
                     if (rungMembers.isEmpty()) {

@@ -40,16 +40,7 @@ public final class RandomSearch implements Strategy {
     public List<Proposal> propose(int n) {
         List<Proposal> out = new ArrayList<>();
         while (out.size() < n && !exhausted) {
-            Genome g = null;
-            while (g == null && !first.isEmpty()) {
-                Genome c = first.pollFirst();
-                if (!proposed.contains(c)) {
-                    g = c;
-                }
-            }
-            if (g == null) {
-                g = Unseen.random(space, rng, proposed);
-            }
+            Genome g = Unseen.seededOrRandom(first, space, rng, proposed);
             if (g == null) {
                 exhausted = true;
                 break;

@@ -20,6 +20,20 @@ final class Unseen {
     private Unseen() {
     }
 
+    /**
+     * The first of {@code seeds} (warm-start priors, best first) not in {@code seen}, taken off the queue, or else a
+     * uniformly random unseen architecture ({@link #random}); null when the space is exhausted.
+     */
+    static Genome seededOrRandom(java.util.Deque<Genome> seeds, SearchSpace space, Random rng, Set<Genome> seen) {
+        while (!seeds.isEmpty()) {
+            Genome s = seeds.pollFirst();
+            if (!seen.contains(s)) {
+                return s;
+            }
+        }
+        return random(space, rng, seen);
+    }
+
     /** Whether every architecture of the space is in {@code seen}. */
     static boolean allSeen(SearchSpace space, Set<Genome> seen) {
         return space.size().compareTo(BigInteger.valueOf(seen.size())) <= 0;
