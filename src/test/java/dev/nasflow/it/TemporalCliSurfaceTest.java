@@ -174,8 +174,10 @@ class TemporalCliSurfaceTest {
         assertNotEquals(0, badStop.exit(), badStop.out());
         assertTrue(badStop.out().contains("unknown candidate no-such-candidate"), badStop.out());
 
-        // queries: leaderboard and Pareto front hold the stopped candidate's result
-        awaitStatus(id, s -> s.get("evaluations").asInt() >= 1, "a finished candidate");
+        // queries: leaderboard and Pareto front hold the stopped candidate's result. The leaderboard ranks results
+        // with a metric: a candidate stopped before its first epoch counts as evaluated but has no rank, so wait for
+        // a best candidate (status.best), not just for an evaluation
+        awaitStatus(id, s -> s.get("evaluations").asInt() >= 1 && s.hasNonNull("best"), "a ranked finished candidate");
         JsonNode board = query(id, "leaderboard");
         assertTrue(board.isArray() && board.size() >= 1, board.toString());
         JsonNode front = query(id, "paretoFront");
