@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.bench.MoStoppingBench;
 import dev.nasflow.bench.Nb201Table;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,13 +25,8 @@ import java.util.concurrent.Callable;
                 "Default rules: pareto (its defaults), pareto-confidence1 (confidence=1) and pareto-finished "
                         + "(runningReferences=false)."})
 public final class BenchMoStoppingCommand implements Callable<Integer> {
-    @Option(names = "--candidates", paramLabel = "N",
-            description = "Candidates per search (default: 100; with --curves: every curve of the file).")
-    Integer candidates;
-
-    @Option(names = "--epochs", paramLabel = "T",
-            description = "Epochs of a full training (default: 200; with --curves: the file's shortest curve).")
-    Integer epochs;
+    @Mixin
+    StoppingSimOptions sim;
 
     @Option(names = "--strategy", paramLabel = "NAME", split = ",",
             description = "Strategies: random, nsga2 (default: both; with --curves: random).")
@@ -40,28 +35,6 @@ public final class BenchMoStoppingCommand implements Callable<Integer> {
     @Option(names = "--tabulated-only",
             description = "NB201: only the tabulated epochs (12 and 200) carry a value; decisions use real figures.")
     boolean tabulatedOnly;
-
-    @Option(names = "--curves", paramLabel = "FILE",
-            description = "Replay the recorded learning curves of FILE (format nasflow-curves/1 with params per "
-                    + "curve, written by 'nasflow bench record-curves') instead of the NB201 table.")
-    Path curves;
-
-    @Option(names = "--metric", defaultValue = "validAccuracy", paramLabel = "NAME",
-            description = "With --curves: the recorded per-epoch metric watched; names ending in Loss are minimised "
-                    + "(default: ${DEFAULT-VALUE}).")
-    String metric;
-
-    @Option(names = "--concurrency", defaultValue = "8", paramLabel = "C",
-            description = "Candidates trained at the same time (default: ${DEFAULT-VALUE}).")
-    int concurrency;
-
-    @Option(names = "--runs", defaultValue = "100", paramLabel = "R",
-            description = "Searches per strategy; run i uses seed S+i (default: ${DEFAULT-VALUE}).")
-    int runs;
-
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
-            description = "First seed (default: ${DEFAULT-VALUE}).")
-    long seed;
 
     @Option(names = "--rule", paramLabel = "LABEL[:K=V,...]",
             description = "A pareto rule configuration to compare (repeatable; replaces the defaults; no stopping is "
@@ -75,15 +48,9 @@ public final class BenchMoStoppingCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, Object> report;
         try {
-            int n = candidates == null ? 100 : candidates;
-            int t = epochs == null ? Nb201Table.FULL_EPOCHS : epochs;
-            if (curves != null) {
-                dev.nasflow.bench.RecordedCurves file = dev.nasflow.bench.RecordedCurves.read(curves);
-                n = candidates == null ? file.curves().size() : candidates;
-                t = epochs == null ? file.minEpochs() : epochs;
-            }
-            MoStoppingBench.Config config = new MoStoppingBench.Config(n, t, concurrency, runs, seed, strategies,
-                    parseRules(rules), tabulatedOnly, curves, metric);
+            MoStoppingBench.Config config = new MoStoppingBench.Config(sim.candidates(100),
+                    sim.epochs(Nb201Table.FULL_EPOCHS), sim.concurrency, sim.runs, sim.seed, strategies,
+                    parseRules(rules), tabulatedOnly, sim.curves, sim.metric);
             report = new MoStoppingBench(Nb201Table.cifar10()).run(config);
         } catch (IllegalArgumentException e) {
             System.err.println("nasflow bench mo-stopping: " + e.getMessage());

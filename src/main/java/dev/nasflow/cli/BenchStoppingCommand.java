@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.bench.Nb201Table;
 import dev.nasflow.bench.StoppingBench;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
@@ -26,35 +27,8 @@ import java.util.concurrent.Callable;
                         + "service's models fed by the simulation), and it also reports, per epoch of observation, "
                         + "the Kendall tau of the curve rule's and the surrogate's predicted final values."})
 public final class BenchStoppingCommand implements Callable<Integer> {
-    @Option(names = "--candidates", paramLabel = "N",
-            description = "Candidates per population (default: 100; with --curves: every curve of the file).")
-    Integer candidates;
-
-    @Option(names = "--epochs", paramLabel = "T",
-            description = "Epochs of a full training (default: 200; with --curves: the file's shortest curve).")
-    Integer epochs;
-
-    @Option(names = "--curves", paramLabel = "FILE",
-            description = "Replay the recorded learning curves of FILE (JSON lines of format nasflow-curves/1, "
-                    + "written by 'nasflow bench record-curves') instead of the modelled NB201 curves.")
-    java.nio.file.Path curves;
-
-    @Option(names = "--metric", defaultValue = "validAccuracy", paramLabel = "NAME",
-            description = "With --curves: the recorded per-epoch metric the rules watch; names ending in Loss are "
-                    + "minimised (default: ${DEFAULT-VALUE}).")
-    String metric;
-
-    @Option(names = "--concurrency", defaultValue = "8", paramLabel = "C",
-            description = "Candidates trained at the same time (default: ${DEFAULT-VALUE}).")
-    int concurrency;
-
-    @Option(names = "--runs", defaultValue = "100", paramLabel = "R",
-            description = "Populations; run i uses seed S+i (default: ${DEFAULT-VALUE}).")
-    int runs;
-
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
-            description = "First seed (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    StoppingSimOptions sim;
 
     @Option(names = "--rule", paramLabel = "LABEL=RULE[:K=V,...]",
             description = "Rule to compare (repeatable; replaces the defaults; 'none' is always the reference), e.g. "
@@ -69,19 +43,17 @@ public final class BenchStoppingCommand implements Callable<Integer> {
         StoppingBench.Config config;
         Map<String, Object> report;
         try {
-            if (curves != null) {
-                dev.nasflow.bench.RecordedCurves file = dev.nasflow.bench.RecordedCurves.read(curves);
-                config = new StoppingBench.Config(candidates == null ? file.curves().size() : candidates,
-                        epochs == null ? file.minEpochs() : epochs, concurrency, runs, seed,
-                        rules == null || rules.isEmpty() ? StoppingBench.replayRules() : parseRules(rules), curves,
-                        metric);
+            if (sim.curves != null) {
+                config = new StoppingBench.Config(sim.candidates(100), sim.epochs(200), sim.concurrency, sim.runs,
+                        sim.seed, rules == null || rules.isEmpty() ? StoppingBench.replayRules() : parseRules(rules),
+                        sim.curves, sim.metric);
             } else {
-                if (!"validAccuracy".equals(metric)) {
+                if (!"validAccuracy".equals(sim.metric)) {
                     throw new IllegalArgumentException("--metric applies to --curves only (the NB201 curves are "
                             + "validation accuracy); add --curves FILE or leave --metric out");
                 }
-                config = new StoppingBench.Config(candidates == null ? 100 : candidates, epochs == null ? 200 : epochs,
-                        concurrency, runs, seed, parseRules(rules));
+                config = new StoppingBench.Config(sim.candidates(100), sim.epochs(200), sim.concurrency, sim.runs,
+                        sim.seed, parseRules(rules));
             }
             report = new StoppingBench(Nb201Table.cifar10()).run(config);
         } catch (IllegalArgumentException e) {
