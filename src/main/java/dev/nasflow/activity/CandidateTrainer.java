@@ -1,6 +1,7 @@
 package dev.nasflow.activity;
 
-import dev.nasflow.workflow.CandidateTask;
+import dev.nasflow.model.ResumePoint;
+import dev.nasflow.model.CandidateTask;
 
 /**
  * A training backend (the NAS-Bench-201 table, DJL...). {@link #open} prepares one candidate, resuming from

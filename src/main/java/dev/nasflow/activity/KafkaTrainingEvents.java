@@ -1,11 +1,12 @@
 package dev.nasflow.activity;
 
+import dev.nasflow.model.EpochReport;
 import dev.nasflow.space.Spaces;
 import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.MetricsPublisher;
 import dev.nasflow.stream.SearchEvent;
 import dev.nasflow.stream.SearchEventType;
-import dev.nasflow.workflow.CandidateTask;
+import dev.nasflow.model.CandidateTask;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

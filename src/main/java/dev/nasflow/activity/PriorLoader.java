@@ -1,17 +1,19 @@
 package dev.nasflow.activity;
 
+import dev.nasflow.spec.Defaults;
+import dev.nasflow.api.PriorCheck;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
-import dev.nasflow.spec.Objective;
+import dev.nasflow.model.Objective;
 import dev.nasflow.spec.PathPolicy;
-import dev.nasflow.spec.SearchSpec;
-import dev.nasflow.spec.WarmStartSpec;
+import dev.nasflow.model.SearchSpec;
+import dev.nasflow.model.WarmStartSpec;
 import dev.nasflow.strategy.Prior;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.SearchResult;
-import dev.nasflow.workflow.SearchWorkflow;
-import dev.nasflow.workflow.WarmStartPriors;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.api.SearchResult;
+import dev.nasflow.api.SearchWorkflow;
+import dev.nasflow.carried.WarmStartPriors;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
@@ -47,7 +49,7 @@ public final class PriorLoader {
     }
 
     public PriorCheck load(String searchId, SearchSpec specIn) {
-        SearchSpec spec = specIn.withDefaults();
+        SearchSpec spec = Defaults.apply(specIn);
         WarmStartSpec ws = spec.warmStart();
         if (ws == null) {
             return new PriorCheck(null, List.of());

@@ -1,5 +1,6 @@
 package dev.nasflow.activity;
 
+import dev.nasflow.spec.Defaults;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,10 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
-import dev.nasflow.spec.SearchSpec;
-import dev.nasflow.strategy.Outcome;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.SearchResult;
+import dev.nasflow.model.SearchSpec;
+import dev.nasflow.model.Outcome;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.api.SearchResult;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -58,7 +59,7 @@ public final class ResultsFile {
      * Two results are comparable when their tasks are equal.
      */
     public static ObjectNode task(SearchSpec spec) {
-        SearchSpec s = spec.withDefaults();
+        SearchSpec s = Defaults.apply(spec);
         ObjectNode t = JSON.createObjectNode();
         t.put("trainer", s.trainer().type());
         if ("nb201".equals(s.trainer().type())) {

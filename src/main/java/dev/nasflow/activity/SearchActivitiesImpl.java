@@ -1,5 +1,10 @@
 package dev.nasflow.activity;
 
+import dev.nasflow.strategy.Observation;
+import dev.nasflow.api.ProposeRequest;
+import dev.nasflow.api.SearchActivities;
+import dev.nasflow.api.PriorCheck;
+import dev.nasflow.model.SpecCheck;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
@@ -12,9 +17,9 @@ import dev.nasflow.strategy.StrategyContext;
 import dev.nasflow.stream.MetricsPublisher;
 import dev.nasflow.stream.SearchEvent;
 import dev.nasflow.stream.SearchEventType;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.GenerationRecord;
-import dev.nasflow.workflow.StrategyReplay;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.model.GenerationRecord;
+import dev.nasflow.carried.StrategyReplay;
 import io.temporal.failure.ApplicationFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +73,7 @@ public class SearchActivitiesImpl implements SearchActivities {
             new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Override
-    public SpecCheck validateCarriedSpec(dev.nasflow.spec.SearchSpec spec) {
+    public SpecCheck validateCarriedSpec(dev.nasflow.model.SearchSpec spec) {
         String json;
         try {
             json = spec == null ? "null" : SPEC_JSON.writeValueAsString(spec);
@@ -80,15 +85,15 @@ public class SearchActivitiesImpl implements SearchActivities {
             return new SpecCheck(null, check.errors().stream().map(e -> "carried spec " + e).toList());
         }
         // keep the carried scheduling: a spec carried without one was validated as generational, and stays so
-        dev.nasflow.spec.BudgetSpec b = check.spec().budget();
-        dev.nasflow.spec.BudgetSpec kept = new dev.nasflow.spec.BudgetSpec(b.evaluations(), b.simulatedSeconds(),
+        dev.nasflow.model.BudgetSpec b = check.spec().budget();
+        dev.nasflow.model.BudgetSpec kept = new dev.nasflow.model.BudgetSpec(b.evaluations(), b.simulatedSeconds(),
                 b.realSeconds(), b.generations(), b.populationSize(), b.maxConcurrent(),
                 spec.budget() == null ? null : spec.budget().scheduling(), b.queueAhead(), b.shardSize());
         return new SpecCheck(check.spec().withBudget(kept), List.of());
     }
 
     @Override
-    public PriorCheck loadPriors(String searchId, dev.nasflow.spec.SearchSpec spec) {
+    public PriorCheck loadPriors(String searchId, dev.nasflow.model.SearchSpec spec) {
         io.temporal.client.WorkflowClient client;
         try {
             client = io.temporal.activity.Activity.getExecutionContext().getWorkflowClient();
@@ -118,7 +123,7 @@ public class SearchActivitiesImpl implements SearchActivities {
     }
 
     @Override
-    public void publishStopDecision(String searchId, dev.nasflow.workflow.StopRequest request, long decidedAtMs) {
+    public void publishStopDecision(String searchId, dev.nasflow.model.StopRequest request, long decidedAtMs) {
         String reason = request.reason().isBlank() ? "requested" : request.reason();
         dev.nasflow.stream.StopDecision d = dev.nasflow.stream.StopDecision.of(searchId, request.candidateId(),
                 request.epoch(), null, request.rule(), reason, decidedAtMs, 0);
@@ -163,12 +168,12 @@ public class SearchActivitiesImpl implements SearchActivities {
         StrategyContext base = StrategyReplay.context(request.spec(), space);
         List<GenerationRecord> history = request.generations(space);
         StrategyContext ctx = new StrategyContext(space, base.objectives(),
-                dev.nasflow.spec.Seeds.proposal(base.seed(), history.size()), base.params(), base.minEpochs(),
+                dev.nasflow.model.Seeds.proposal(base.seed(), history.size()), base.params(), base.minEpochs(),
                 base.maxEpochs());
         int ownResults = 0; // completed results the own ensemble learns from (the service learns from the same kind)
         for (GenerationRecord g : history) {
             for (CandidateResult r : g.results()) {
-                if (r.outcome() == dev.nasflow.strategy.Outcome.COMPLETED) {
+                if (r.outcome() == dev.nasflow.model.Outcome.COMPLETED) {
                     ownResults++;
                 }
             }
@@ -191,7 +196,7 @@ public class SearchActivitiesImpl implements SearchActivities {
         }
         for (GenerationRecord g : history) {
             for (CandidateResult r : g.results()) {
-                strategy.observe(r.toObservation());
+                strategy.observe(Observation.of(r));
                 evaluated.add(r.genome());
             }
         }

@@ -1,8 +1,9 @@
 package dev.nasflow.activity;
 
-import dev.nasflow.workflow.SupernetDerivation;
-import dev.nasflow.workflow.SupernetEpoch;
-import dev.nasflow.workflow.SupernetTask;
+import dev.nasflow.api.SupernetActivities;
+import dev.nasflow.model.SupernetDerivation;
+import dev.nasflow.model.SupernetEpoch;
+import dev.nasflow.model.SupernetTask;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;

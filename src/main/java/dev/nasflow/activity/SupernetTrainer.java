@@ -1,8 +1,8 @@
 package dev.nasflow.activity;
 
-import dev.nasflow.workflow.SupernetDerivation;
-import dev.nasflow.workflow.SupernetEpoch;
-import dev.nasflow.workflow.SupernetTask;
+import dev.nasflow.model.SupernetDerivation;
+import dev.nasflow.model.SupernetEpoch;
+import dev.nasflow.model.SupernetTask;
 
 /**
  * A supernet backend (DJL: {@code dev.nasflow.train.DjlSupernetTrainer}). Errors that retrying cannot fix are thrown

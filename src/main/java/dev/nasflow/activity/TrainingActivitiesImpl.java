@@ -1,10 +1,13 @@
 package dev.nasflow.activity;
 
-import dev.nasflow.spec.Constraint;
-import dev.nasflow.spec.Objective;
-import dev.nasflow.strategy.Outcome;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.CandidateTask;
+import dev.nasflow.api.TrainingActivities;
+import dev.nasflow.model.EpochReport;
+import dev.nasflow.model.ResumePoint;
+import dev.nasflow.model.Constraint;
+import dev.nasflow.model.Objective;
+import dev.nasflow.model.Outcome;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.model.CandidateTask;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;

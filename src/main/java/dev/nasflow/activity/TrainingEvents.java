@@ -1,6 +1,7 @@
 package dev.nasflow.activity;
 
-import dev.nasflow.workflow.CandidateTask;
+import dev.nasflow.model.EpochReport;
+import dev.nasflow.model.CandidateTask;
 
 import java.util.Map;
 

@@ -1,7 +1,8 @@
 package dev.nasflow.activity;
 
-import dev.nasflow.strategy.Outcome;
-import dev.nasflow.workflow.CandidateTask;
+import dev.nasflow.model.EpochReport;
+import dev.nasflow.model.Outcome;
+import dev.nasflow.model.CandidateTask;
 
 /** Hooks for meters and tests: what a worker's training activities did. */
 public interface TrainingObserver {

@@ -1,5 +1,6 @@
 package dev.nasflow.activity;
 
+import dev.nasflow.model.EpochReport;
 import java.util.Map;
 
 /** One candidate's training in progress, opened by a {@link CandidateTrainer}. Close frees every resource. */

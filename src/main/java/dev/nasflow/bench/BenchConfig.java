@@ -1,5 +1,6 @@
 package dev.nasflow.bench;
 
+import dev.nasflow.nb201.Nb201Table;
 import java.util.Map;
 import java.util.Objects;
 

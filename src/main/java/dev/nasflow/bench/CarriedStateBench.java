@@ -1,23 +1,26 @@
 package dev.nasflow.bench;
 
+import dev.nasflow.strategy.Observation;
+import dev.nasflow.nb201.TableTrainer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
-import dev.nasflow.spec.BudgetSpec;
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.BudgetSpec;
+import dev.nasflow.model.SearchSpec;
 import dev.nasflow.spec.SpecValidation;
 import dev.nasflow.spec.SpecValidator;
-import dev.nasflow.strategy.Outcome;
+import dev.nasflow.model.Outcome;
 import dev.nasflow.strategy.Proposal;
 import dev.nasflow.strategy.Strategies;
 import dev.nasflow.strategy.Strategy;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.GenerationRecord;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.model.CandidateTask;
+import dev.nasflow.model.GenerationRecord;
 import dev.nasflow.workflow.SearchState;
-import dev.nasflow.workflow.StrategyReplay;
+import dev.nasflow.carried.StrategyReplay;
 import io.temporal.common.converter.DataConverter;
 
 import java.util.ArrayList;
@@ -79,7 +82,7 @@ public final class CarriedStateBench {
                 break;
             }
             GenerationRecord g = generation(searchId, spec, space, out.size(), n, ps);
-            g.results().forEach(r -> strategy.observe(r.toObservation()));
+            g.results().forEach(r -> strategy.observe(Observation.of(r)));
             out.add(g);
             done += g.results().size();
         }
@@ -97,7 +100,7 @@ public final class CarriedStateBench {
             double sim = m.remove("simSeconds");
             m.remove("epochs");
             long wall = 2 + (generation * 31L + i * 7L) % 40;
-            rs.add(new CandidateResult(searchId + "-g" + generation + "-c" + i, generation, i, g, space.canonical(g),
+            rs.add(new CandidateResult(CandidateTask.id(searchId, generation, i), generation, i, g, space.canonical(g),
                     space.hash(g), epochs, epochs, Outcome.COMPLETED, m, "", sim, wall, 0, 1));
         }
         return new GenerationRecord(generation, requested, rs);
@@ -152,7 +155,7 @@ public final class CarriedStateBench {
                 long t1 = System.nanoTime();
                 if (viaActivity) {
                     Strategy s = Strategies.create("bananas", StrategyReplay.context(measured, space));
-                    back.forEach(g -> g.results().forEach(r -> s.observe(r.toObservation())));
+                    back.forEach(g -> g.results().forEach(r -> s.observe(Observation.of(r))));
                     s.propose(population);
                 } else {
                     StrategyReplay.rebuild(measured, space, back);

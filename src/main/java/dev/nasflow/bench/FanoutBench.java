@@ -1,15 +1,15 @@
 package dev.nasflow.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.embedded.DevStack;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.embedded.TemporalDevServer;
 import dev.nasflow.embedded.TemporalSettings;
-import dev.nasflow.strategy.Outcome;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.SearchResult;
+import dev.nasflow.model.Outcome;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.api.SearchResult;
 import dev.nasflow.workflow.SearchState;
-import dev.nasflow.workflow.SearchStatus;
-import dev.nasflow.workflow.SearchWorkflow;
+import dev.nasflow.api.SearchStatus;
+import dev.nasflow.api.SearchWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;

@@ -1,14 +1,16 @@
 package dev.nasflow.bench;
 
-import dev.nasflow.spec.Direction;
-import dev.nasflow.spec.Objective;
+import dev.nasflow.nb201.Nb201Table;
+import dev.nasflow.nb201.TableTrainer;
+import dev.nasflow.model.Direction;
+import dev.nasflow.model.Objective;
 import dev.nasflow.space.Genome;
 import dev.nasflow.stopping.NoStopping;
 import dev.nasflow.stopping.StoppingRule;
 import dev.nasflow.stopping.StoppingRules;
 import dev.nasflow.stopping.StoppingSimulator;
 import dev.nasflow.strategy.Observation;
-import dev.nasflow.strategy.Outcome;
+import dev.nasflow.model.Outcome;
 import dev.nasflow.strategy.Pareto;
 import dev.nasflow.strategy.Proposal;
 import dev.nasflow.strategy.Strategies;

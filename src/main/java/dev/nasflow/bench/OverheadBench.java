@@ -1,11 +1,12 @@
 package dev.nasflow.bench;
 
+import dev.nasflow.train.TableCandidateTrainer;
 import dev.nasflow.activity.SearchActivitiesImpl;
 import dev.nasflow.activity.TrainingActivitiesImpl;
 import dev.nasflow.activity.TrainingEvents;
 import dev.nasflow.activity.TrainingObserver;
-import dev.nasflow.activity.Workers;
-import dev.nasflow.embedded.DevStack;
+import dev.nasflow.wiring.Workers;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.embedded.EmbeddedTemporal;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.embedded.TemporalDevServer;

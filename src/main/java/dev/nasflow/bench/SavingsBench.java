@@ -1,16 +1,19 @@
 package dev.nasflow.bench;
 
+import dev.nasflow.nb201.Nb201Table;
+import dev.nasflow.nb201.TableTrainer;
+import dev.nasflow.train.TableCandidateTrainer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.embedded.DevStack;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.embedded.TemporalDevServer;
 import dev.nasflow.embedded.TemporalSettings;
 import dev.nasflow.stream.KafkaSettings;
-import dev.nasflow.strategy.Outcome;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.SearchResult;
-import dev.nasflow.workflow.SearchWorkflow;
+import dev.nasflow.model.Outcome;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.api.SearchResult;
+import dev.nasflow.api.SearchWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 

@@ -1,7 +1,8 @@
 package dev.nasflow.bench;
 
+import dev.nasflow.train.TableCandidateTrainer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.embedded.DevStack;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.embedded.EmbeddedTemporal;
 import dev.nasflow.embedded.TemporalSettings;
 import dev.nasflow.workflow.SearchState;

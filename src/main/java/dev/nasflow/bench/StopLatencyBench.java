@@ -1,17 +1,19 @@
 package dev.nasflow.bench;
 
+import dev.nasflow.nb201.Nb201Table;
+import dev.nasflow.train.TableCandidateTrainer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nasflow.activity.TrainingObserver;
-import dev.nasflow.embedded.DevStack;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.embedded.TemporalSettings;
-import dev.nasflow.stopping.StopperObserver;
+import dev.nasflow.service.StopperObserver;
 import dev.nasflow.stream.KafkaSettings;
 import dev.nasflow.stream.StopDecision;
-import dev.nasflow.workflow.CandidateTask;
-import dev.nasflow.workflow.SearchResult;
-import dev.nasflow.workflow.SearchWorkflow;
+import dev.nasflow.model.CandidateTask;
+import dev.nasflow.api.SearchResult;
+import dev.nasflow.api.SearchWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 

@@ -1,5 +1,7 @@
 package dev.nasflow.bench;
 
+import dev.nasflow.nb201.Nb201Table;
+import dev.nasflow.nb201.TableTrainer;
 import dev.nasflow.space.Genome;
 import dev.nasflow.stopping.NoStopping;
 import dev.nasflow.stopping.PredictionSource;

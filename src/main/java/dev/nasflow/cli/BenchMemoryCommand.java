@@ -6,11 +6,11 @@ import dev.nasflow.activity.TrainingSession;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
-import dev.nasflow.spec.DataSpec;
-import dev.nasflow.spec.FidelitySpec;
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.DataSpec;
+import dev.nasflow.model.FidelitySpec;
+import dev.nasflow.model.SearchSpec;
 import dev.nasflow.train.DjlCandidateTrainer;
-import dev.nasflow.workflow.CandidateTask;
+import dev.nasflow.model.CandidateTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -2,9 +2,9 @@ package dev.nasflow.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.bench.CarriedStateBench;
-import dev.nasflow.bench.Nb201Table;
+import dev.nasflow.nb201.Nb201Table;
 import dev.nasflow.bench.ScalingBench;
-import dev.nasflow.bench.TableTrainer;
+import dev.nasflow.nb201.TableTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,7 @@
 package dev.nasflow.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nasflow.bench.Nb201Table;
+import dev.nasflow.nb201.Nb201Table;
 import dev.nasflow.bench.StoppingBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

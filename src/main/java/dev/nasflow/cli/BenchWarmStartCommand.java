@@ -2,8 +2,8 @@ package dev.nasflow.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.bench.BenchConfig;
-import dev.nasflow.bench.Nb201Dataset;
-import dev.nasflow.bench.Nb201TableException;
+import dev.nasflow.nb201.Nb201Dataset;
+import dev.nasflow.nb201.Nb201TableException;
 import dev.nasflow.bench.StrategyFactory;
 import dev.nasflow.bench.WarmStartBench;
 import dev.nasflow.strategy.Strategies;
@@ -84,7 +84,7 @@ public final class BenchWarmStartCommand implements Callable<Integer> {
                 ds.add(Nb201Dataset.of(d));
             }
             for (String s : strategies) {
-                Strategies.create(s, new dev.nasflow.strategy.StrategyContext(dev.nasflow.bench.Nb201Table.space(),
+                Strategies.create(s, new dev.nasflow.strategy.StrategyContext(dev.nasflow.nb201.Nb201Table.space(),
                         dev.nasflow.bench.BenchRunner.OBJECTIVES, 0, Map.of(), 12, 12));
             }
             WarmStartBench.Config config = new WarmStartBench.Config(strategies, ds, sourceStrategy, runs, seed,

@@ -1,7 +1,7 @@
 package dev.nasflow.cli;
 
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.SearchStatus;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.api.SearchStatus;
 
 import java.io.PrintStream;
 import java.util.List;

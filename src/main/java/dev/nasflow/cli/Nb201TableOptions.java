@@ -1,8 +1,8 @@
 package dev.nasflow.cli;
 
-import dev.nasflow.bench.Nb201Column;
-import dev.nasflow.bench.Nb201Dataset;
-import dev.nasflow.bench.Nb201TableSource;
+import dev.nasflow.nb201.Nb201Column;
+import dev.nasflow.nb201.Nb201Dataset;
+import dev.nasflow.nb201.Nb201TableSource;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;

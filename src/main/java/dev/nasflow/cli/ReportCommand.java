@@ -8,7 +8,7 @@ import dev.nasflow.report.ReportSources;
 import dev.nasflow.report.SearchReport;
 import dev.nasflow.stream.KafkaClients;
 import dev.nasflow.stream.KafkaSettings;
-import dev.nasflow.workflow.SearchResult;
+import dev.nasflow.api.SearchResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import picocli.CommandLine;

@@ -2,21 +2,21 @@ package dev.nasflow.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.activity.EpochReport;
-import dev.nasflow.activity.ResumePoint;
+import dev.nasflow.model.EpochReport;
+import dev.nasflow.model.ResumePoint;
 import dev.nasflow.activity.StepListener;
 import dev.nasflow.activity.TrainingSession;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
-import dev.nasflow.spec.FidelitySpec;
+import dev.nasflow.model.FidelitySpec;
 import dev.nasflow.spec.PathPolicy;
-import dev.nasflow.spec.TrainerSpec;
+import dev.nasflow.model.TrainerSpec;
 import dev.nasflow.train.Recipe;
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.SearchSpec;
 import dev.nasflow.spec.SpecJson;
 import dev.nasflow.train.DjlCandidateTrainer;
-import dev.nasflow.workflow.CandidateTask;
+import dev.nasflow.model.CandidateTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -120,7 +120,7 @@ public final class RetrainCommand implements Callable<Integer> {
                 s.constraints(), new FidelitySpec(n, 1, dataFraction, 1.0, f.resolution()), s.stopping(),
                 t, s.data(), s.taskQueue(), s.artifacts());
         CandidateTask task = new CandidateTask(s.name() + "-retrain", cid, 0, 0, g, canonical, hash, n,
-                dev.nasflow.spec.Seeds.retrain(s.seed()), spec);
+                dev.nasflow.model.Seeds.retrain(s.seed()), spec);
         ResumePoint resume = fresh ? null : new ResumePoint(0, null, Double.NaN, Map.of(), 0);
         long t0 = System.nanoTime();
         Map<String, Double> last = new LinkedHashMap<>();

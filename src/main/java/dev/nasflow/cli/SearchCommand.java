@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.embedded.TemporalSettings;
-import dev.nasflow.spec.BudgetSpec;
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.BudgetSpec;
+import dev.nasflow.model.SearchSpec;
 import dev.nasflow.strategy.OneShot;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.SearchResult;
-import dev.nasflow.workflow.SearchStatus;
-import dev.nasflow.workflow.SearchWorkflow;
-import dev.nasflow.workflow.StopRequest;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.api.SearchResult;
+import dev.nasflow.api.SearchStatus;
+import dev.nasflow.api.SearchWorkflow;
+import dev.nasflow.model.StopRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -99,7 +99,7 @@ public final class SearchCommand implements Runnable {
             WorkflowClient c = client();
             if (s.warmStart() != null) {
                 // the workflow checks the priors again when it starts; checked here first for an answer at once
-                dev.nasflow.activity.PriorCheck priors = new dev.nasflow.activity.PriorLoader(
+                dev.nasflow.api.PriorCheck priors = new dev.nasflow.activity.PriorLoader(
                         dev.nasflow.spec.PathPolicy.fromEnvironment(), c).load(searchId, s);
                 if (!priors.ok()) {
                     throw new CliException(ExitCodes.USAGE, file + ": invalid warm start:\n  "

@@ -1,7 +1,7 @@
 package dev.nasflow.cli;
 
 import dev.nasflow.activity.CandidateTrainer;
-import dev.nasflow.bench.TableCandidateTrainer;
+import dev.nasflow.train.TableCandidateTrainer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

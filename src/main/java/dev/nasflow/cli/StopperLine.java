@@ -1,7 +1,7 @@
 package dev.nasflow.cli;
 
-import dev.nasflow.workflow.SearchStatus;
-import dev.nasflow.workflow.StopperInfo;
+import dev.nasflow.api.SearchStatus;
+import dev.nasflow.model.StopperInfo;
 
 import java.io.PrintStream;
 

@@ -5,7 +5,7 @@ import dev.nasflow.metrics.NasflowMetrics;
 import dev.nasflow.stream.KafkaClients;
 import dev.nasflow.stream.TopicSettings;
 import dev.nasflow.stream.Topics;
-import dev.nasflow.surrogate.SurrogateService;
+import dev.nasflow.service.SurrogateService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

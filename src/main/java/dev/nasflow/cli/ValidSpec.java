@@ -1,6 +1,6 @@
 package dev.nasflow.cli;
 
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.SearchSpec;
 import dev.nasflow.spec.SpecValidation;
 import dev.nasflow.spec.SpecValidator;
 

@@ -1,6 +1,7 @@
 package dev.nasflow.cli;
 
-import dev.nasflow.embedded.DevStack;
+import dev.nasflow.wiring.WorkerSupervisor;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.metrics.MetricsServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

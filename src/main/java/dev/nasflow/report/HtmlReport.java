@@ -4,12 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.spec.Direction;
-import dev.nasflow.spec.Objective;
-import dev.nasflow.spec.SearchSpec;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.SearchResult;
-import dev.nasflow.workflow.SearchStatus;
+import dev.nasflow.model.Direction;
+import dev.nasflow.model.Objective;
+import dev.nasflow.model.SearchSpec;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.api.SearchResult;
+import dev.nasflow.api.SearchStatus;
 
 import java.io.IOException;
 import java.io.InputStream;

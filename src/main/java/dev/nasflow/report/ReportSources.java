@@ -2,8 +2,8 @@ package dev.nasflow.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.embedded.TemporalClients;
-import dev.nasflow.workflow.SearchResult;
-import dev.nasflow.workflow.SearchWorkflow;
+import dev.nasflow.api.SearchResult;
+import dev.nasflow.api.SearchWorkflow;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;

@@ -1,6 +1,6 @@
 package dev.nasflow.report;
 
-import dev.nasflow.workflow.SearchResult;
+import dev.nasflow.api.SearchResult;
 
 import java.time.Instant;
 import java.util.List;

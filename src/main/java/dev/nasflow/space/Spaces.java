@@ -1,6 +1,5 @@
 package dev.nasflow.space;
 
-import dev.nasflow.spec.SpaceSpec;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

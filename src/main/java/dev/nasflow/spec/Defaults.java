@@ -1,8 +1,18 @@
 package dev.nasflow.spec;
 
+import dev.nasflow.model.BudgetSpec;
+import dev.nasflow.model.DataSpec;
+import dev.nasflow.model.Direction;
+import dev.nasflow.model.FidelitySpec;
+import dev.nasflow.model.Objective;
+import dev.nasflow.model.SearchSpec;
+import dev.nasflow.space.SpaceSpec;
+import dev.nasflow.model.StoppingSpec;
+import dev.nasflow.model.StrategySpec;
+import dev.nasflow.model.TrainerSpec;
 import dev.nasflow.space.InputShape;
 import dev.nasflow.stopping.StoppingRules;
-import dev.nasflow.strategy.ParamDef;
+import dev.nasflow.model.ParamDef;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +21,7 @@ import java.util.Optional;
 
 /**
  * Every default of a search spec, applied in one place ({@link #apply(SearchSpec)}, also reachable as
- * {@link SearchSpec#withDefaults()}). Pure and deterministic (safe in workflow code). After it, downstream code sees
+ * {@code SpecValidation#effective()}). Pure and deterministic (safe in workflow code). After it, downstream code sees
  * no null section except {@code data} for the {@code nb201} trainer, and no null field except the budget limits that
  * were not set, {@code trainer.recipe} (null = the trainer's built-in recipe), the fields that do not apply to the
  * chosen stopping rule or trainer type, and the space's per-type fields (the space family applies its own defaults).
@@ -22,7 +32,7 @@ public final class Defaults {
     }
 
     public static final long SEED = 0L;
-    public static final Objective OBJECTIVE = new Objective("validAccuracy", Direction.MAXIMIZE);
+    public static final Objective OBJECTIVE = Objective.DEFAULT;
     public static final String TASK_QUEUE = "nasflow";
     public static final String ARTIFACTS = "artifacts";
     public static final int POPULATION_SIZE = 10;
@@ -122,7 +132,7 @@ public final class Defaults {
         TrainerSpec t = s.trainer();
         int epochs = f != null && f.epochs() != null ? f.epochs() : (t.isDjl() ? DJL_EPOCHS : NB201_EPOCHS);
         int minEpochs = f != null && f.minEpochs() != null ? f.minEpochs()
-                : (s.multiFidelity() ? Math.min(MULTI_FIDELITY_MIN_EPOCHS, epochs) : epochs);
+                : (Defaults.multiFidelity(s) ? Math.min(MULTI_FIDELITY_MIN_EPOCHS, epochs) : epochs);
         return new FidelitySpec(epochs, minEpochs,
                 f != null && f.dataFraction() != null ? f.dataFraction() : DATA_FRACTION,
                 f != null && f.widthMultiplier() != null ? f.widthMultiplier() : WIDTH_MULTIPLIER,
@@ -187,5 +197,13 @@ public final class Defaults {
             case "cifar10-binary" -> Optional.of(new InputShape(3, res, res, 10));
             default -> Optional.empty();
         };
+    }
+
+    /**
+     * True when the spec's strategy trains candidates at several fidelities (ASHA, Hyperband: {@code fidelity.minEpochs}
+     * up to {@code fidelity.epochs}). The ASHA stopping rule instead stops full-length trainings at its rungs.
+     */
+    public static boolean multiFidelity(SearchSpec s) {
+        return s.strategy() != null && SpecVocabulary.MULTI_FIDELITY_STRATEGIES.contains(s.strategy().type());
     }
 }

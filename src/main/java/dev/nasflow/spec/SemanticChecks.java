@@ -1,11 +1,20 @@
 package dev.nasflow.spec;
 
+import dev.nasflow.model.BudgetSpec;
+import dev.nasflow.model.Constraint;
+import dev.nasflow.model.Direction;
+import dev.nasflow.model.FidelitySpec;
+import dev.nasflow.model.Objective;
+import dev.nasflow.model.SearchSpec;
+import dev.nasflow.space.SpaceSpec;
+import dev.nasflow.model.StoppingSpec;
+import dev.nasflow.model.TrainerSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nasflow.space.Cost;
 import dev.nasflow.space.InputShape;
 import dev.nasflow.space.Spaces;
 import dev.nasflow.stopping.StoppingRules;
-import dev.nasflow.strategy.ParamDef;
+import dev.nasflow.model.ParamDef;
 
 import java.math.BigInteger;
 import java.util.HashMap;
@@ -386,7 +395,7 @@ final class SemanticChecks {
             if (f.minEpochs() > f.epochs()) {
                 error("/fidelity/minEpochs", "minEpochs (" + f.minEpochs() + ") exceeds epochs (" + f.epochs() + ")",
                         "set minEpochs <= epochs");
-            } else if (multiKnown && eff.multiFidelity() && f.minEpochs().equals(f.epochs())) {
+            } else if (multiKnown && Defaults.multiFidelity(eff) && f.minEpochs().equals(f.epochs())) {
                 String why = "strategy '" + eff.strategy().type() + "'";
                 error(written("/fidelity/minEpochs") ? "/fidelity/minEpochs" : "/fidelity/epochs",
                         why + " trains at several fidelities, but minEpochs equals epochs (" + f.epochs() + ")",

@@ -1,5 +1,6 @@
 package dev.nasflow.spec;
 
+import dev.nasflow.model.SearchSpec;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -21,7 +22,7 @@ public record SpecValidation(String source, SearchSpec spec, List<SpecError> err
 
     /** The valid spec with every default applied; throws {@link InvalidSpecException} listing the errors otherwise. */
     public SearchSpec effective() {
-        return orThrow().withDefaults();
+        return Defaults.apply(orThrow());
     }
 
     /** The valid spec as written; throws {@link InvalidSpecException} listing the errors otherwise. */

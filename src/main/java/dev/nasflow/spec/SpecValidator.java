@@ -1,5 +1,16 @@
 package dev.nasflow.spec;
 
+import dev.nasflow.model.BudgetSpec;
+import dev.nasflow.model.Constraint;
+import dev.nasflow.model.DataSpec;
+import dev.nasflow.model.FidelitySpec;
+import dev.nasflow.model.Objective;
+import dev.nasflow.model.SearchSpec;
+import dev.nasflow.space.SpaceSpec;
+import dev.nasflow.model.StoppingSpec;
+import dev.nasflow.model.StrategySpec;
+import dev.nasflow.model.TrainerSpec;
+import dev.nasflow.model.WarmStartSpec;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

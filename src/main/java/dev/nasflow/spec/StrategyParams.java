@@ -1,7 +1,7 @@
 package dev.nasflow.spec;
 
 import dev.nasflow.strategy.OneShot;
-import dev.nasflow.strategy.ParamDef;
+import dev.nasflow.model.ParamDef;
 import dev.nasflow.strategy.Strategies;
 
 import java.util.Collections;

@@ -4,7 +4,7 @@ package dev.nasflow.stopping;
  * One epoch of one candidate's learning curve, as the early-stopping service sees it.
  *
  * <p>{@code value} is the search's primary metric <em>oriented so that larger is better</em>: the caller negates
- * minimised metrics (see {@link dev.nasflow.spec.Direction#oriented(double)}). Non-finite values (NaN, a diverged
+ * minimised metrics (see {@link dev.nasflow.model.Direction#oriented(double)}). Non-finite values (NaN, a diverged
  * loss turned into -Infinity) are accepted and stored as "no usable value" (see {@link CurveStore}).
  *
  * @param searchId     the search (workflow) the candidate belongs to

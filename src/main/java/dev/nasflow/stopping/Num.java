@@ -5,7 +5,7 @@ import java.math.MathContext;
 import java.util.Arrays;
 
 /** Small numeric helpers shared by the rules (package-private). */
-final class Num {
+public final class Num {
     private Num() {
     }
 
@@ -13,7 +13,7 @@ final class Num {
      * Median of the values (mean of the two middle ones for an even count; -Infinity stays -Infinity); NaN for none.
      * Does not modify the input.
      */
-    static double median(double[] xs) {
+    public static double median(double[] xs) {
         if (xs.length == 0) {
             return Double.NaN;
         }
@@ -31,7 +31,7 @@ final class Num {
      * {@code percentile}: rank {@code q/100 * (n-1)}); {@code q=50} equals {@link #median}. -Infinity values sort
      * first (an interpolation touching one stays -Infinity); NaN for no values. Does not modify the input.
      */
-    static double percentile(double[] xs, double q) {
+    public static double percentile(double[] xs, double q) {
         if (xs.length == 0) {
             return Double.NaN;
         }
@@ -55,12 +55,12 @@ final class Num {
      * threshold)}. For a positive best it equals {@code best * threshold}; for a negative best (an oriented loss) it
      * is still a value below the best by the same fraction.
      */
-    static double cutoff(double best, double threshold) {
+    public static double cutoff(double best, double threshold) {
         return best - Math.abs(best) * (1 - threshold);
     }
 
     /** {@code v} rounded to {@code digits} decimals. */
-    static double round(double v, int digits) {
+    public static double round(double v, int digits) {
         double f = Math.pow(10, digits);
         return Math.round(v * f) / f;
     }
@@ -69,7 +69,7 @@ final class Num {
      * The standard normal quantile {@code Phi^-1(p)} for {@code p} in (0, 1) (Acklam's rational approximation, relative
      * error below 1.2e-9); 0 for {@code p = 0.5}.
      */
-    static double normalQuantile(double p) {
+    public static double normalQuantile(double p) {
         if (!(p > 0 && p < 1)) {
             throw new IllegalArgumentException("p: must be in (0, 1), got " + p);
         }
@@ -97,7 +97,7 @@ final class Num {
     }
 
     /** Compact, locale-independent rendering with up to 4 decimals ("61.2", "-0.0312", "-inf"). */
-    static String fmt(double v) {
+    public static String fmt(double v) {
         if (Double.isNaN(v)) {
             return "NaN";
         }

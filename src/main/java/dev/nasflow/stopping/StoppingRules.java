@@ -1,7 +1,7 @@
 package dev.nasflow.stopping;
 
-import dev.nasflow.spec.Objective;
-import dev.nasflow.strategy.ParamDef;
+import dev.nasflow.model.Objective;
+import dev.nasflow.model.ParamDef;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.nasflow.strategy;
 
+import dev.nasflow.model.ParamDef;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.nasflow.strategy;
 
-import dev.nasflow.spec.Direction;
+import dev.nasflow.model.Direction;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package dev.nasflow.strategy;
 
-import dev.nasflow.spec.Objective;
+import dev.nasflow.model.Objective;
 import dev.nasflow.space.SearchSpace;
 
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.nasflow.train;
 
 import dev.nasflow.activity.NonRetryableTrainingException;
-import dev.nasflow.spec.DataSpec;
+import dev.nasflow.model.DataSpec;
 import dev.nasflow.spec.Defaults;
 import dev.nasflow.spec.PathPolicy;
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.SearchSpec;
 
 import java.lang.ref.SoftReference;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ public final class Datasets {
 
     /** The splits of a spec's data section, paths resolved by {@code paths}. */
     public static DataSplits load(SearchSpec spec, PathPolicy paths) {
-        SearchSpec eff = spec.withDefaults();
+        SearchSpec eff = Defaults.apply(spec);
         if (eff.data() == null) {
             throw new NonRetryableTrainingException("data: missing; the djl trainer trains on real data (fix: add "
                     + "\"data\": {\"format\": \"idx\", \"path\": \"/usr/share/datasets/fashion-mnist\"})");

@@ -1,10 +1,10 @@
 package dev.nasflow.train;
 
 import dev.nasflow.activity.CandidateTrainer;
-import dev.nasflow.activity.ResumePoint;
+import dev.nasflow.model.ResumePoint;
 import dev.nasflow.activity.TrainingSession;
 import dev.nasflow.spec.PathPolicy;
-import dev.nasflow.workflow.CandidateTask;
+import dev.nasflow.model.CandidateTask;
 
 /**
  * The DJL (PyTorch engine) backend of the training activity, {@code trainer.type = "djl"}: builds the candidate's

@@ -1,5 +1,6 @@
 package dev.nasflow.train;
 
+import dev.nasflow.spec.Defaults;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
@@ -21,9 +22,9 @@ import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.activity.EpochReport;
+import dev.nasflow.model.EpochReport;
 import dev.nasflow.activity.NonRetryableTrainingException;
-import dev.nasflow.activity.ResumePoint;
+import dev.nasflow.model.ResumePoint;
 import dev.nasflow.activity.StepListener;
 import dev.nasflow.activity.TrainingSession;
 import dev.nasflow.space.Cost;
@@ -32,8 +33,8 @@ import dev.nasflow.space.InputShape;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
 import dev.nasflow.spec.PathPolicy;
-import dev.nasflow.spec.SearchSpec;
-import dev.nasflow.workflow.CandidateTask;
+import dev.nasflow.model.SearchSpec;
+import dev.nasflow.model.CandidateTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -159,7 +160,7 @@ public final class DjlSession implements TrainingSession {
 
     /** Opens the session of {@code task}, resuming from the latest checkpoint when {@code resume} is not null. */
     static DjlSession open(CandidateTask task, ResumePoint resume, PathPolicy paths) throws IOException {
-        SearchSpec spec = task.spec().withDefaults();
+        SearchSpec spec = Defaults.apply(task.spec());
         if (spec.data() == null) {
             throw new NonRetryableTrainingException("data: missing; trainer 'djl' trains on real data (fix: add "
                     + "\"data\": {\"format\": \"idx\", \"path\": \"/usr/share/datasets/fashion-mnist\"})");
@@ -261,7 +262,7 @@ public final class DjlSession implements TrainingSession {
     public EpochReport trainEpoch(StepListener steps) {
         long t0 = System.currentTimeMillis();
         int epoch = done + 1;
-        Random rng = new Random(dev.nasflow.spec.Seeds.epochOrder(task.seed(), epoch));
+        Random rng = new Random(dev.nasflow.model.Seeds.epochOrder(task.seed(), epoch));
         int[] order = trainIndex.clone();
         shuffle(order, rng);
         int bs = recipe.batchSize();

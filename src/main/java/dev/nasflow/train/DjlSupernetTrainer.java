@@ -1,5 +1,6 @@
 package dev.nasflow.train;
 
+import dev.nasflow.spec.Defaults;
 import dev.nasflow.activity.NonRetryableTrainingException;
 import dev.nasflow.activity.StepListener;
 import dev.nasflow.activity.SupernetTrainer;
@@ -8,10 +9,10 @@ import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
 import dev.nasflow.spec.PathPolicy;
 import dev.nasflow.strategy.OneShot;
-import dev.nasflow.workflow.RankedCandidate;
-import dev.nasflow.workflow.SupernetDerivation;
-import dev.nasflow.workflow.SupernetEpoch;
-import dev.nasflow.workflow.SupernetTask;
+import dev.nasflow.model.RankedCandidate;
+import dev.nasflow.model.SupernetDerivation;
+import dev.nasflow.model.SupernetEpoch;
+import dev.nasflow.model.SupernetTask;
 
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ public final class DjlSupernetTrainer implements SupernetTrainer {
                 ckpt = s.checkpoint();
             }
             if (ckpt == null) {
-                ckpt = SupernetSession.supernetDir(task.spec().withDefaults(), task.searchId(), paths)
+                ckpt = SupernetSession.supernetDir(Defaults.apply(task.spec()), task.searchId(), paths)
                         .resolve("epoch-" + s.epochsDone()).toString();
             }
             String arch = OneShot.DARTS.equals(s.method()) ? s.space().canonical(s.derive()) : null;

@@ -1,5 +1,6 @@
 package dev.nasflow.train;
 
+import dev.nasflow.spec.Defaults;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
@@ -28,10 +29,10 @@ import dev.nasflow.space.Ops;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
 import dev.nasflow.spec.PathPolicy;
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.SearchSpec;
 import dev.nasflow.strategy.OneShot;
-import dev.nasflow.workflow.AlphaEdge;
-import dev.nasflow.workflow.RankedCandidate;
+import dev.nasflow.model.AlphaEdge;
+import dev.nasflow.model.RankedCandidate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -181,7 +182,7 @@ public final class SupernetSession implements AutoCloseable {
      * fresh one (weights from the spec seed).
      */
     public static SupernetSession open(String searchId, SearchSpec specIn, PathPolicy paths) throws IOException {
-        SearchSpec spec = specIn.withDefaults();
+        SearchSpec spec = Defaults.apply(specIn);
         if (spec.strategy() == null || !OneShot.isOneShot(spec.strategy().type())) {
             throw new NonRetryableTrainingException("strategy.type must be one of " + OneShot.paramDefs().keySet()
                     + " for a supernet, got " + (spec.strategy() == null ? "none" : spec.strategy().type()));
@@ -270,7 +271,7 @@ public final class SupernetSession implements AutoCloseable {
     public Map<String, Double> trainEpoch(StepListener steps) {
         int epoch = done + 1;
         long t0 = System.currentTimeMillis();
-        Random rng = new Random(dev.nasflow.spec.Seeds.epochOrder(seed, epoch));
+        Random rng = new Random(dev.nasflow.model.Seeds.epochOrder(seed, epoch));
         int n = train.data().size();
         int[] order = permutation(n, rng);
         int[] vorder = permutation(valid.data().size(), rng);

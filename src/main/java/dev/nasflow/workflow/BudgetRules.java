@@ -1,7 +1,7 @@
 package dev.nasflow.workflow;
 
-import dev.nasflow.spec.BudgetSpec;
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.BudgetSpec;
+import dev.nasflow.model.SearchSpec;
 
 import java.util.ArrayList;
 import java.util.List;

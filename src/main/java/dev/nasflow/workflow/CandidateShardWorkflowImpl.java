@@ -1,6 +1,13 @@
 package dev.nasflow.workflow;
 
-import dev.nasflow.activity.TrainingActivities;
+import dev.nasflow.api.CandidateShardWorkflow;
+import dev.nasflow.api.SearchWorkflow;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.model.CandidateTask;
+import dev.nasflow.model.ShardInput;
+import dev.nasflow.model.ShardReport;
+import dev.nasflow.model.ShardSummary;
+import dev.nasflow.api.TrainingActivities;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;

@@ -1,9 +1,10 @@
 package dev.nasflow.workflow;
 
-import dev.nasflow.spec.Direction;
-import dev.nasflow.spec.Objective;
-import dev.nasflow.spec.SearchSpec;
-import dev.nasflow.strategy.Outcome;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.model.Direction;
+import dev.nasflow.model.Objective;
+import dev.nasflow.model.SearchSpec;
+import dev.nasflow.model.Outcome;
 import dev.nasflow.strategy.Pareto;
 
 import java.util.ArrayList;

@@ -1,8 +1,13 @@
 package dev.nasflow.workflow;
 
+import dev.nasflow.carried.ScheduleLog;
+import dev.nasflow.carried.CarriedResults;
+import dev.nasflow.model.GenerationRecord;
+import dev.nasflow.model.StopperInfo;
+import dev.nasflow.carried.WarmStartPriors;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.nasflow.space.SearchSpace;
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.SearchSpec;
 
 import java.util.List;
 

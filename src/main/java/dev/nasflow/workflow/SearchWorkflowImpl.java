@@ -1,17 +1,35 @@
 package dev.nasflow.workflow;
 
+import dev.nasflow.carried.ScheduleLog;
+import dev.nasflow.strategy.Observation;
+import dev.nasflow.api.CandidateShardWorkflow;
+import dev.nasflow.api.SearchWorkflow;
+import dev.nasflow.api.SupernetWorkflow;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.model.CandidateTask;
+import dev.nasflow.model.GenerationRecord;
+import dev.nasflow.api.SearchResult;
+import dev.nasflow.api.SearchStatus;
+import dev.nasflow.model.ShardInput;
+import dev.nasflow.model.ShardReport;
+import dev.nasflow.model.ShardSummary;
+import dev.nasflow.model.StopRequest;
+import dev.nasflow.model.StopperAttach;
+import dev.nasflow.model.StopperInfo;
+import dev.nasflow.carried.WarmStartPriors;
+import dev.nasflow.carried.StrategyReplay;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nasflow.activity.ProposeRequest;
-import dev.nasflow.activity.SearchActivities;
-import dev.nasflow.activity.SpecCheck;
-import dev.nasflow.activity.TrainingActivities;
+import dev.nasflow.api.ProposeRequest;
+import dev.nasflow.api.SearchActivities;
+import dev.nasflow.model.SpecCheck;
+import dev.nasflow.api.TrainingActivities;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
-import dev.nasflow.spec.BudgetSpec;
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.BudgetSpec;
+import dev.nasflow.model.SearchSpec;
 import dev.nasflow.strategy.OneShot;
-import dev.nasflow.strategy.Outcome;
+import dev.nasflow.model.Outcome;
 import dev.nasflow.strategy.Proposal;
 import dev.nasflow.strategy.Strategy;
 import io.temporal.activity.ActivityCancellationType;
@@ -304,7 +322,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         if (spec.warmStart() == null) {
             return null;
         }
-        dev.nasflow.activity.PriorCheck check = local.loadPriors(searchId, spec);
+        dev.nasflow.api.PriorCheck check = local.loadPriors(searchId, spec);
         if (!check.ok()) {
             phase = "FAILED";
             throw ApplicationFailure.newNonRetryableFailure("invalid warm start (" + check.errors().size()
@@ -536,8 +554,8 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         }
         Genome g = p.genome();
         int epochs = p.epochs() > 0 ? p.epochs() : spec.fidelity().epochs();
-        long seed = dev.nasflow.spec.Seeds.candidate(spec.seed(), gen, i);
-        return new CandidateTask(searchId, searchId + "-g" + gen + "-c" + i, gen, i, g, space.canonical(g),
+        long seed = dev.nasflow.model.Seeds.candidate(spec.seed(), gen, i);
+        return new CandidateTask(searchId, CandidateTask.id(searchId, gen, i), gen, i, g, space.canonical(g),
                 space.hash(g), epochs, seed, spec);
     }
 
@@ -551,7 +569,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             open.get(res.generation()).results.put(res.index(), res);
             if (strategy != null) {
                 schedule.observe(res.generation(), res.index());
-                strategy.observe(res.toObservation());
+                strategy.observe(Observation.of(res));
             }
         }
         return !done.isEmpty();
@@ -607,9 +625,9 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         for (int i = 0; i < proposals.size(); i++) {
             Proposal p = proposals.get(i);
             Genome g = p.genome();
-            String id = searchId + "-g" + currentGeneration + "-c" + i;
+            String id = CandidateTask.id(searchId, currentGeneration, i);
             int epochs = p.epochs() > 0 ? p.epochs() : spec.fidelity().epochs();
-            long seed = dev.nasflow.spec.Seeds.candidate(spec.seed(), currentGeneration, i);
+            long seed = dev.nasflow.model.Seeds.candidate(spec.seed(), currentGeneration, i);
             queued.add(new CandidateTask(searchId, id, currentGeneration, i, g, space.canonical(g), space.hash(g),
                     epochs, seed, spec));
         }
@@ -643,7 +661,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         finishedNow.clear();
         stopRequests.clear();
         if (strategy != null) {
-            rec.results().forEach(r -> strategy.observe(r.toObservation()));
+            rec.results().forEach(r -> strategy.observe(Observation.of(r)));
         }
         CandidateResult best = Leaderboard.best(allResults(), spec);
         Map<String, Object> payload = new LinkedHashMap<>();

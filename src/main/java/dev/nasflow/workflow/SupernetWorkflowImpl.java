@@ -1,13 +1,22 @@
 package dev.nasflow.workflow;
 
+import dev.nasflow.api.SearchWorkflow;
+import dev.nasflow.api.SupernetWorkflow;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.model.CandidateTask;
+import dev.nasflow.model.SupernetDerivation;
+import dev.nasflow.model.SupernetEpoch;
+import dev.nasflow.model.SupernetResult;
+import dev.nasflow.model.SupernetStatus;
+import dev.nasflow.model.SupernetTask;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nasflow.activity.SearchActivities;
-import dev.nasflow.activity.SpecCheck;
-import dev.nasflow.activity.SupernetActivities;
-import dev.nasflow.activity.TrainingActivities;
+import dev.nasflow.api.SearchActivities;
+import dev.nasflow.model.SpecCheck;
+import dev.nasflow.api.SupernetActivities;
+import dev.nasflow.api.TrainingActivities;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.SearchSpec;
 import dev.nasflow.strategy.OneShot;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
@@ -106,7 +115,7 @@ public class SupernetWorkflowImpl implements SupernetWorkflow {
                             .build());
             retrain = training.train(new CandidateTask(searchId, searchId + "-retrain", 0, 0, derivation.genome(),
                     space.canonical(derivation.genome()), space.hash(derivation.genome()), retrainEpochs,
-                    dev.nasflow.spec.Seeds.retrain(spec.seed()), spec));
+                    dev.nasflow.model.Seeds.retrain(spec.seed()), spec));
         }
         phase = "COMPLETED";
         Map<String, Object> done = new LinkedHashMap<>();

@@ -1,17 +1,18 @@
 package dev.nasflow.activity;
 
-import dev.nasflow.bench.Nb201Table;
-import dev.nasflow.bench.TableTrainer;
+import dev.nasflow.api.ProposeRequest;
+import dev.nasflow.nb201.Nb201Table;
+import dev.nasflow.nb201.TableTrainer;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.SearchSpec;
 import dev.nasflow.spec.SpecValidation;
 import dev.nasflow.spec.SpecValidator;
-import dev.nasflow.strategy.Outcome;
+import dev.nasflow.model.Outcome;
 import dev.nasflow.strategy.Proposal;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.GenerationRecord;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.model.GenerationRecord;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ class ProposeActivityTest {
         List<GenerationRecord> history = new ArrayList<>();
         Set<Genome> seen = new HashSet<>();
         for (int gen = 0; gen < 10; gen++) {
-            List<Proposal> ps = acts.propose(new dev.nasflow.activity.ProposeRequest("p", spec, history, 8));
+            List<Proposal> ps = acts.propose(new dev.nasflow.api.ProposeRequest("p", spec, history, 8));
             assertEquals(8, ps.size());
             List<CandidateResult> results = new ArrayList<>();
             for (int i = 0; i < ps.size(); i++) {

@@ -1,24 +1,25 @@
 package dev.nasflow.activity;
 
-import dev.nasflow.bench.Nb201Table;
-import dev.nasflow.bench.TableTrainer;
+import dev.nasflow.api.ProposeRequest;
+import dev.nasflow.nb201.Nb201Table;
+import dev.nasflow.nb201.TableTrainer;
 import dev.nasflow.embedded.SharedKafka;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.SearchSpec;
 import dev.nasflow.spec.SpecValidation;
 import dev.nasflow.spec.SpecValidator;
-import dev.nasflow.strategy.Outcome;
+import dev.nasflow.model.Outcome;
 import dev.nasflow.stream.KafkaClients;
 import dev.nasflow.stream.KafkaSettings;
 import dev.nasflow.stream.MetricsPublisher;
 import dev.nasflow.stream.SearchEvent;
 import dev.nasflow.stream.SearchEventType;
-import dev.nasflow.surrogate.SurrogateObserver;
-import dev.nasflow.surrogate.SurrogateService;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.GenerationRecord;
+import dev.nasflow.service.SurrogateObserver;
+import dev.nasflow.service.SurrogateService;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.model.GenerationRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -1,15 +1,17 @@
 package dev.nasflow.activity;
 
+import dev.nasflow.api.TrainingActivities;
+import dev.nasflow.model.ResumePoint;
 import dev.nasflow.bench.SearchRun;
-import dev.nasflow.bench.TableCandidateTrainer;
+import dev.nasflow.train.TableCandidateTrainer;
 import dev.nasflow.space.CellSpace;
 import dev.nasflow.space.Genome;
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.SearchSpec;
 import dev.nasflow.spec.SpecValidation;
 import dev.nasflow.spec.SpecValidator;
-import dev.nasflow.strategy.Outcome;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.CandidateTask;
+import dev.nasflow.model.Outcome;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.model.CandidateTask;
 import io.temporal.testing.TestActivityEnvironment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

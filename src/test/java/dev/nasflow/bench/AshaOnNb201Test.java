@@ -1,5 +1,7 @@
 package dev.nasflow.bench;
 
+import dev.nasflow.nb201.LearningCurve;
+import dev.nasflow.nb201.Nb201Table;
 import dev.nasflow.space.Genome;
 import dev.nasflow.strategy.Asha;
 import dev.nasflow.strategy.Observation;

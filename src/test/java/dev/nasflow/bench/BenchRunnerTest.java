@@ -1,8 +1,11 @@
 package dev.nasflow.bench;
 
+import dev.nasflow.nb201.Nb201TableTest;
+import dev.nasflow.nb201.Nb201Table;
+import dev.nasflow.nb201.TableTrainer;
 import dev.nasflow.space.Genome;
 import dev.nasflow.strategy.Observation;
-import dev.nasflow.strategy.Outcome;
+import dev.nasflow.model.Outcome;
 import dev.nasflow.strategy.Proposal;
 import org.junit.jupiter.api.Test;
 

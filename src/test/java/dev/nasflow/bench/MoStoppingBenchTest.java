@@ -1,5 +1,6 @@
 package dev.nasflow.bench;
 
+import dev.nasflow.nb201.Nb201Table;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

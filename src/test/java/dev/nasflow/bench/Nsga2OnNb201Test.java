@@ -1,10 +1,12 @@
 package dev.nasflow.bench;
 
-import dev.nasflow.spec.Direction;
-import dev.nasflow.spec.Objective;
+import dev.nasflow.nb201.Nb201Table;
+import dev.nasflow.nb201.TableTrainer;
+import dev.nasflow.model.Direction;
+import dev.nasflow.model.Objective;
 import dev.nasflow.strategy.Nsga2;
 import dev.nasflow.strategy.Observation;
-import dev.nasflow.strategy.Outcome;
+import dev.nasflow.model.Outcome;
 import dev.nasflow.strategy.Pareto;
 import dev.nasflow.strategy.Proposal;
 import dev.nasflow.strategy.Strategies;

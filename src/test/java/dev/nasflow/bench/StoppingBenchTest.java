@@ -1,5 +1,6 @@
 package dev.nasflow.bench;
 
+import dev.nasflow.nb201.Nb201Table;
 import dev.nasflow.stopping.StoppingSimulator;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package dev.nasflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nasflow.bench.Nb201Table;
+import dev.nasflow.nb201.Nb201Table;
 import dev.nasflow.bench.TestStrategies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

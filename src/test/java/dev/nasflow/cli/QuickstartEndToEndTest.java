@@ -1,5 +1,6 @@
 package dev.nasflow.cli;
 
+import dev.nasflow.wiring.WorkerSupervisor;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nasflow.embedded.TemporalClients;
 import org.junit.jupiter.api.Test;

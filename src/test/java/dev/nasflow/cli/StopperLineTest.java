@@ -1,9 +1,9 @@
 package dev.nasflow.cli;
 
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.SearchSpec;
 import dev.nasflow.spec.SpecValidator;
-import dev.nasflow.workflow.SearchStatus;
-import dev.nasflow.workflow.StopperInfo;
+import dev.nasflow.api.SearchStatus;
+import dev.nasflow.model.StopperInfo;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,6 @@
 package dev.nasflow.cli;
 
+import dev.nasflow.wiring.WorkerSupervisor;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

@@ -1,5 +1,6 @@
 package dev.nasflow.embedded;
 
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.stream.KafkaSettings;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;

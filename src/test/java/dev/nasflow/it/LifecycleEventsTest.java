@@ -1,8 +1,8 @@
 package dev.nasflow.it;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.bench.TableCandidateTrainer;
-import dev.nasflow.embedded.DevStack;
+import dev.nasflow.train.TableCandidateTrainer;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.metrics.NasflowMetrics;
 import dev.nasflow.stream.EventSerde;
@@ -11,7 +11,7 @@ import dev.nasflow.stream.SearchEventType;
 import dev.nasflow.stream.Topics;
 import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.SearchState;
-import dev.nasflow.workflow.SearchWorkflow;
+import dev.nasflow.api.SearchWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;

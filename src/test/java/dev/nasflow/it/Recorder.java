@@ -1,12 +1,12 @@
 package dev.nasflow.it;
 
-import dev.nasflow.activity.EpochReport;
+import dev.nasflow.model.EpochReport;
 import dev.nasflow.activity.TrainingObserver;
-import dev.nasflow.stopping.StopperObserver;
-import dev.nasflow.strategy.Outcome;
+import dev.nasflow.service.StopperObserver;
+import dev.nasflow.model.Outcome;
 import dev.nasflow.stream.StopDecision;
-import dev.nasflow.surrogate.SurrogateObserver;
-import dev.nasflow.workflow.CandidateTask;
+import dev.nasflow.service.SurrogateObserver;
+import dev.nasflow.model.CandidateTask;
 
 import java.util.List;
 import java.util.Map;
@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What the in-process worker, stopper and surrogate of a {@link dev.nasflow.embedded.DevStack} did, as seen through
+ * What the in-process worker, stopper and surrogate of a {@link dev.nasflow.wiring.DevStack} did, as seen through
  * their observer hooks (one recorder per stack; candidate ids carry the search id, so searches do not mix).
  */
 public final class Recorder implements TrainingObserver, StopperObserver, SurrogateObserver {

@@ -1,8 +1,8 @@
 package dev.nasflow.it;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.bench.TableCandidateTrainer;
-import dev.nasflow.embedded.DevStack;
+import dev.nasflow.train.TableCandidateTrainer;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.EventSerde;
 import dev.nasflow.stream.SearchEvent;
@@ -10,10 +10,10 @@ import dev.nasflow.stream.SearchEventType;
 import dev.nasflow.stream.StopDecision;
 import dev.nasflow.stream.SurrogatePrediction;
 import dev.nasflow.stream.Topics;
-import dev.nasflow.strategy.Outcome;
+import dev.nasflow.model.Outcome;
 import dev.nasflow.testing.Slow;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.SearchResult;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.api.SearchResult;
 import dev.nasflow.workflow.SearchState;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;

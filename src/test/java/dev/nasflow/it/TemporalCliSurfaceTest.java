@@ -2,9 +2,9 @@ package dev.nasflow.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.bench.TableCandidateTrainer;
+import dev.nasflow.train.TableCandidateTrainer;
 import dev.nasflow.cli.SearchStartChecks;
-import dev.nasflow.embedded.DevStack;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.embedded.TemporalDevServer;
 import dev.nasflow.testing.Slow;
 import io.temporal.client.WorkflowClient;

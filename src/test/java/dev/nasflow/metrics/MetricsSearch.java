@@ -1,12 +1,12 @@
 package dev.nasflow.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nasflow.bench.TableCandidateTrainer;
-import dev.nasflow.embedded.DevStack;
+import dev.nasflow.train.TableCandidateTrainer;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.embedded.TestBackends;
-import dev.nasflow.workflow.SearchResult;
-import dev.nasflow.workflow.SearchWorkflow;
+import dev.nasflow.api.SearchResult;
+import dev.nasflow.api.SearchWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 

@@ -28,8 +28,8 @@ class MetricsServerTest {
     void setUp() {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         NasflowMetrics metrics = new NasflowMetrics(registry);
-        metrics.finished(new dev.nasflow.workflow.CandidateTask("s", "s-g0-c0", 0, 0, null, "a", "h", 4, 1, null),
-                dev.nasflow.strategy.Outcome.COMPLETED, 4);
+        metrics.finished(new dev.nasflow.model.CandidateTask("s", "s-g0-c0", 0, 0, null, "a", "h", 4, 1, null),
+                dev.nasflow.model.Outcome.COMPLETED, 4);
         server = MetricsServer.start(registry, "127.0.0.1", 0);
     }
 

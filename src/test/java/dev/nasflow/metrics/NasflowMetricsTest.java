@@ -1,12 +1,12 @@
 package dev.nasflow.metrics;
 
 import com.uber.m3.tally.Scope;
-import dev.nasflow.activity.EpochReport;
-import dev.nasflow.strategy.Outcome;
+import dev.nasflow.model.EpochReport;
+import dev.nasflow.model.Outcome;
 import dev.nasflow.stream.SearchEvent;
 import dev.nasflow.stream.SearchEventType;
 import dev.nasflow.stream.StopDecision;
-import dev.nasflow.workflow.CandidateTask;
+import dev.nasflow.model.CandidateTask;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;

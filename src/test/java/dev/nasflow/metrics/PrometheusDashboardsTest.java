@@ -2,10 +2,10 @@ package dev.nasflow.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nasflow.embedded.DevStack;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.embedded.TestBackends;
 import dev.nasflow.testing.Slow;
-import dev.nasflow.workflow.SearchResult;
+import dev.nasflow.api.SearchResult;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,7 +3,7 @@ package dev.nasflow.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.cli.Main;
-import dev.nasflow.workflow.SearchResult;
+import dev.nasflow.api.SearchResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -91,8 +91,8 @@ class HtmlReportTest {
     @Test
     void aSearchWithoutResultsYetStillRenders() throws Exception {
         SearchResult full = ReportFixtures.search("rep-empty", ReportFixtures.ONE_OBJECTIVE).result();
-        dev.nasflow.workflow.SearchStatus s = full.status();
-        dev.nasflow.workflow.SearchStatus running = new dev.nasflow.workflow.SearchStatus(s.searchId(), "RUNNING", 0,
+        dev.nasflow.api.SearchStatus s = full.status();
+        dev.nasflow.api.SearchStatus running = new dev.nasflow.api.SearchStatus(s.searchId(), "RUNNING", 0,
                 0, 0, 0, 0, 0, 0, List.of("rep-empty-g0-c0"), null, 0, 1200, 0, 12, s.spec());
         String html = HtmlReport.render(new SearchReport(new SearchResult(running, List.of(), List.of()), null,
                 null, "test", null));

@@ -2,14 +2,14 @@ package dev.nasflow.report;
 
 import dev.nasflow.space.CellSpace;
 import dev.nasflow.space.Genome;
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.SearchSpec;
 import dev.nasflow.spec.SpecValidation;
 import dev.nasflow.spec.SpecValidator;
-import dev.nasflow.strategy.Outcome;
-import dev.nasflow.workflow.CandidateResult;
+import dev.nasflow.model.Outcome;
+import dev.nasflow.model.CandidateResult;
 import dev.nasflow.workflow.Leaderboard;
-import dev.nasflow.workflow.SearchResult;
-import dev.nasflow.workflow.SearchStatus;
+import dev.nasflow.api.SearchResult;
+import dev.nasflow.api.SearchStatus;
 
 import java.time.Instant;
 import java.util.ArrayList;

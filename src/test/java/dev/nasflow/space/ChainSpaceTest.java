@@ -1,6 +1,5 @@
 package dev.nasflow.space;
 
-import dev.nasflow.spec.SpaceSpec;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;

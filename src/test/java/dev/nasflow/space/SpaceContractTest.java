@@ -1,7 +1,6 @@
 package dev.nasflow.space;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nasflow.spec.SpaceSpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

@@ -1,5 +1,6 @@
 package dev.nasflow.spec;
 
+import dev.nasflow.space.SpaceSpec;
 import dev.nasflow.space.Cost;
 import dev.nasflow.space.InputShape;
 import org.junit.jupiter.api.Test;

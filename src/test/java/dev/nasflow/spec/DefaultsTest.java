@@ -1,5 +1,15 @@
 package dev.nasflow.spec;
 
+import dev.nasflow.model.BudgetSpec;
+import dev.nasflow.model.DataSpec;
+import dev.nasflow.model.Direction;
+import dev.nasflow.model.FidelitySpec;
+import dev.nasflow.model.Objective;
+import dev.nasflow.model.SearchSpec;
+import dev.nasflow.space.SpaceSpec;
+import dev.nasflow.model.StoppingSpec;
+import dev.nasflow.model.StrategySpec;
+import dev.nasflow.model.TrainerSpec;
 import dev.nasflow.space.InputShape;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +29,7 @@ class DefaultsTest {
 
     @Test
     void nb201MinimalSpecGetsEveryDefault() {
-        SearchSpec s = minimal(SpaceSpec.nb201(), new StrategySpec("random", null)).withDefaults();
+        SearchSpec s = Defaults.apply(minimal(SpaceSpec.nb201(), new StrategySpec("random", null)));
         assertEquals(0L, s.seed());
         assertEquals(List.of(new Objective("validAccuracy", Direction.MAXIMIZE)), s.objectives());
         assertEquals(List.of(), s.constraints());
@@ -31,7 +41,7 @@ class DefaultsTest {
         assertEquals("nasflow", s.taskQueue());
         assertEquals("artifacts", s.artifacts());
         assertEquals(Map.of(), s.strategy().params());
-        assertEquals(s, s.withDefaults(), "idempotent");
+        assertEquals(s, Defaults.apply(s), "idempotent");
     }
 
     @Test
@@ -40,7 +50,7 @@ class DefaultsTest {
                 null, null, null, null, null, null), new StrategySpec("rea", Map.of("population", 20)),
                 new BudgetSpec(null, null, 3600.0, null, 4, null), null, null, null, null, null,
                 new DataSpec("idx", "/usr/share/datasets/fashion-mnist", null, null), null, null);
-        SearchSpec s = written.withDefaults();
+        SearchSpec s = Defaults.apply(written);
         assertEquals(new TrainerSpec("djl", null, null, null, "auto"), s.trainer());
         assertEquals(new DataSpec("idx", "/usr/share/datasets/fashion-mnist", 0.1, 1.0), s.data());
         assertEquals(new FidelitySpec(10, 10, 1.0, 1.0, 28), s.fidelity());
@@ -51,10 +61,10 @@ class DefaultsTest {
 
     @Test
     void multiFidelityStartsAtOneEpoch() {
-        SearchSpec s = minimal(SpaceSpec.nb201(), new StrategySpec("hyperband", null)).withDefaults();
+        SearchSpec s = Defaults.apply(minimal(SpaceSpec.nb201(), new StrategySpec("hyperband", null)));
         assertEquals(1, s.fidelity().minEpochs());
         assertEquals(3.0, s.strategy().params().get("eta"));
-        assertTrue(s.multiFidelity());
+        assertTrue(Defaults.multiFidelity(s));
     }
 
     @Test
@@ -75,15 +85,14 @@ class DefaultsTest {
 
     private static StoppingSpec stop(String rule) {
         SearchSpec w = minimal(SpaceSpec.nb201(), new StrategySpec("random", null));
-        return new SearchSpec(w.name(), w.seed(), w.space(), w.strategy(), w.budget(), null, null, null,
-                new StoppingSpec(rule, null, null, null, null, null, null, null), null, null, null, null).withDefaults()
-                .stopping();
+        return Defaults.apply(new SearchSpec(w.name(), w.seed(), w.space(), w.strategy(), w.budget(), null, null, null,
+                new StoppingSpec(rule, null, null, null, null, null, null, null), null, null, null, null)).stopping();
     }
 
     @Test
     void toleratesMissingSections() {
-        SearchSpec s = new SearchSpec(null, null, null, null, null, null, null, null, null, null, null, null, null)
-                .withDefaults();
+        SearchSpec s = Defaults.apply(
+                new SearchSpec(null, null, null, null, null, null, null, null, null, null, null, null, null));
         assertNotNull(s.budget());
         assertNotNull(s.fidelity());
         assertEquals("nb201", s.trainer().type());
@@ -91,10 +100,10 @@ class DefaultsTest {
 
     @Test
     void imageFoldersHaveNoNominalInput() {
-        SearchSpec s = new SearchSpec("t", null, new SpaceSpec("chain", null, null, null, null, null, null, null,
+        SearchSpec s = Defaults.apply(new SearchSpec("t", null, new SpaceSpec("chain", null, null, null, null, null, null, null,
                 null, null, null, null, null, null), new StrategySpec("random", null),
                 new BudgetSpec(1, null, null, null, null, null), null, null, null, null, null,
-                new DataSpec("image-folder", "data/flowers", null, null), null, null).withDefaults();
+                new DataSpec("image-folder", "data/flowers", null, null), null, null));
         assertTrue(Defaults.inputShape(s).isEmpty());
         assertEquals(32, s.fidelity().resolution());
     }

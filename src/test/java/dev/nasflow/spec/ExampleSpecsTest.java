@@ -1,5 +1,8 @@
 package dev.nasflow.spec;
 
+import dev.nasflow.model.Direction;
+import dev.nasflow.model.Objective;
+import dev.nasflow.model.SearchSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -84,8 +87,8 @@ class ExampleSpecsTest {
             SearchSpec s = BadSpecCorpusTest.VALIDATOR.validate(p).orThrow();
             String json = SpecJson.mapper().writeValueAsString(s);
             assertEquals(s, SpecJson.mapper().readValue(json, SearchSpec.class), p.toString());
-            assertEquals(s.withDefaults(), SpecJson.mapper().readValue(SpecJson.pretty(s.withDefaults()),
-                    SearchSpec.class).withDefaults(), p.toString());
+            assertEquals(Defaults.apply(s), Defaults.apply(SpecJson.mapper().readValue(SpecJson.pretty(Defaults.apply(s)),
+                    SearchSpec.class)), p.toString());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.nasflow.spec;
 
+import dev.nasflow.model.TrainerSpec;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,7 +32,7 @@ class HeartbeatTimeoutSpecTest {
         assertTrue(v.ok(), v.report());
         assertEquals(7, v.effective().trainer().heartbeatTimeoutSeconds());
         assertEquals(7, v.effective().trainer().heartbeatSeconds());
-        assertEquals(v.effective(), v.effective().withDefaults());
+        assertEquals(v.effective(), Defaults.apply(v.effective()));
     }
 
     @Test

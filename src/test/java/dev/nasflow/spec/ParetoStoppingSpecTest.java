@@ -1,5 +1,6 @@
 package dev.nasflow.spec;
 
+import dev.nasflow.model.SearchSpec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 

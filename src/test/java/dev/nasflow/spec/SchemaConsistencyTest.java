@@ -1,12 +1,13 @@
 package dev.nasflow.spec;
 
+import dev.nasflow.model.BudgetSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import dev.nasflow.strategy.ParamDef;
+import dev.nasflow.model.ParamDef;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package dev.nasflow.spec;
 
+import dev.nasflow.model.SearchSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -51,7 +52,7 @@ class SpecRobustnessTest {
                 SearchSpec eff = v.effective();
                 assertTrue(V.validate(SpecJson.pretty(eff), "defaults of mutant-" + i).ok(),
                         "defaults of a valid spec are valid: " + text);
-                assertEquals(eff, eff.withDefaults(), "defaults are idempotent");
+                assertEquals(eff, Defaults.apply(eff), "defaults are idempotent");
             }
         }
         assertTrue(valid > 0, "some mutants stay valid");

@@ -1,5 +1,9 @@
 package dev.nasflow.spec;
 
+import dev.nasflow.model.BudgetSpec;
+import dev.nasflow.model.SearchSpec;
+import dev.nasflow.space.SpaceSpec;
+import dev.nasflow.model.StrategySpec;
 import dev.nasflow.space.Cost;
 import dev.nasflow.space.InputShape;
 import org.junit.jupiter.api.Test;
@@ -143,7 +147,7 @@ class SpecValidatorTest {
     void validatesDeserialisedSpecsToo() {
         SearchSpec s = V.validate(MINIMAL, "m").orThrow();
         assertTrue(V.validate(s, "workflow input").ok());
-        assertTrue(V.validate(s.withDefaults(), "workflow input").ok(), "defaults output is valid");
+        assertTrue(V.validate(Defaults.apply(s), "workflow input").ok(), "defaults output is valid");
         SearchSpec bad = new SearchSpec("t", 1L, SpaceSpec.nb201(), new StrategySpec("rea",
                 java.util.Map.of("population", 2, "sampleSize", 5)), new BudgetSpec(10, null, null, null, null, null),
                 null, null, null, null, null, null, null, null);

@@ -1,7 +1,7 @@
 package dev.nasflow.stopping;
 
-import dev.nasflow.spec.Direction;
-import dev.nasflow.spec.Objective;
+import dev.nasflow.model.Direction;
+import dev.nasflow.model.Objective;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.nasflow.stopping;
 
-import dev.nasflow.embedded.DevStack;
+import dev.nasflow.service.StopperService;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.stream.EventSerde;
 import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.KafkaClients;

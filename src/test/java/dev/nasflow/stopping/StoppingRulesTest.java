@@ -1,6 +1,6 @@
 package dev.nasflow.stopping;
 
-import dev.nasflow.strategy.ParamDef;
+import dev.nasflow.model.ParamDef;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.nasflow.strategy;
 
+import dev.nasflow.model.Outcome;
 import dev.nasflow.space.Genome;
 
 import org.junit.jupiter.api.Test;

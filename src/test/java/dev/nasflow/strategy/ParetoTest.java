@@ -1,13 +1,13 @@
 package dev.nasflow.strategy;
 
-import dev.nasflow.spec.Direction;
+import dev.nasflow.model.Direction;
 
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.nasflow.spec.Direction.MAXIMIZE;
-import static dev.nasflow.spec.Direction.MINIMIZE;
+import static dev.nasflow.model.Direction.MAXIMIZE;
+import static dev.nasflow.model.Direction.MINIMIZE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,6 @@
 package dev.nasflow.strategy;
 
+import dev.nasflow.model.ParamDef;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

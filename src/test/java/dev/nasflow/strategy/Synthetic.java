@@ -1,7 +1,8 @@
 package dev.nasflow.strategy;
 
-import dev.nasflow.spec.Direction;
-import dev.nasflow.spec.Objective;
+import dev.nasflow.model.Outcome;
+import dev.nasflow.model.Direction;
+import dev.nasflow.model.Objective;
 import dev.nasflow.space.CellSpace;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;

@@ -1,5 +1,6 @@
 package dev.nasflow.surrogate;
 
+import dev.nasflow.service.SurrogateService;
 import dev.nasflow.embedded.SharedKafka;
 import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.EventSerde;

@@ -1,14 +1,14 @@
 package dev.nasflow.train;
 
 import ai.djl.nn.Parameter;
-import dev.nasflow.activity.EpochReport;
+import dev.nasflow.model.EpochReport;
 import dev.nasflow.activity.TrainingSession;
 import dev.nasflow.space.DartsSpace;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
-import dev.nasflow.spec.SearchSpec;
-import dev.nasflow.workflow.CandidateTask;
+import dev.nasflow.model.SearchSpec;
+import dev.nasflow.model.CandidateTask;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

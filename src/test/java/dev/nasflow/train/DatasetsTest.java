@@ -1,7 +1,7 @@
 package dev.nasflow.train;
 
 import dev.nasflow.activity.NonRetryableTrainingException;
-import dev.nasflow.spec.DataSpec;
+import dev.nasflow.model.DataSpec;
 import dev.nasflow.spec.PathPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,16 +1,16 @@
 package dev.nasflow.train;
 
-import dev.nasflow.activity.ResumePoint;
-import dev.nasflow.activity.TrainingActivities;
+import dev.nasflow.model.ResumePoint;
+import dev.nasflow.api.TrainingActivities;
 import dev.nasflow.activity.TrainingActivitiesImpl;
 import dev.nasflow.activity.TrainingEvents;
 import dev.nasflow.activity.TrainingObserver;
 import dev.nasflow.activity.StepListener;
-import dev.nasflow.spec.Constraint;
-import dev.nasflow.spec.SearchSpec;
-import dev.nasflow.strategy.Outcome;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.CandidateTask;
+import dev.nasflow.model.Constraint;
+import dev.nasflow.model.SearchSpec;
+import dev.nasflow.model.Outcome;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.model.CandidateTask;
 import io.temporal.testing.TestActivityEnvironment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,18 +1,18 @@
 package dev.nasflow.train;
 
 import ai.djl.ndarray.NDManager;
-import dev.nasflow.activity.EpochReport;
+import dev.nasflow.model.EpochReport;
 import dev.nasflow.activity.NonRetryableTrainingException;
-import dev.nasflow.activity.ResumePoint;
+import dev.nasflow.model.ResumePoint;
 import dev.nasflow.activity.StepListener;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
 import dev.nasflow.spec.PathPolicy;
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.SearchSpec;
 import dev.nasflow.spec.SpecValidation;
 import dev.nasflow.spec.SpecValidator;
-import dev.nasflow.workflow.CandidateTask;
+import dev.nasflow.model.CandidateTask;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -167,7 +167,7 @@ class DjlTrainerTest {
         SearchSpec ok = spec("bad", "");
         SearchSpec spec = new SearchSpec(ok.name(), ok.seed(), ok.space(), ok.strategy(), ok.budget(),
                 ok.objectives(), ok.constraints(), ok.fidelity(), ok.stopping(),
-                new dev.nasflow.spec.TrainerSpec("djl", null, null, "recipes/does-not-exist.json", "cpu"), ok.data(),
+                new dev.nasflow.model.TrainerSpec("djl", null, null, "recipes/does-not-exist.json", "cpu"), ok.data(),
                 ok.taskQueue(), ok.artifacts());
         DjlCandidateTrainer trainer = new DjlCandidateTrainer(PATHS);
         var e = assertThrows(NonRetryableTrainingException.class, () -> trainer.open(task(spec, "c3", 1, 4), null));

@@ -13,7 +13,7 @@ import dev.nasflow.space.Genome;
 import dev.nasflow.space.InputShape;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
-import dev.nasflow.spec.SpaceSpec;
+import dev.nasflow.space.SpaceSpec;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

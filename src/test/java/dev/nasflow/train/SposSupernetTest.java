@@ -2,8 +2,8 @@ package dev.nasflow.train;
 
 import ai.djl.nn.Parameter;
 import dev.nasflow.space.Genome;
-import dev.nasflow.spec.SearchSpec;
-import dev.nasflow.workflow.RankedCandidate;
+import dev.nasflow.model.SearchSpec;
+import dev.nasflow.model.RankedCandidate;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.nasflow.train;
 
 import dev.nasflow.spec.PathPolicy;
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.SearchSpec;
 import dev.nasflow.spec.SpecValidation;
 import dev.nasflow.spec.SpecValidator;
 

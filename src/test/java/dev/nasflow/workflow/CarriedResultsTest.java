@@ -1,18 +1,25 @@
 package dev.nasflow.workflow;
 
+import dev.nasflow.strategy.Observation;
+import dev.nasflow.carried.CarriedResults;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.model.GenerationRecord;
+import dev.nasflow.api.SearchResult;
+import dev.nasflow.api.SearchStatus;
+import dev.nasflow.carried.StrategyReplay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nasflow.bench.CarriedStateBench;
-import dev.nasflow.bench.Nb201Table;
-import dev.nasflow.bench.TableTrainer;
+import dev.nasflow.nb201.Nb201Table;
+import dev.nasflow.nb201.TableTrainer;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
-import dev.nasflow.spec.SearchSpec;
-import dev.nasflow.strategy.Outcome;
+import dev.nasflow.model.SearchSpec;
+import dev.nasflow.model.Outcome;
 import dev.nasflow.strategy.Proposal;
 import dev.nasflow.strategy.Strategies;
 import dev.nasflow.strategy.Strategy;
@@ -205,8 +212,8 @@ class CarriedResultsTest {
             assertEquals(a, b, type + ": generation " + (gens.size() + g) + " after the replay");
             GenerationRecord rec = BENCH.generation("x", spec, space, gens.size() + g, 100, a);
             rec.results().forEach(r -> {
-                live.observe(r.toObservation());
-                rebuilt.observe(r.toObservation());
+                live.observe(Observation.of(r));
+                rebuilt.observe(Observation.of(r));
             });
         }
     }
@@ -214,9 +221,9 @@ class CarriedResultsTest {
     @Test
     void budgetChangesAboveTheCarriedLimitAreRejected() {
         SearchSpec spec = CarriedStateBench.spec("rea", 100, 10, 7);
-        assertEquals(List.of(), BudgetRules.checkLimit(spec, new dev.nasflow.spec.BudgetSpec(20_000, null, null, null,
+        assertEquals(List.of(), BudgetRules.checkLimit(spec, new dev.nasflow.model.BudgetSpec(20_000, null, null, null,
                 null, null)));
-        List<String> errors = BudgetRules.checkLimit(spec, new dev.nasflow.spec.BudgetSpec(20_001, null, null, null,
+        List<String> errors = BudgetRules.checkLimit(spec, new dev.nasflow.model.BudgetSpec(20_001, null, null, null,
                 null, null));
         assertEquals(1, errors.size());
         assertTrue(errors.get(0).startsWith("budget.evaluations: must be at most 20000"), errors.get(0));

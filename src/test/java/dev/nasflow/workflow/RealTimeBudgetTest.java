@@ -1,10 +1,12 @@
 package dev.nasflow.workflow;
 
+import dev.nasflow.api.SearchWorkflow;
+import dev.nasflow.api.SearchResult;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nasflow.activity.SearchActivitiesImpl;
 import dev.nasflow.activity.TrainingActivitiesImpl;
 import dev.nasflow.activity.TrainingEvents;
-import dev.nasflow.bench.TableCandidateTrainer;
+import dev.nasflow.train.TableCandidateTrainer;
 import dev.nasflow.embedded.EmbeddedTemporal;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.spec.SpecValidator;

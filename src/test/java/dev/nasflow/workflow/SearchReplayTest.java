@@ -1,17 +1,20 @@
 package dev.nasflow.workflow;
 
+import dev.nasflow.api.SearchWorkflow;
+import dev.nasflow.api.SearchResult;
+import dev.nasflow.model.StopRequest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nasflow.activity.SearchActivitiesImpl;
 import dev.nasflow.activity.TrainingActivitiesImpl;
 import dev.nasflow.activity.TrainingEvents;
 import dev.nasflow.activity.TrainingObserver;
-import dev.nasflow.bench.TableCandidateTrainer;
+import dev.nasflow.train.TableCandidateTrainer;
 import dev.nasflow.embedded.EmbeddedTemporal;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.embedded.TemporalDevServer;
 import dev.nasflow.spec.SpecValidator;
-import dev.nasflow.strategy.Outcome;
+import dev.nasflow.model.Outcome;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.WorkflowReplayer;

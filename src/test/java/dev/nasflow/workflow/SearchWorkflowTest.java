@@ -1,19 +1,25 @@
 package dev.nasflow.workflow;
 
+import dev.nasflow.api.SearchWorkflow;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.model.CandidateTask;
+import dev.nasflow.model.GenerationRecord;
+import dev.nasflow.api.SearchResult;
+import dev.nasflow.model.StopRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.activity.EpochReport;
+import dev.nasflow.model.EpochReport;
 import dev.nasflow.activity.SearchActivitiesImpl;
 import dev.nasflow.activity.TrainingActivitiesImpl;
 import dev.nasflow.activity.TrainingEvents;
 import dev.nasflow.activity.TrainingObserver;
 import dev.nasflow.bench.SearchRun;
-import dev.nasflow.bench.TableCandidateTrainer;
+import dev.nasflow.train.TableCandidateTrainer;
 import dev.nasflow.embedded.TemporalClients;
-import dev.nasflow.spec.BudgetSpec;
+import dev.nasflow.model.BudgetSpec;
 import dev.nasflow.spec.SpecValidator;
-import dev.nasflow.strategy.Outcome;
+import dev.nasflow.model.Outcome;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowFailedException;
@@ -338,7 +344,7 @@ class SearchWorkflowTest {
         SearchWorkflow wf = start("stop", spec("random", 8, 4, 150), null);
         await().atMost(Duration.ofSeconds(20)).until(() -> wf.status().running().size() == 4 && epochs.size() >= 4);
         String victim = "stop-g0-c2";
-        String answer = wf.stopCandidate(new dev.nasflow.workflow.StopRequest(victim, "test says so", "manual", 1,
+        String answer = wf.stopCandidate(new dev.nasflow.model.StopRequest(victim, "test says so", "manual", 1,
                 Map.of()));
         assertEquals("stopping", answer);
         WorkflowUpdateException unknown = assertThrows(WorkflowUpdateException.class,
@@ -381,7 +387,7 @@ class SearchWorkflowTest {
             ObjectNode json = spec("random", 4, 2, 300);
             json.put("taskQueue", queue);
             ((ObjectNode) json.get("budget")).put("scheduling", "generational");
-            dev.nasflow.spec.SearchSpec parsed = new SpecValidator().validate(json.toString(), "test").spec();
+            dev.nasflow.model.SearchSpec parsed = new SpecValidator().validate(json.toString(), "test").spec();
             assertNotNull(parsed);
             dev.nasflow.space.SearchSpace space = dev.nasflow.space.Spaces.create(parsed.space());
             dev.nasflow.space.Genome g = space.random(new java.util.Random(1));

@@ -1,5 +1,13 @@
 package dev.nasflow.workflow;
 
+import dev.nasflow.api.SearchWorkflow;
+import dev.nasflow.api.SupernetWorkflow;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.model.SupernetDerivation;
+import dev.nasflow.model.SupernetEpoch;
+import dev.nasflow.model.SupernetResult;
+import dev.nasflow.model.SupernetStatus;
+import dev.nasflow.model.SupernetTask;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.activity.SearchActivitiesImpl;
@@ -11,9 +19,9 @@ import dev.nasflow.activity.TrainingEvents;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
-import dev.nasflow.spec.SearchSpec;
+import dev.nasflow.model.SearchSpec;
 import dev.nasflow.spec.SpecValidator;
-import dev.nasflow.strategy.Outcome;
+import dev.nasflow.model.Outcome;
 import dev.nasflow.train.DjlCandidateTrainer;
 import dev.nasflow.train.DjlSupernetTrainer;
 import dev.nasflow.train.SupernetFixtures;

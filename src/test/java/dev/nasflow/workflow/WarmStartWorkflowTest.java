@@ -1,5 +1,8 @@
 package dev.nasflow.workflow;
 
+import dev.nasflow.api.SearchWorkflow;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.api.SearchResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,7 +10,7 @@ import dev.nasflow.activity.ResultsFile;
 import dev.nasflow.activity.SearchActivitiesImpl;
 import dev.nasflow.activity.TrainingActivitiesImpl;
 import dev.nasflow.activity.TrainingEvents;
-import dev.nasflow.bench.TableCandidateTrainer;
+import dev.nasflow.train.TableCandidateTrainer;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.space.Genome;
 import dev.nasflow.spec.SpecValidator;

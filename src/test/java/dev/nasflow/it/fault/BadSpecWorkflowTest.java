@@ -5,13 +5,13 @@ import dev.nasflow.activity.SearchActivitiesImpl;
 import dev.nasflow.activity.TrainingActivitiesImpl;
 import dev.nasflow.activity.TrainingEvents;
 import dev.nasflow.activity.TrainingObserver;
-import dev.nasflow.bench.TableCandidateTrainer;
+import dev.nasflow.train.TableCandidateTrainer;
 import dev.nasflow.embedded.EmbeddedTemporal;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.embedded.TemporalDevServer;
 import dev.nasflow.spec.SpecValidator;
-import dev.nasflow.workflow.CandidateTask;
-import dev.nasflow.workflow.SearchResult;
+import dev.nasflow.model.CandidateTask;
+import dev.nasflow.api.SearchResult;
 import dev.nasflow.workflow.SearchWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -86,7 +86,7 @@ class BadSpecWorkflowTest {
                 JsonNode spec = Fault.JSON.readTree(Files.readString(CORPUS.resolve(file)));
                 String id = "bad-sdk-" + file.substring(0, 3);
                 long t = System.nanoTime();
-                WorkflowClient.start(client.newWorkflowStub(dev.nasflow.workflow.SearchWorkflow.class,
+                WorkflowClient.start(client.newWorkflowStub(dev.nasflow.api.SearchWorkflow.class,
                         WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(QUEUE).build())::run, spec, null);
                 check(client, id, file, exp, failures);
                 maxMillis = Math.max(maxMillis, (System.nanoTime() - t) / 1_000_000);

@@ -1,19 +1,19 @@
 package dev.nasflow.it.fault;
 
-import dev.nasflow.bench.TableCandidateTrainer;
-import dev.nasflow.embedded.DevStack;
+import dev.nasflow.train.TableCandidateTrainer;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.embedded.EmbeddedKafka;
 import dev.nasflow.embedded.TemporalDevServer;
-import dev.nasflow.strategy.Outcome;
+import dev.nasflow.model.Outcome;
 import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.EventSerde;
 import dev.nasflow.stream.KafkaClients;
 import dev.nasflow.stream.StopDecision;
 import dev.nasflow.stream.Topics;
 import dev.nasflow.testing.Slow;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.SearchResult;
-import dev.nasflow.workflow.SearchWorkflow;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.api.SearchResult;
+import dev.nasflow.api.SearchWorkflow;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;

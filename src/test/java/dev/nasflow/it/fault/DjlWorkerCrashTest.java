@@ -1,16 +1,16 @@
 package dev.nasflow.it.fault;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.embedded.DevStack;
-import dev.nasflow.strategy.Outcome;
+import dev.nasflow.wiring.DevStack;
+import dev.nasflow.model.Outcome;
 import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.MetricsPublisher;
 import dev.nasflow.stream.SearchEvent;
 import dev.nasflow.stream.SearchEventType;
 import dev.nasflow.testing.Slow;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.SearchResult;
-import dev.nasflow.workflow.SearchWorkflow;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.api.SearchResult;
+import dev.nasflow.api.SearchWorkflow;
 import dev.nasflow.workflow.SearchWorkflowImpl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -11,10 +11,10 @@ import dev.nasflow.stream.PoisonRecordException;
 import dev.nasflow.stream.SearchEvent;
 import dev.nasflow.stream.StopDecision;
 import dev.nasflow.stream.StreamEvent;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.SearchResult;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.api.SearchResult;
 import dev.nasflow.workflow.SearchState;
-import dev.nasflow.workflow.SearchWorkflow;
+import dev.nasflow.api.SearchWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -55,7 +55,7 @@ final class Fault {
      * Starts a one-slot workflow worker on {@code queue} in this JVM for the stack's Temporal: the workflow type and
      * the search activities (publishing to {@code events}, may be null). The stack closes it.
      */
-    static void startWorkflowWorker(dev.nasflow.embedded.DevStack stack, String queue, Class<?> workflowImpl,
+    static void startWorkflowWorker(dev.nasflow.wiring.DevStack stack, String queue, Class<?> workflowImpl,
                                     dev.nasflow.stream.MetricsPublisher events) {
         io.temporal.worker.WorkerFactory factory = stack.temporal().newWorkerFactory();
         io.temporal.worker.Worker wf = factory.newWorker(queue, TemporalClients.workerOptions(1));
@@ -70,7 +70,7 @@ final class Fault {
      * {@code prefix-N}, with metrics on a free port, work dir {@code dir/wN} and the given further options.
      */
     static java.util.function.Supplier<NasflowProcess> workerProcesses(String prefix, Path logs,
-                                                                       dev.nasflow.embedded.DevStack stack, Path dir,
+                                                                       dev.nasflow.wiring.DevStack stack, Path dir,
                                                                        String taskQueue, String... options) {
         int[] serial = {0};
         return () -> {

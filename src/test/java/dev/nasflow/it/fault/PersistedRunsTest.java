@@ -1,12 +1,12 @@
 package dev.nasflow.it.fault;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.bench.TableCandidateTrainer;
-import dev.nasflow.embedded.DevStack;
+import dev.nasflow.train.TableCandidateTrainer;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.stream.StopDecision;
 import dev.nasflow.testing.Slow;
-import dev.nasflow.workflow.SearchResult;
-import dev.nasflow.workflow.StopperInfo;
+import dev.nasflow.api.SearchResult;
+import dev.nasflow.model.StopperInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package dev.nasflow.it.fault;
 
-import dev.nasflow.embedded.DevStack;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.embedded.EmbeddedKafka;
 import dev.nasflow.embedded.EmbeddedKafka.SaslMechanism;
 import dev.nasflow.embedded.TemporalDevServer;
@@ -12,8 +12,8 @@ import dev.nasflow.stream.KafkaSettings;
 import dev.nasflow.stream.StopDecision;
 import dev.nasflow.stream.SurrogatePrediction;
 import dev.nasflow.testing.Slow;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.SearchResult;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.api.SearchResult;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

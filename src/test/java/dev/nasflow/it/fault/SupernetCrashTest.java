@@ -1,15 +1,15 @@
 package dev.nasflow.it.fault;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.embedded.DevStack;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.space.Spaces;
 import dev.nasflow.testing.Slow;
 import dev.nasflow.train.SupernetFixtures;
-import dev.nasflow.workflow.SupernetEpoch;
-import dev.nasflow.workflow.SupernetResult;
-import dev.nasflow.workflow.SupernetWorkflow;
+import dev.nasflow.model.SupernetEpoch;
+import dev.nasflow.model.SupernetResult;
+import dev.nasflow.api.SupernetWorkflow;
 import dev.nasflow.workflow.SupernetWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;

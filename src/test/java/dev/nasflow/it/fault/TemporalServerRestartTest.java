@@ -1,13 +1,13 @@
 package dev.nasflow.it.fault;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.bench.TableCandidateTrainer;
-import dev.nasflow.embedded.DevStack;
+import dev.nasflow.train.TableCandidateTrainer;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.embedded.TemporalDevServer;
 import dev.nasflow.testing.Slow;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.SearchResult;
-import dev.nasflow.workflow.SearchWorkflow;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.api.SearchResult;
+import dev.nasflow.api.SearchWorkflow;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,11 +1,11 @@
 package dev.nasflow.it.fault;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.embedded.DevStack;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.stream.MetricsPublisher;
 import dev.nasflow.testing.Slow;
-import dev.nasflow.workflow.CandidateResult;
-import dev.nasflow.workflow.SearchResult;
+import dev.nasflow.model.CandidateResult;
+import dev.nasflow.api.SearchResult;
 import dev.nasflow.workflow.SearchWorkflowImpl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,0 +1,317 @@
+package dev.nasflow.service;
+
+import dev.nasflow.surrogate.CurveSurrogate;
+import dev.nasflow.surrogate.MlpEnsemble;
+import dev.nasflow.surrogate.SurrogateModel;
+import dev.nasflow.stream.EpochMetric;
+import dev.nasflow.stream.EventSerde;
+import dev.nasflow.stream.KafkaClients;
+import dev.nasflow.stream.MetricsPublisher;
+import dev.nasflow.stream.PoisonHandler;
+import dev.nasflow.stream.ReplayingConsumer;
+import dev.nasflow.stream.SearchEvent;
+import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.stream.SurrogatePrediction;
+import dev.nasflow.stream.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The live surrogate service: reads every partition of {@code nasflow.search-events} and {@code nasflow.epoch-metrics}
+ * (its own committed offsets, group {@code nasflow-surrogate}). Per search it keeps two pure-Java models (never DJL, so
+ * it may share a JVM with training):
+ * <ul>
+ *   <li>the <b>architecture model</b> ({@link SurrogateModel}: MLP ensemble, architecture encoding → final primary
+ *       metric, from finished candidates), refitted every {@code retrainEvery} results on a background thread; it
+ *       answers proposers' pools ({@code SURROGATE_REQUEST} events) and pending candidates, key = architecture
+ *       hash;</li>
+ *   <li>the <b>learning-curve model</b> ({@link CurveSurrogate}: architecture prior + partial curve + epoch → final
+ *       value, Bayesian last layer), which after every epoch of every running candidate publishes a candidate
+ *       prediction (mean, std, quality so far, the epoch it used), key = candidate id, so a consumer reads the latest
+ *       per candidate.</li>
+ * </ul>
+ * Both go to the compacted {@code nasflow.surrogate-predictions} topic. State is rebuilt on restart by re-reading, up
+ * to the committed offset, the records of the searches that had not finished at the last commit
+ * ({@link ReplayingConsumer}: finished searches are not re-read, and no consumer-group rebalance holds up the start).
+ */
+public final class SurrogateService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SurrogateService.class);
+    public static final String GROUP_ID = "nasflow-surrogate";
+
+    private final KafkaClients kafka;
+    private final String groupId;
+    private final int retrainEvery;
+    private final Map<String, SearchState> searches = new ConcurrentHashMap<>();
+    private final SurrogateObserver observer;
+    /** Architecture-model fits and learning-curve refits, off the consumer thread (one at a time: an architecture fit is a few hundred ms of CPU). */
+    private final ExecutorService fits = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "surrogate-fit");
+        t.setDaemon(true);
+        return t;
+    });
+    private MetricsPublisher publisher;
+    private PoisonHandler poison;
+    private ReplayingConsumer loop;
+
+    private static final class SearchState {
+        final SurrogateModel model;
+        final Map<String, Pending> pending = Collections.synchronizedMap(new LinkedHashMap<>());
+        final CurveSurrogate curves;
+        final AtomicBoolean fitQueued = new AtomicBoolean();
+        volatile String metric;
+        volatile boolean finished;
+
+        SearchState(SurrogateModel model, java.util.concurrent.Executor refits) {
+            this.model = model;
+            this.curves = new CurveSurrogate(refits);
+        }
+    }
+
+    private record Pending(String arch, String archHash, double[] encoding, String metric) {
+    }
+
+    public SurrogateService(KafkaClients kafka, int retrainEvery, SurrogateObserver observer) {
+        this(kafka, retrainEvery, observer, GROUP_ID);
+    }
+
+    public SurrogateService(KafkaClients kafka, int retrainEvery, SurrogateObserver observer, String groupId) {
+        this.kafka = kafka;
+        this.retrainEvery = retrainEvery;
+        this.observer = observer == null ? SurrogateObserver.NONE : observer;
+        this.groupId = groupId;
+    }
+
+    public SurrogateService start() {
+        publisher = kafka.publisher("nasflow-surrogate");
+        poison = new PoisonHandler(publisher.producer());
+        loop = new ReplayingConsumer("nasflow-surrogate", kafka, groupId,
+                List.of(Topics.SEARCH_EVENTS, Topics.EPOCH_METRICS), this::handle).retention(id -> {
+                    SearchState s = searches.get(id);
+                    return s == null || !s.finished;
+                }).start();
+        return this;
+    }
+
+    public PoisonHandler poison() {
+        return poison;
+    }
+
+    private SearchState state(String searchId) {
+        return searches.computeIfAbsent(searchId,
+                id -> new SearchState(new SurrogateModel(retrainEvery, 50, id.hashCode()), fits));
+    }
+
+    private CompletableFuture<?> handle(ConsumerRecord<byte[], byte[]> rec, boolean replay) {
+        if (Topics.EPOCH_METRICS.equals(rec.topic())) {
+            return onMetric(rec, replay);
+        }
+        SearchEvent e = poison.decode(rec, EventSerde.SEARCH_EVENT);
+        if (e == null) {
+            return null;
+        }
+        SearchState s = state(e.searchId());
+        List<SurrogatePrediction> out = new ArrayList<>();
+        switch (e.type()) {
+            case CANDIDATE_STARTED, CANDIDATE_RESUMED -> {
+                Pending p = pending(e.payload());
+                if (p != null && !s.finished) {
+                    s.pending.put(e.candidateId(), p);
+                    if (p.metric() != null) {
+                        s.metric = p.metric();
+                    }
+                    double prior = Double.NaN;
+                    if (s.model.ready()) {
+                        SurrogatePrediction pr = predict(e.searchId(), s, p);
+                        prior = pr.mean();
+                        out.add(pr);
+                    }
+                    if (!s.curves.knows(e.candidateId())) {
+                        s.curves.start(e.candidateId(), prior);
+                    }
+                }
+            }
+            case CANDIDATE_FINISHED -> {
+                Pending p = s.pending.remove(e.candidateId());
+                if (p == null) {
+                    p = pending(e.payload());
+                }
+                Double value = finalValue(e.payload());
+                if (value != null) {
+                    s.curves.finish(e.candidateId(), value);
+                } else {
+                    s.curves.drop(e.candidateId());
+                }
+                if (p != null && value != null && s.model.addData(p.archHash(), p.encoding(), value)) {
+                    // not part of this record's actions: the consumer neither waits for a fit (back-pressure) nor
+                    // delays the offsets' commit behind it (a restart refits from the re-read records anyway)
+                    scheduleFit(e.searchId(), s, replay);
+                }
+            }
+            case SURROGATE_REQUEST -> {
+                if (s.model.ready() && e.payload().get("pool") instanceof List<?> pool) {
+                    for (Object o : pool) {
+                        if (o instanceof Map<?, ?> m) {
+                            Pending p = pending(m);
+                            if (p != null) {
+                                out.add(predict(e.searchId(), s, p));
+                            }
+                        }
+                    }
+                }
+            }
+            case COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT -> {
+                s.pending.clear();
+                s.finished = true;
+            }
+            default -> {
+            }
+        }
+        if (replay || out.isEmpty()) {
+            return null;
+        }
+        List<CompletableFuture<?>> sends = new ArrayList<>();
+        for (SurrogatePrediction p : out) {
+            sends.add(publisher.publish(p));
+        }
+        observer.published(out.size());
+        return CompletableFuture.allOf(sends.toArray(new CompletableFuture[0]));
+    }
+
+    /**
+     * An epoch of a running candidate: the learning-curve model records it and, live, publishes the candidate's
+     * predicted final value at once (null when the model cannot predict yet: no finished candidate reached this
+     * epoch and the candidate's target).
+     */
+    private CompletableFuture<?> onMetric(ConsumerRecord<byte[], byte[]> rec, boolean replay) {
+        EpochMetric m = poison.decode(rec, EventSerde.EPOCH_METRIC);
+        if (m == null) {
+            return null;
+        }
+        SearchState s = state(m.searchId());
+        Pending p = s.pending.get(m.candidateId());
+        String metric = p != null && p.metric() != null ? p.metric() : s.metric;
+        if (s.finished || metric == null || m.epoch() < 1) {
+            return null;
+        }
+        s.curves.observe(m.candidateId(), m.epoch(), m.fidelity(), m.metric(metric));
+        if (replay || p == null) {
+            return null; // p == null: the candidate's start event is not here yet (another topic); its curve is kept
+        }
+        CurveSurrogate.Estimate est = s.curves.predict(m.candidateId(), m.epoch());
+        if (est == null) {
+            return null;
+        }
+        SurrogatePrediction out = SurrogatePrediction.ofCandidate(m.searchId(), m.candidateId(), p.archHash(),
+                p.arch(), m.epoch(), m.fidelity(), metric, est.mean(), Math.max(0, est.std()), s.curves.version(),
+                new SurrogatePrediction.Quality(s.curves.kendallTau(), s.curves.rmse(), s.curves.qualityPairs()),
+                est.trainedOn(), m.timestamp());
+        observer.published(1);
+        return publisher.publish(out);
+    }
+
+    /**
+     * Fits the search's architecture model on the fit thread (at most one fit queued per search: it takes every
+     * result recorded by the time it runs); then, live, publishes new predictions for the pending candidates.
+     */
+    private CompletableFuture<?> scheduleFit(String searchId, SearchState s, boolean replay) {
+        if (!s.fitQueued.compareAndSet(false, true)) {
+            return null;
+        }
+        return CompletableFuture.runAsync(() -> {
+            s.fitQueued.set(false);
+            s.model.fit();
+            observer.retrained(searchId, s.model.version(), s.model.trainedOn(), s.model.kendallTau(),
+                    s.model.rmse());
+        }, fits).thenCompose(done -> {
+            if (replay || s.finished) {
+                return CompletableFuture.completedFuture(null);
+            }
+            List<Pending> ps;
+            synchronized (s.pending) {
+                ps = new ArrayList<>(s.pending.values());
+            }
+            List<CompletableFuture<?>> sends = new ArrayList<>();
+            for (Pending q : ps) {
+                sends.add(publisher.publish(predict(searchId, s, q)));
+            }
+            observer.published(sends.size());
+            return CompletableFuture.allOf(sends.toArray(new CompletableFuture[0]));
+        }).exceptionally(err -> {
+            log.warn("surrogate: fit for search {} failed: {}", searchId, err.toString());
+            return null;
+        });
+    }
+
+    private SurrogatePrediction predict(String searchId, SearchState s, Pending p) {
+        MlpEnsemble.Prediction pr = s.model.predict(p.archHash(), p.encoding());
+        return SurrogatePrediction.ofArch(searchId, p.archHash(), p.arch(), pr.mean(), Math.max(0, pr.std()),
+                s.model.version(), new SurrogatePrediction.Quality(s.model.kendallTau(), s.model.rmse(),
+                        s.model.qualityPairs()), p.metric() != null ? p.metric() : s.metric, s.model.trainedOn());
+    }
+
+    /** Value of the primary metric of a candidate that completed its full fidelity; null otherwise. */
+    static Double finalValue(Map<String, ?> payload) {
+        if (!"COMPLETED".equals(payload.get("outcome"))) {
+            return null;
+        }
+        Object metric = payload.get("primaryMetric");
+        if (!(metric instanceof String name) || !(payload.get("metrics") instanceof Map<?, ?> metrics)) {
+            return null;
+        }
+        if (metrics.get(name) instanceof Number n && Double.isFinite(n.doubleValue())) {
+            return n.doubleValue();
+        }
+        return null;
+    }
+
+    static Pending pending(Map<?, ?> payload) {
+        Object arch = payload.get("arch");
+        Object hash = payload.get("archHash");
+        Object enc = payload.get("encoding");
+        if (!(arch instanceof String a) || !(hash instanceof String h) || !(enc instanceof List<?> list)) {
+            return null;
+        }
+        double[] x = new double[list.size()];
+        for (int i = 0; i < x.length; i++) {
+            if (!(list.get(i) instanceof Number n)) {
+                return null;
+            }
+            x[i] = n.doubleValue();
+        }
+        return new Pending(a, h, x, payload.get("primaryMetric") instanceof String m && !m.isBlank() ? m : null);
+    }
+
+    /** The service's consumer loop (restart figures: records re-read, time to rebuild). */
+    public ReplayingConsumer consumer() {
+        return loop;
+    }
+
+    /** Waits until the service's consumer has its partitions (see {@link ReplayingConsumer#awaitAssignment}). */
+    public boolean awaitReady(java.time.Duration timeout) throws InterruptedException {
+        return loop != null && loop.awaitAssignment(timeout);
+    }
+
+    @Override
+    public void close() {
+        if (loop != null) {
+            loop.close();
+        }
+        fits.shutdownNow();
+        if (publisher != null) {
+            publisher.close();
+        }
+        log.debug("surrogate closed");
+    }
+}

@@ -1,7 +1,0 @@
-package dev.nasflow.workflow;
-
-import dev.nasflow.space.Genome;
-
-/** An architecture scored with the SPOS supernet's inherited weights (BatchNorm recalibrated) on the validation split. */
-public record RankedCandidate(Genome genome, String arch, double validAccuracy, double validLoss) {
-}
