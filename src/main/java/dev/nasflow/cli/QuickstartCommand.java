@@ -10,6 +10,7 @@ import dev.nasflow.strategy.OneShot;
 import dev.nasflow.stream.EventSerde;
 import dev.nasflow.stream.KafkaClients;
 import dev.nasflow.stream.StopDecision;
+import dev.nasflow.stream.TopicReader;
 import dev.nasflow.stream.Topics;
 import dev.nasflow.model.CandidateResult;
 import dev.nasflow.api.SearchResult;
@@ -18,10 +19,6 @@ import dev.nasflow.api.SearchWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -205,30 +202,8 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     /** Every decision for the search on the stop-decisions topic (read from the beginning to the end offsets). */
     static List<StopDecision> stopDecisions(KafkaClients kafka, String searchId) {
-        List<StopDecision> out = new ArrayList<>();
-        try (Consumer<byte[], byte[]> c = kafka.consumer(KafkaClients.uniqueGroupId("nasflow-quickstart"))) {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (PartitionInfo p : c.partitionsFor(Topics.STOP_DECISIONS)) {
-                parts.add(new TopicPartition(p.topic(), p.partition()));
-            }
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (System.nanoTime() < deadline && parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(100))) {
-                    try {
-                        StopDecision d = EventSerde.STOP_DECISION.decode(rec.value());
-                        if (d != null && searchId.equals(d.searchId())) {
-                            out.add(d);
-                        }
-                    } catch (RuntimeException poison) {
-                        // not ours to judge here
-                    }
-                }
-            }
-        }
-        return out;
+        return TopicReader.readToEnd(kafka, Topics.STOP_DECISIONS, EventSerde.STOP_DECISION, Duration.ofSeconds(10),
+                d -> searchId.equals(d.searchId()));
     }
 
     /** The search's progress bar ({@link ProgressBar}): evaluations of the budget, running, stopped early, best. */

@@ -1,13 +1,8 @@
 package dev.nasflow.cli;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,18 +12,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.stream.EventSerde;
 import dev.nasflow.stream.KafkaClients;
+import dev.nasflow.stream.RecordJson;
 import dev.nasflow.stream.KafkaSettings;
 import dev.nasflow.stream.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +32,6 @@ import picocli.CommandLine.Parameters;
                         + "search-events, dead-letters) or any full topic name.",
                 "Reads with a fresh consumer group and commits nothing."})
 public final class TailCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = EventSerde.mapper();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -129,7 +118,7 @@ public final class TailCommand implements Callable<Integer> {
             while ((max == null || printed < max) && System.nanoTime() < deadline) {
                 long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(Math.min(200, leftMs)))) {
-                    out.println(line(r));
+                    out.println(RecordJson.line(r));
                     printed++;
                     if (max != null && printed >= max) {
                         break;
@@ -150,67 +139,6 @@ public final class TailCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** The JSON line printed for {@code r}. */
-    static String line(ConsumerRecord<byte[], byte[]> r) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("topic", r.topic());
-        n.put("partition", r.partition());
-        n.put("offset", r.offset());
-        n.put("timestamp", r.timestamp());
-        putBytes(n, "key", r.key(), false);
-        putBytes(n, "value", r.value(), true);
-        if (r.headers().toArray().length > 0) {
-            ObjectNode h = n.putObject("headers");
-            for (Header header : r.headers()) {
-                String text = utf8(header.value());
-                h.put(header.key(), text != null ? text : Base64.getEncoder().encodeToString(header.value()));
-            }
-        }
-        try {
-            return JSON.writeValueAsString(n);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void putBytes(ObjectNode n, String field, byte[] bytes, boolean tryJson) {
-        if (bytes == null) {
-            n.putNull(field);
-            return;
-        }
-        String text = utf8(bytes);
-        if (text == null) {
-            n.put(field + "Base64", Base64.getEncoder().encodeToString(bytes));
-            return;
-        }
-        if (tryJson) {
-            try {
-                JsonNode parsed = JSON.readTree(text);
-                if (parsed != null && (parsed.isObject() || parsed.isArray())) {
-                    n.set(field, parsed);
-                    return;
-                }
-            } catch (JsonProcessingException e) {
-                // not JSON: print as text
-            }
-        }
-        n.put(field, text);
-    }
-
-    private static String utf8(byte[] bytes) {
-        if (bytes == null) {
-            return null;
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 
     /** Parses {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, ISO-8601 ({@code PT30S}) or bare seconds. */

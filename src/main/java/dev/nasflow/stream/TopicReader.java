@@ -1,6 +1,7 @@
 package dev.nasflow.stream;
 
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /** Positioning of group-less readers that follow a whole topic (every partition) from a moment on. */
 public final class TopicReader {
@@ -60,5 +62,37 @@ public final class TopicReader {
         consumer.seekToEnd(toEnd);
         toEnd.forEach(consumer::position);
         return true;
+    }
+
+    /**
+     * The events of {@code topic} that {@code keep} accepts, read from the beginning up to the end offsets taken when
+     * called (or until {@code within} has passed); records that do not decode are skipped, not judged here.
+     */
+    public static <T extends StreamEvent> List<T> readToEnd(KafkaClients kafka, String topic, EventSerde<T> serde,
+                                                            Duration within, Predicate<T> keep) {
+        List<T> out = new ArrayList<>();
+        try (Consumer<byte[], byte[]> c = kafka.consumer(KafkaClients.uniqueGroupId("nasflow-read"))) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (PartitionInfo p : c.partitionsFor(topic)) {
+                parts.add(new TopicPartition(p.topic(), p.partition()));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + within.toNanos();
+            while (System.nanoTime() < deadline && parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(100))) {
+                    try {
+                        T e = serde.decode(rec.value());
+                        if (e != null && keep.test(e)) {
+                            out.add(e);
+                        }
+                    } catch (RuntimeException poison) {
+                        // not ours to judge here
+                    }
+                }
+            }
+        }
+        return out;
     }
 }

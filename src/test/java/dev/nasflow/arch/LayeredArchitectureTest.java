@@ -94,4 +94,27 @@ class LayeredArchitectureTest {
                         "dev.nasflow.report..", "dev.nasflow.cli..", "dev.nasflow.bench..")
                 .check(CLASSES);
     }
+
+    /** docs/ARCHITECTURE.md has a row for every package (and README's architecture section names it). */
+    @Test
+    void theArchitectureDocNamesEveryPackage() throws java.io.IOException {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("docs/ARCHITECTURE.md"));
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        java.util.Set<String> missing = new java.util.TreeSet<>();
+        for (com.tngtech.archunit.core.domain.JavaClass c : CLASSES) {
+            String rest = c.getPackageName().substring("dev.nasflow".length());
+            if (rest.isEmpty()) {
+                continue;
+            }
+            String top = rest.substring(1).split("\\.")[0];
+            if (!doc.contains("| `" + top + "`") && !doc.contains("`" + top + "`, `")
+                    && !doc.contains(", `" + top + "` |")) {
+                missing.add(top + " (docs/ARCHITECTURE.md)");
+            }
+            if (!readme.contains("`" + top + "`")) {
+                missing.add(top + " (README.md)");
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.of(), missing);
+    }
 }
