@@ -13,6 +13,8 @@ import dev.nasflow.model.TrainerSpec;
 import dev.nasflow.space.InputShape;
 import dev.nasflow.stopping.StoppingRules;
 import dev.nasflow.model.ParamDef;
+import dev.nasflow.strategy.Strategies;
+import dev.nasflow.strategy.StrategyDescriptor;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,12 +105,12 @@ public final class Defaults {
 
     /** Strategy params completed with each {@link ParamDef}'s default and normalised (int → Integer, number → Double). */
     private static StrategySpec strategy(StrategySpec st) {
-        List<ParamDef> defs = StrategyParams.defs().get(st.type());
-        if (defs == null) {
+        StrategyDescriptor strategy = Strategies.descriptor(st.type());
+        if (strategy == null) {
             return st;
         }
         Map<String, Object> params = new LinkedHashMap<>(st.params());
-        for (ParamDef d : defs) {
+        for (ParamDef d : strategy.params()) {
             Object v = params.get(d.name());
             params.put(d.name(), normalise(d, v == null ? d.defaultValue() : v));
         }
@@ -204,6 +206,7 @@ public final class Defaults {
      * up to {@code fidelity.epochs}). The ASHA stopping rule instead stops full-length trainings at its rungs.
      */
     public static boolean multiFidelity(SearchSpec s) {
-        return s.strategy() != null && SpecVocabulary.MULTI_FIDELITY_STRATEGIES.contains(s.strategy().type());
+        StrategyDescriptor d = s.strategy() == null ? null : Strategies.descriptor(s.strategy().type());
+        return d != null && d.has(StrategyDescriptor.Trait.MULTI_FIDELITY);
     }
 }

@@ -8,6 +8,8 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.nasflow.model.ParamDef;
+import dev.nasflow.strategy.Strategies;
+import dev.nasflow.strategy.StrategyDescriptor;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -121,9 +123,21 @@ class SchemaConsistencyTest {
                 S.at("/$defs/space/properties/paths/maximum").asInt());
     }
 
+    /** Each built-in strategy's branch in the file is the one its descriptor generates (what extensions get). */
+    @Test
+    void strategyBranchesAreTheDescriptorsBranches() {
+        List<StrategyDescriptor> builtIn = Strategies.builtIn();
+        JsonNode branches = S.at("/$defs/strategy/allOf");
+        assertEquals(builtIn.size(), branches.size());
+        for (int i = 0; i < builtIn.size(); i++) {
+            assertEquals(SpecSchema.strategyBranch(builtIn.get(i)), branches.get(i), builtIn.get(i).name());
+        }
+    }
+
     @Test
     void strategyParamsMatchTheParamDefs() {
-        Map<String, List<ParamDef>> defs = StrategyParams.defs();
+        Map<String, List<ParamDef>> defs = new java.util.LinkedHashMap<>();
+        Strategies.builtIn().forEach(d -> defs.put(d.name(), d.params()));
         assertEquals(SpecVocabulary.STRATEGY_TYPES, List.copyOf(defs.keySet()));
         int branches = 0;
         for (JsonNode branch : S.at("/$defs/strategy/allOf")) {
