@@ -1,5 +1,6 @@
 package dev.nasflow.spec;
 
+import dev.nasflow.model.Trainers;
 import dev.nasflow.space.ChainSpace;
 import dev.nasflow.space.MultiBranchSpace;
 import dev.nasflow.space.Ops;
@@ -85,7 +86,8 @@ public final class SpecVocabulary {
     public static final List<String> STOPPING_METRICS =
             List.of("validAccuracy", "validLoss", "trainAccuracy", "trainLoss");
 
-    public static final List<String> TRAINER_TYPES = List.of("nb201", "djl");
+    /** Training backends ({@link Trainers#NAMES}). */
+    public static final List<String> TRAINER_TYPES = Trainers.NAMES;
     public static final List<String> NB201_DATASETS = List.of("cifar10", "cifar100", "imagenet16-120");
     public static final List<String> DEVICES = List.of("cpu", "gpu", "auto");
     public static final List<String> DATA_FORMATS = List.of("idx", "cifar10-binary", "image-folder");

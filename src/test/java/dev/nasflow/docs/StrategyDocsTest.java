@@ -1,6 +1,8 @@
 package dev.nasflow.docs;
 
 import dev.nasflow.model.ParamDef;
+import dev.nasflow.model.TrainerDescriptor;
+import dev.nasflow.model.Trainers;
 import dev.nasflow.stopping.StoppingRuleDescriptor;
 import dev.nasflow.stopping.StoppingRules;
 import dev.nasflow.strategy.Strategies;
@@ -21,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * docs/SPEC.md's strategy table matches the one registry the validator and the strategies use
  * ({@link Strategies#builtIn()}, the multi-trial strategies and the one-shot methods): the same strategies, in the same
  * order, and parameters, and for each its kind, bounds (or values) and default; likewise its stopping table and the
- * stopping rules' descriptors ({@link StoppingRules#all()}). A default changed in one place only fails here.
+ * stopping rules' descriptors ({@link StoppingRules#all()}), and its trainer table and the trainer descriptors
+ * ({@link Trainers#all()}). A default changed in one place only fails here.
  */
 class StrategyDocsTest {
     /** A row of the table: type, param, kind, bounds, default. */
@@ -221,5 +224,58 @@ class StrategyDocsTest {
         assertEquals(List.of("pareto.margin: bounds 0..0.4 in the doc, 0.0..0.5 in the code",
                 "surrogate.threshold: default 0.9 in the doc, 1.0 in the code"), stoppingDifferences(lines).stream()
                 .sorted().toList());
+    }
+
+    // ---- trainers: docs/SPEC.md's trainer table (a row per field, the types reading it)
+
+    /** Every difference between the trainer table and the trainer descriptors ({@link Trainers#all()}). */
+    static List<String> trainerDifferences(List<String> lines) {
+        int start = lines.indexOf("| field | types | kind | bounds | default |");
+        assertTrue(start >= 0, "docs/SPEC.md has no trainer table");
+        Map<String, String[]> doc = new LinkedHashMap<>();
+        for (int i = start + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
+            String[] c = lines.get(i).split("\\|", -1);
+            doc.put(strip(c[1]), new String[]{strip(c[2]), c[4], strip(c[5])});
+        }
+        List<String> diffs = new ArrayList<>();
+        String[] type = doc.remove("type");
+        List<String> names = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`([^`]+)` \\(").matcher(type == null ? "" : type[1]);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        if (!names.equals(Trainers.NAMES)) {
+            diffs.add("type: " + names + " in the doc, " + Trainers.NAMES + " in the code");
+        }
+        for (TrainerDescriptor t : Trainers.all()) {
+            for (String f : t.fields()) {
+                String[] r = doc.remove(f);
+                if (r == null) {
+                    diffs.add(t.name() + "." + f + ": undocumented");
+                    continue;
+                }
+                if (!r[0].equals(t.name())) {
+                    diffs.add(t.name() + "." + f + ": types " + r[0] + " in the doc");
+                }
+                Object def = t.defaults().get(f);
+                if (def != null && !sameValue(r[2].split(" ")[0], def)) {
+                    diffs.add(t.name() + "." + f + ": default " + r[2] + " in the doc, " + def + " in the code");
+                }
+            }
+        }
+        String[] heartbeat = doc.remove("heartbeatTimeoutSeconds");
+        for (TrainerDescriptor t : Trainers.all()) {
+            if (heartbeat == null || !heartbeat[2].contains(t.heartbeatSeconds() + " (" + t.name() + ")")) {
+                diffs.add("heartbeatTimeoutSeconds: no default " + t.heartbeatSeconds() + " (" + t.name() + ")");
+            }
+        }
+        doc.forEach((k, v) -> diffs.add(k + " (" + v[0] + "): in the doc, not a field of one trainer"));
+        return diffs;
+    }
+
+    @Test
+    void trainerTableMatchesTheTrainers() throws IOException {
+        List<String> diffs = trainerDifferences(Files.readAllLines(Path.of("docs/SPEC.md")));
+        assertTrue(diffs.isEmpty(), "docs/SPEC.md trainer table vs Trainers.all():\n  " + String.join("\n  ", diffs));
     }
 }
