@@ -3,6 +3,7 @@ package dev.nasflow.carried;
 import dev.nasflow.strategy.Observation;
 import dev.nasflow.strategy.Strategies;
 import dev.nasflow.strategy.Strategy;
+import dev.nasflow.strategy.StrategyDescriptor;
 import dev.nasflow.strategy.StrategyContext;
 import dev.nasflow.model.CandidateResult;
 import dev.nasflow.model.GenerationRecord;
@@ -22,7 +23,8 @@ public final class StrategyReplay {
 
     /** Strategies whose proposals come from the Propose activity (they use the live surrogate). */
     public static boolean usesProposeActivity(SearchSpec spec) {
-        return "bananas".equals(spec.strategy().type());
+        StrategyDescriptor d = Strategies.descriptor(spec.strategy().type());
+        return d != null && d.has(StrategyDescriptor.Trait.PROPOSES_IN_ACTIVITY);
     }
 
     public static StrategyContext context(SearchSpec spec, SearchSpace space) {

@@ -113,9 +113,10 @@ public record BudgetSpec(Integer evaluations, Double simulatedSeconds, Double re
      */
     public static final int MAX_EVALUATIONS_TRAINED = 8_000;
 
-    /** The evaluation limit for a trainer ({@code nb201} = the table, anything else trains). */
+    /** The evaluation limit for a trainer (its descriptor's, {@link Trainers}; an unknown one trains). */
     public static int maxEvaluations(String trainerType) {
-        return "nb201".equals(trainerType) ? MAX_EVALUATIONS : MAX_EVALUATIONS_TRAINED;
+        TrainerDescriptor d = Trainers.descriptor(trainerType);
+        return d == null ? MAX_EVALUATIONS_TRAINED : d.maxEvaluations();
     }
 
     /** True when at least one of the four limits is set. */

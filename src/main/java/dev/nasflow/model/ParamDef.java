@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * A documented parameter of a strategy: name, kind ({@code int}, {@code number}, {@code boolean}, {@code enum}),
  * inclusive bounds for numbers, allowed values for enums, the default and one line of documentation. The spec
- * validator checks strategy params against these definitions.
+ * validator checks strategy (and stopping rule) params against these definitions; they are declared once, in the
+ * strategy's or rule's descriptor.
  */
 public record ParamDef(String name, String kind, Double min, Double max, List<String> values, Object defaultValue,
                        String doc) {

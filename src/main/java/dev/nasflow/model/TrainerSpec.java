@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
- * Which backend trains candidates ({@link SpecVocabulary#TRAINER_TYPES}):
+ * Which backend trains candidates ({@link Trainers}, each backend's facts and defaults in its descriptor):
  * <ul>
  *   <li>{@code nb201}: the NAS-Bench-201 table (lookup, simulated clock). {@code dataset} picks the table column
  *       ({@code cifar10}, {@code cifar100}, {@code imagenet16-120}); {@code pacingMillisPerEpoch} &gt; 0 makes each
@@ -44,9 +44,9 @@ public record TrainerSpec(String type, String dataset, Integer pacingMillisPerEp
     }
 
     /** Heartbeat timeout of table-trainer attempts when the spec sets none. */
-    public static final int DEFAULT_TABLE_HEARTBEAT_SECONDS = 10;
+    public static final int DEFAULT_TABLE_HEARTBEAT_SECONDS = Trainers.NB201.heartbeatSeconds();
     /** Heartbeat timeout of DJL attempts when the spec sets none (data loading and latency measurement are quiet). */
-    public static final int DEFAULT_DJL_HEARTBEAT_SECONDS = 120;
+    public static final int DEFAULT_DJL_HEARTBEAT_SECONDS = Trainers.DJL.heartbeatSeconds();
 
     /** A trainer section with the backend's default heartbeat timeout. */
     public TrainerSpec(String type, String dataset, Integer pacingMillisPerEpoch, String recipe, String device) {
@@ -59,16 +59,17 @@ public record TrainerSpec(String type, String dataset, Integer pacingMillisPerEp
         if (heartbeatTimeoutSeconds != null) {
             return heartbeatTimeoutSeconds;
         }
-        return isTable() ? DEFAULT_TABLE_HEARTBEAT_SECONDS : DEFAULT_DJL_HEARTBEAT_SECONDS;
+        TrainerDescriptor d = Trainers.descriptor(type);
+        return (d == null ? Trainers.DJL : d).heartbeatSeconds();
     }
 
     @JsonIgnore
     public boolean isTable() {
-        return "nb201".equals(type);
+        return Trainers.NB201.name().equals(type);
     }
 
     @JsonIgnore
     public boolean isDjl() {
-        return "djl".equals(type);
+        return Trainers.DJL.name().equals(type);
     }
 }

@@ -9,10 +9,14 @@ import dev.nasflow.model.SearchSpec;
 import dev.nasflow.space.SpaceSpec;
 import dev.nasflow.model.StoppingSpec;
 import dev.nasflow.model.StrategySpec;
+import dev.nasflow.model.TrainerDescriptor;
 import dev.nasflow.model.TrainerSpec;
+import dev.nasflow.model.Trainers;
 import dev.nasflow.space.InputShape;
 import dev.nasflow.stopping.StoppingRules;
 import dev.nasflow.model.ParamDef;
+import dev.nasflow.strategy.Strategies;
+import dev.nasflow.strategy.StrategyDescriptor;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,22 +41,23 @@ public final class Defaults {
     public static final String ARTIFACTS = "artifacts";
     public static final int POPULATION_SIZE = 10;
     /** Epochs of a full evaluation with the nb201 table: the published search protocol's 12-epoch schedule. */
-    public static final int NB201_EPOCHS = 12;
-    public static final int DJL_EPOCHS = 10;
+    public static final int NB201_EPOCHS = Trainers.NB201.defaultEpochs();
+    public static final int DJL_EPOCHS = Trainers.DJL.defaultEpochs();
     /** Smallest fidelity of a multi-fidelity search when {@code minEpochs} is not given. */
     public static final int MULTI_FIDELITY_MIN_EPOCHS = 1;
     public static final double DATA_FRACTION = 1.0;
     public static final double WIDTH_MULTIPLIER = 1.0;
-    public static final String NB201_DATASET = "cifar10";
-    public static final int PACING_MILLIS = 0;
-    public static final String DEVICE = "auto";
+    public static final String NB201_DATASET = (String) Trainers.NB201.defaults().get("dataset");
+    public static final int PACING_MILLIS = (Integer) Trainers.NB201.defaults().get("pacingMillisPerEpoch");
+    public static final String DEVICE = (String) Trainers.DJL.defaults().get("device");
     public static final double VALIDATION_FRACTION = 0.1;
     public static final String STOPPING_METRIC = "validAccuracy";
 
     /** {@code spec} with every default applied; idempotent; tolerates missing sections (they get defaults too). */
     public static SearchSpec apply(SearchSpec s) {
         TrainerSpec trainer = trainer(s.trainer(), s.space());
-        DataSpec data = trainer.isDjl() ? data(s.data()) : s.data();
+        TrainerDescriptor backend = Trainers.descriptor(trainer.type());
+        DataSpec data = backend != null && backend.trainsOnData() ? data(s.data()) : s.data();
         StrategySpec strategy = s.strategy() == null ? null : strategy(s.strategy());
         SearchSpec partial = new SearchSpec(s.name(), s.seed() == null ? SEED : s.seed(), s.space(), strategy,
                 budget(s.budget()), s.objectives() == null ? List.of(OBJECTIVE) : s.objectives(),
@@ -103,12 +108,12 @@ public final class Defaults {
 
     /** Strategy params completed with each {@link ParamDef}'s default and normalised (int → Integer, number → Double). */
     private static StrategySpec strategy(StrategySpec st) {
-        List<ParamDef> defs = StrategyParams.defs().get(st.type());
-        if (defs == null) {
+        StrategyDescriptor strategy = Strategies.descriptor(st.type());
+        if (strategy == null) {
             return st;
         }
         Map<String, Object> params = new LinkedHashMap<>(st.params());
-        for (ParamDef d : defs) {
+        for (ParamDef d : strategy.params()) {
             Object v = params.get(d.name());
             params.put(d.name(), normalise(d, v == null ? d.defaultValue() : v));
         }
@@ -130,7 +135,9 @@ public final class Defaults {
     private static FidelitySpec fidelity(SearchSpec s) {
         FidelitySpec f = s.fidelity();
         TrainerSpec t = s.trainer();
-        int epochs = f != null && f.epochs() != null ? f.epochs() : (t.isDjl() ? DJL_EPOCHS : NB201_EPOCHS);
+        TrainerDescriptor backend = Trainers.descriptor(t.type());
+        int epochs = f != null && f.epochs() != null ? f.epochs()
+                : (backend == null ? NB201_EPOCHS : backend.defaultEpochs());
         int minEpochs = f != null && f.minEpochs() != null ? f.minEpochs()
                 : (Defaults.multiFidelity(s) ? Math.min(MULTI_FIDELITY_MIN_EPOCHS, epochs) : epochs);
         return new FidelitySpec(epochs, minEpochs,
@@ -204,6 +211,7 @@ public final class Defaults {
      * up to {@code fidelity.epochs}). The ASHA stopping rule instead stops full-length trainings at its rungs.
      */
     public static boolean multiFidelity(SearchSpec s) {
-        return s.strategy() != null && SpecVocabulary.MULTI_FIDELITY_STRATEGIES.contains(s.strategy().type());
+        StrategyDescriptor d = s.strategy() == null ? null : Strategies.descriptor(s.strategy().type());
+        return d != null && d.has(StrategyDescriptor.Trait.MULTI_FIDELITY);
     }
 }

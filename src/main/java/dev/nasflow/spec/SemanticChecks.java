@@ -14,10 +14,15 @@ import dev.nasflow.space.Cost;
 import dev.nasflow.space.InputShape;
 import dev.nasflow.space.Spaces;
 import dev.nasflow.stopping.StoppingRules;
+import dev.nasflow.model.ParamConflict;
 import dev.nasflow.model.ParamDef;
+import dev.nasflow.model.ParamValues;
+import dev.nasflow.strategy.Strategies;
+import dev.nasflow.strategy.StrategyDescriptor;
 
 import java.math.BigInteger;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,8 +87,7 @@ final class SemanticChecks {
                             + "export-results), or remove warmStart");
             return;
         }
-        if (eff.strategy() != null && ok("/strategy/type")
-                && SpecVocabulary.ONE_SHOT_STRATEGIES.contains(eff.strategy().type())) {
+        if (eff.strategy() != null && ok("/strategy/type") && is(StrategyDescriptor.Trait.ONE_SHOT)) {
             error("/warmStart", "one-shot methods (" + eff.strategy().type() + ") do not warm-start",
                     "remove warmStart, or use a multi-trial strategy (e.g. rea, bananas)");
         }
@@ -140,18 +144,21 @@ final class SemanticChecks {
             return;
         }
         String type = eff.strategy().type();
-        List<ParamDef> defs = StrategyParams.defs().get(type);
-        if (defs == null) {
+        StrategyDescriptor strategy = Strategies.descriptor(type);
+        if (strategy == null) {
+            List<String> known = Strategies.all().stream().map(StrategyDescriptor::name).toList();
             error("/strategy/type", "unknown strategy " + SafeText.quote(type),
-                    Suggest.didYouMean(type, StrategyParams.defs().keySet()) + "use one of: "
-                            + String.join(", ", StrategyParams.defs().keySet()));
+                    Suggest.didYouMean(type, known) + "use one of: " + String.join(", ", known));
             return;
         }
+        List<ParamDef> defs = strategy.params();
         Map<String, ParamDef> byName = new HashMap<>();
         defs.forEach(d -> byName.put(d.name(), d));
         JsonNode params = tree.path("strategy").path("params");
+        Set<String> written = new HashSet<>();
         for (var it = params.fields(); it.hasNext(); ) {
             var e = it.next();
+            written.add(e.getKey());
             String ptr = "/strategy/params/" + SchemaErrorMapper.escape(e.getKey());
             ParamDef d = byName.get(e.getKey());
             if (d == null) {
@@ -163,24 +170,23 @@ final class SemanticChecks {
                 checkParam(ptr, d, e.getValue());
             }
         }
-        if ("rea".equals(type) && ok("/strategy/params")) {
-            int population = ((Number) eff.strategy().params().get("population")).intValue();
-            int sample = ((Number) eff.strategy().params().get("sampleSize")).intValue();
-            if (sample > population) {
-                boolean sampleWritten = written("/strategy/params/sampleSize");
-                error(sampleWritten ? "/strategy/params/sampleSize" : "/strategy/params/population",
-                        "tournament sampleSize (" + sample + ") is larger than population (" + population + ")",
-                        sampleWritten ? "set sampleSize to at most " + population + " (e.g. 3), or raise population"
-                                : "raise population to at least " + sample + ", or set sampleSize to at most "
-                                + population);
+        if (ok("/strategy/params")) {
+            ParamConflict c = strategy.conflict(new ParamValues(eff.strategy().params()), written);
+            if (c != null) {
+                error("/strategy/params/" + SchemaErrorMapper.escape(c.param()), c.message(), c.hint());
             }
         }
     }
 
+    /** The spec's strategy (known: written without error) has this trait. */
+    private boolean is(StrategyDescriptor.Trait trait) {
+        StrategyDescriptor d = eff.strategy() == null ? null : Strategies.descriptor(eff.strategy().type());
+        return d != null && d.has(trait);
+    }
+
     /** One-shot methods (darts, spos) train a supernet over a darts cell space with the djl trainer. */
     private void oneShot() {
-        if (!ok("/strategy/type") || eff.strategy() == null
-                || !SpecVocabulary.ONE_SHOT_STRATEGIES.contains(eff.strategy().type())) {
+        if (!ok("/strategy/type") || !is(StrategyDescriptor.Trait.ONE_SHOT)) {
             return;
         }
         String type = eff.strategy().type();
@@ -466,8 +472,7 @@ final class SemanticChecks {
     }
 
     private void grid() {
-        if (!ok("/strategy/type", "/space") || eff.strategy() == null || eff.space() == null
-                || !"grid".equals(eff.strategy().type())) {
+        if (!ok("/strategy/type", "/space") || eff.space() == null || !is(StrategyDescriptor.Trait.ENUMERATES_SPACE)) {
             return;
         }
         Optional<BigInteger> size = spaces.size(eff.space());

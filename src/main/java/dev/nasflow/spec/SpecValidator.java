@@ -59,8 +59,6 @@ public final class SpecValidator {
             "/trainer/recipe", PathPolicy.Kind.RECIPE,
             "/artifacts", PathPolicy.Kind.ARTIFACTS);
 
-    private static final SchemaErrorMapper SCHEMA_ERRORS = new SchemaErrorMapper(SpecSchema.node());
-
     private final PathPolicy paths;
     private final SpaceFacts spaces;
 
@@ -152,8 +150,9 @@ public final class SpecValidator {
         List<SpecError> safety = new ArrayList<>();
         walkStrings(tree, "", safety);
         List<SpecError> schema = new ArrayList<>();
-        for (ValidationMessage m : SpecSchema.compiled().validate(tree)) {
-            schema.add(SCHEMA_ERRORS.map(m, tree));
+        SpecSchema.Effective effective = SpecSchema.effective();
+        for (ValidationMessage m : effective.schema().validate(tree)) {
+            schema.add(effective.errors().map(m, tree));
         }
         schema.sort(Comparator.comparing(SpecError::pointer));
         List<SpecError> errors = merge(betterHints(safety, schema), schema);

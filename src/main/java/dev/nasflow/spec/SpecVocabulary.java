@@ -1,10 +1,13 @@
 package dev.nasflow.spec;
 
+import dev.nasflow.model.Trainers;
 import dev.nasflow.space.ChainSpace;
 import dev.nasflow.space.MultiBranchSpace;
 import dev.nasflow.space.Ops;
 import dev.nasflow.space.Spaces;
 import dev.nasflow.stopping.StoppingRules;
+import dev.nasflow.strategy.Strategies;
+import dev.nasflow.strategy.StrategyDescriptor;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +15,9 @@ import java.util.Map;
 
 /**
  * The closed vocabularies of a search spec: every enum the JSON Schema ({@code schema/search-spec.schema.json})
- * lists, in one place. Space names come from the space package (its classes are the implementation); a test keeps
- * the schema and these lists equal.
+ * lists, in one place. Space names come from the space package (its classes are the implementation), strategy names
+ * and traits from the strategy registry's descriptors, stopping rules from theirs; a test keeps the schema and these
+ * lists equal.
  */
 public final class SpecVocabulary {
     private SpecVocabulary() {
@@ -54,12 +58,18 @@ public final class SpecVocabulary {
         return List.copyOf(a);
     }
 
-    public static final List<String> STRATEGY_TYPES =
-            List.of("random", "grid", "rea", "local", "nsga2", "bananas", "asha", "hyperband", "darts", "spos");
+    /** Built-in strategy types ({@link Strategies#builtIn()}; the schema file lists these, extensions are added). */
+    public static final List<String> STRATEGY_TYPES = strategies(null);
     /** One-shot methods ({@code dev.nasflow.strategy.OneShot}): run by the supernet workflow on a darts space. */
-    public static final List<String> ONE_SHOT_STRATEGIES = List.of("darts", "spos");
+    public static final List<String> ONE_SHOT_STRATEGIES = strategies(StrategyDescriptor.Trait.ONE_SHOT);
     /** Strategies that evaluate candidates at several fidelities (need {@code fidelity.minEpochs < epochs}). */
-    public static final List<String> MULTI_FIDELITY_STRATEGIES = List.of("asha", "hyperband");
+    public static final List<String> MULTI_FIDELITY_STRATEGIES = strategies(StrategyDescriptor.Trait.MULTI_FIDELITY);
+
+    /** The built-in strategies with {@code trait} (null: all), in registry order. */
+    private static List<String> strategies(StrategyDescriptor.Trait trait) {
+        return Strategies.builtIn().stream().filter(d -> trait == null || d.has(trait)).map(StrategyDescriptor::name)
+                .toList();
+    }
 
     /** Metrics an objective or a constraint can name. */
     public static final List<String> OBJECTIVE_METRICS =
@@ -76,7 +86,8 @@ public final class SpecVocabulary {
     public static final List<String> STOPPING_METRICS =
             List.of("validAccuracy", "validLoss", "trainAccuracy", "trainLoss");
 
-    public static final List<String> TRAINER_TYPES = List.of("nb201", "djl");
+    /** Training backends ({@link Trainers#NAMES}). */
+    public static final List<String> TRAINER_TYPES = Trainers.NAMES;
     public static final List<String> NB201_DATASETS = List.of("cifar10", "cifar100", "imagenet16-120");
     public static final List<String> DEVICES = List.of("cpu", "gpu", "auto");
     public static final List<String> DATA_FORMATS = List.of("idx", "cifar10-binary", "image-folder");

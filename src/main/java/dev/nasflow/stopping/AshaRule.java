@@ -1,5 +1,6 @@
 package dev.nasflow.stopping;
 
+import dev.nasflow.model.ParamDef;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -22,6 +23,14 @@ import java.util.Optional;
  * report every epoch (they do); a candidate that skips a rung epoch is not judged at that rung.
  */
 public final class AshaRule implements StoppingRule {
+    /** {@code asha}: asynchronous successive halving of full-length trainings at rungs. */
+    public static final StoppingRuleDescriptor DESCRIPTOR = StoppingRuleDescriptor.of("asha",
+            (v, s) -> new AshaRule(v.integer("minEpochs"), v.integer("eta"), v.integer("minTrials")),
+            ParamDef.integer("minEpochs", 1, StoppingRules.MAX_INT, 1, "epoch of the first rung"),
+            ParamDef.integer("eta", 2, 100, 3, "reduction factor: rungs at minEpochs*eta^k, top 1/eta continue"),
+            ParamDef.integer("minTrials", 1, StoppingRules.MAX_INT, 3,
+                    "reports needed at a rung before anything is stopped there"));
+
     private final int minEpochs;
     private final int eta;
     private final int minTrials;
@@ -43,7 +52,7 @@ public final class AshaRule implements StoppingRule {
 
     @Override
     public String name() {
-        return "asha";
+        return DESCRIPTOR.name();
     }
 
     /** The rung index of {@code epoch} (0 for minEpochs), or -1 when it is not a rung below {@code targetEpochs}. */

@@ -1,5 +1,6 @@
 package dev.nasflow.stopping;
 
+import dev.nasflow.model.ParamDef;
 import java.util.Optional;
 
 /**
@@ -24,6 +25,15 @@ import java.util.Optional;
  * </ol>
  */
 public final class CurveExtrapolationRule implements StoppingRule {
+    /** {@code curve}: stop when the extrapolated final value is below best final x threshold. */
+    public static final StoppingRuleDescriptor DESCRIPTOR = StoppingRuleDescriptor.of("curve",
+            (v, s) -> new CurveExtrapolationRule(v.integer("gracePeriod"), v.integer("minTrials"),
+                    v.number("threshold")),
+            ParamDef.integer("gracePeriod", 1, StoppingRules.MAX_INT, 4, "first epoch at which the curve is extrapolated"),
+            ParamDef.integer("minTrials", 1, StoppingRules.MAX_INT, 1, "finished candidates needed as references"),
+            ParamDef.number("threshold", 0.01, 1.0, 0.95,
+                    "stop when the predicted final value is below best final x threshold"));
+
     static final double[] EXPONENTS = exponents();
 
     private final int gracePeriod;
@@ -39,7 +49,7 @@ public final class CurveExtrapolationRule implements StoppingRule {
 
     @Override
     public String name() {
-        return "curve";
+        return DESCRIPTOR.name();
     }
 
     @Override

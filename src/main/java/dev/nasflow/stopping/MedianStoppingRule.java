@@ -1,5 +1,6 @@
 package dev.nasflow.stopping;
 
+import dev.nasflow.model.ParamDef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +41,24 @@ import java.util.Optional;
  * exist, and a NaN-only reference pulls the cut-off down.
  */
 public final class MedianStoppingRule implements StoppingRule {
+    /** {@code median}: stop below the running median (or a percentile) of the others at the same epoch. */
+    public static final StoppingRuleDescriptor DESCRIPTOR = StoppingRuleDescriptor.of("median",
+            (v, s) -> new MedianStoppingRule(v.integer("gracePeriod"), v.integer("minTrials"), v.bool("completedOnly"),
+                    v.number("percentile"), Compare.parse(v.text("compare"))),
+            ParamDef.integer("gracePeriod", 1, StoppingRules.MAX_INT, 4,
+                    "first epoch at which a candidate may be stopped (Katib start_step)"),
+            ParamDef.integer("minTrials", 1, StoppingRules.MAX_INT, 3,
+                    "minimum number of other candidates that reached the epoch (Katib min_trials_required)"),
+            ParamDef.bool("completedOnly", false,
+                    "compare only against finished candidates (Vizier's literal rule) instead of all others"),
+            ParamDef.number("percentile", 0.0, 100.0, MedianStoppingRule.DEFAULT_PERCENTILE,
+                    "keep candidates in the top percentile percent (Optuna PercentilePruner): stop when below "
+                            + "the (100 - percentile)-th percentile of the references; 50 = median, smaller "
+                            + "stops more"),
+            ParamDef.choice("compare", List.of("best", "average"), "best",
+                    "what of the candidate's curve is compared with the references' running averages: its "
+                            + "best value so far (Vizier) or its own running average"));
+
     /** What of the candidate's own curve is compared with the references' running averages. */
     public enum Compare {
         /** Its best value so far (Vizier, Katib, Ray Tune). */
@@ -100,7 +119,7 @@ public final class MedianStoppingRule implements StoppingRule {
 
     @Override
     public String name() {
-        return "median";
+        return DESCRIPTOR.name();
     }
 
     @Override

@@ -5,13 +5,15 @@ import java.util.Optional;
 /** The {@code none} rule: never stops anything (the baseline). */
 public final class NoStopping implements StoppingRule {
     public static final NoStopping INSTANCE = new NoStopping();
+    /** {@code none}: no parameters. */
+    public static final StoppingRuleDescriptor DESCRIPTOR = StoppingRuleDescriptor.of("none", (v, s) -> INSTANCE);
 
     private NoStopping() {
     }
 
     @Override
     public String name() {
-        return "none";
+        return DESCRIPTOR.name();
     }
 
     @Override
@@ -21,6 +23,6 @@ public final class NoStopping implements StoppingRule {
 
     @Override
     public String toString() {
-        return "none";
+        return DESCRIPTOR.name();
     }
 }

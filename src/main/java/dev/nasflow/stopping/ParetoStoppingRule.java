@@ -1,5 +1,7 @@
 package dev.nasflow.stopping;
 
+import dev.nasflow.model.ParamValues;
+import dev.nasflow.model.ParamDef;
 import dev.nasflow.model.Direction;
 import dev.nasflow.model.Objective;
 
@@ -46,6 +48,66 @@ import java.util.Optional;
  * rule it keeps no state: the curve fits it memoises ({@link CurveStore#estimate}) are functions of the curves.
  */
 public final class ParetoStoppingRule implements StoppingRule {
+    /** {@code pareto}: stop candidates dominated on several objectives (needs cost objectives). */
+    public static final StoppingRuleDescriptor DESCRIPTOR = StoppingRuleDescriptor.of("pareto",
+                    ParetoStoppingRule::create,
+                    ParamDef.integer("gracePeriod", 1, StoppingRules.MAX_INT, 3, "first epoch at which a candidate may be stopped"),
+                    ParamDef.integer("minTrials", 1, StoppingRules.MAX_INT, 5,
+                            "finished candidates needed: the front and the calibration of the optimistic estimate"),
+                    ParamDef.number("margin", 0.0, 0.5, 0.0,
+                            "a front point must beat the candidate's optimistic final value by more than "
+                                    + "|its value| x margin (0.01 = 1%) and be no worse in every cost"),
+                    ParamDef.number("confidence", 0.5, 1.0, 0.9,
+                            "the optimistic estimate adds this conformal quantile of the estimate's scaled shortfall "
+                                    + "among finished candidates at the same epoch (1 = the largest)"),
+                    ParamDef.bool("runningReferences", true,
+                            "a running candidate counts as a front point by its pessimistic final value (its "
+                                    + "estimate less the same quantile of the estimate's overshoot)"))
+            .withObjectives(ParetoStoppingRule::checkObjectives);
+
+    private static StoppingRule create(ParamValues v, StoppingRuleDescriptor.Setting s) {
+        checkObjectives(s.objectives(), s.metric());
+        Objective watched = watchedObjective(s.objectives(), s.metric());
+        List<Objective> costs = s.objectives().stream().filter(o -> !o.metric().equals(watched.metric())).toList();
+        return new ParetoStoppingRule(watched, costs, v.integer("gracePeriod"), v.integer("minTrials"),
+                v.number("margin"), v.number("confidence"), v.bool("runningReferences"));
+    }
+
+    /**
+     * The watched metric ({@code metric}, null = the first objective's) must be one objective and every other
+     * objective (at least one) known before training ({@link StoppingRules#STATIC_METRICS}).
+     *
+     * @throws IllegalArgumentException naming {@code stopping.rule}, {@code stopping.metric} or {@code objectives}
+     */
+    static void checkObjectives(List<Objective> objectives, String metric) {
+        if (objectives == null || objectives.size() < 2) {
+            throw new IllegalArgumentException("stopping.rule: 'pareto' stops candidates dominated on several "
+                    + "objectives, this search has " + (objectives == null ? 0 : objectives.size()) + "; add a cost "
+                    + "objective (params, flops or latencyMs) or use a single-objective rule (median, asha, curve)");
+        }
+        String watched = metric == null ? objectives.get(0).metric() : metric;
+        List<String> names = objectives.stream().map(Objective::metric).toList();
+        if (!names.contains(watched)) {
+            throw new IllegalArgumentException("stopping.metric: the pareto rule predicts the final value of an "
+                    + "objective from its learning curve, and '" + watched + "' is not one of the objectives "
+                    + names + "; set stopping.metric to the objective trained for (e.g. validAccuracy)");
+        }
+        List<String> known = StoppingRules.STATIC_METRICS;
+        for (Objective o : objectives) {
+            if (!o.metric().equals(watched) && !known.contains(o.metric())) {
+                throw new IllegalArgumentException("objectives: the pareto rule needs every objective but the "
+                        + "watched " + watched + " to be known before training (" + String.join(", ", known)
+                        + "); '" + o.metric() + "' is only known when training ends: remove that objective or use "
+                        + "another rule");
+            }
+        }
+    }
+
+    private static Objective watchedObjective(List<Objective> objectives, String metric) {
+        String watched = metric == null ? objectives.get(0).metric() : metric;
+        return objectives.stream().filter(o -> o.metric().equals(watched)).findFirst().orElseThrow();
+    }
+
     static final int MIN_FIT_POINTS = 3;
 
     private final Objective watched;
@@ -102,7 +164,7 @@ public final class ParetoStoppingRule implements StoppingRule {
 
     @Override
     public String name() {
-        return "pareto";
+        return DESCRIPTOR.name();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.nasflow.stopping;
 
 import dev.nasflow.model.Objective;
 import dev.nasflow.model.ParamDef;
+import dev.nasflow.model.ParamValues;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,95 +12,51 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Builds stopping rules from a spec's rule name and parameters, and documents the parameters of each rule
- * ({@link #params}) for the spec validator. Parameters, all optional:
- * <table>
- *   <caption>rule parameters and defaults</caption>
- *   <tr><th>rule</th><th>parameters (default)</th></tr>
- *   <tr><td>median</td><td>gracePeriod (4), minTrials (3), completedOnly (false), percentile (50),
- *       compare (best)</td></tr>
- *   <tr><td>asha</td><td>minEpochs (1), eta (3), minTrials (3)</td></tr>
- *   <tr><td>curve</td><td>gracePeriod (4), minTrials (1), threshold (0.95)</td></tr>
- *   <tr><td>surrogate</td><td>gracePeriod (1), minTrials (1), threshold (1.0), confidence (0.95), rungs (false), eta (3)</td></tr>
- *   <tr><td>pareto</td><td>gracePeriod (3), minTrials (5), margin (0), confidence (0.9),
- *   runningReferences (true); needs several objectives</td></tr>
- *   <tr><td>none</td><td>-</td></tr>
- * </table>
+ * The registry of stopping rules: each rule declares itself once, in a {@link StoppingRuleDescriptor} constant in its
+ * own file, and {@link #all()} lists them. Builds rules from a spec's rule name and parameters, and documents the
+ * parameters of each rule ({@link #params}) for the spec validator. The parameters and their defaults are in each
+ * rule's descriptor (and, checked against them by a test, in docs/SPEC.md's stopping table); all are optional.
  * Errors are {@link IllegalArgumentException}s naming the field as {@code stopping.<name>} and saying what is
  * allowed. A parameter the chosen rule does not use is an error (it is most likely a typo or a wrong rule).
  */
 public final class StoppingRules {
-    public static final List<String> NAMES = List.of("median", "asha", "curve", "surrogate", "pareto", "none");
+    /** The stopping rules, one line each, in documentation order; each rule's file declares its descriptor. */
+    private static final List<StoppingRuleDescriptor> RULES = List.of(
+            MedianStoppingRule.DESCRIPTOR,
+            AshaRule.DESCRIPTOR,
+            CurveExtrapolationRule.DESCRIPTOR,
+            SurrogateRule.DESCRIPTOR,
+            ParetoStoppingRule.DESCRIPTOR,
+            NoStopping.DESCRIPTOR);
+
+    /** The rule names ({@code stopping.rule}), in registry order. */
+    public static final List<String> NAMES = RULES.stream().map(StoppingRuleDescriptor::name).toList();
     /**
      * Objective metrics known before training (the cost model's figures, on the candidate's start event): the
      * objectives the {@code pareto} rule accepts besides the watched learning curve.
      */
     public static final List<String> STATIC_METRICS = List.of("params", "flops", "latencyMs");
 
-    private static final int MAX_INT = 1_000_000;
+    /** Upper bound of the rules' integer parameters (epochs, trials). */
+    static final int MAX_INT = 1_000_000;
 
     private StoppingRules() {
     }
 
+    /** The rules' descriptors, in documentation order. */
+    public static List<StoppingRuleDescriptor> all() {
+        return RULES;
+    }
+
+    /** The descriptor of a rule (name as in {@link #create}: trimmed, any case). */
+    public static StoppingRuleDescriptor descriptor(String rule) {
+        String name = normalise(rule);
+        return RULES.stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
+    }
+
     /** The documented parameters of a rule. */
     public static List<ParamDef> params(String rule) {
-        return switch (normalise(rule)) {
-            case "median" -> List.of(
-                    ParamDef.integer("gracePeriod", 1, MAX_INT, 4,
-                            "first epoch at which a candidate may be stopped (Katib start_step)"),
-                    ParamDef.integer("minTrials", 1, MAX_INT, 3,
-                            "minimum number of other candidates that reached the epoch (Katib min_trials_required)"),
-                    ParamDef.bool("completedOnly", false,
-                            "compare only against finished candidates (Vizier's literal rule) instead of all others"),
-                    ParamDef.number("percentile", 0.0, 100.0, MedianStoppingRule.DEFAULT_PERCENTILE,
-                            "keep candidates in the top percentile percent (Optuna PercentilePruner): stop when below "
-                                    + "the (100 - percentile)-th percentile of the references; 50 = median, smaller "
-                                    + "stops more"),
-                    ParamDef.choice("compare", List.of("best", "average"), "best",
-                            "what of the candidate's curve is compared with the references' running averages: its "
-                                    + "best value so far (Vizier) or its own running average"));
-            case "asha" -> List.of(
-                    ParamDef.integer("minEpochs", 1, MAX_INT, 1, "epoch of the first rung"),
-                    ParamDef.integer("eta", 2, 100, 3, "reduction factor: rungs at minEpochs*eta^k, top 1/eta continue"),
-                    ParamDef.integer("minTrials", 1, MAX_INT, 3,
-                            "reports needed at a rung before anything is stopped there"));
-            case "curve" -> List.of(
-                    ParamDef.integer("gracePeriod", 1, MAX_INT, 4, "first epoch at which the curve is extrapolated"),
-                    ParamDef.integer("minTrials", 1, MAX_INT, 1, "finished candidates needed as references"),
-                    ParamDef.number("threshold", 0.01, 1.0, 0.95,
-                            "stop when the predicted final value is below best final x threshold"));
-            case "surrogate" -> List.of(
-                    ParamDef.integer("gracePeriod", 1, MAX_INT, 1, "first epoch at which the prediction is checked"),
-                    ParamDef.integer("minTrials", 1, MAX_INT, 1, "finished candidates needed as references"),
-                    ParamDef.number("threshold", 0.01, 1.0, 1.0,
-                            "stop when the optimistic predicted final value is below best final x threshold"),
-                    ParamDef.number("confidence", 0.5, 0.999, 0.95,
-                            "the optimistic prediction is mean + z std, z the normal quantile of confidence (0.95: "
-                                    + "z = 1.645, stop when the chance of reaching the cut-off is below 5 %; 0.5: the "
-                                    + "mean alone)"),
-                    ParamDef.integer("eta", 2, 100, 3,
-                            "rungs at gracePeriod x eta^k: only the top 1/eta of the candidates that reached a rung, "
-                                    + "ranked by their values there (ASHA), or by the current model's predictions from "
-                                    + "that epoch where its measured tau there beats the values', continue"),
-                    ParamDef.bool("rungs", false,
-                            "also stop at the rungs (successive halving); false: only when the optimistic "
-                                    + "prediction cannot reach the best final"));
-            case "pareto" -> List.of(
-                    ParamDef.integer("gracePeriod", 1, MAX_INT, 3, "first epoch at which a candidate may be stopped"),
-                    ParamDef.integer("minTrials", 1, MAX_INT, 5,
-                            "finished candidates needed: the front and the calibration of the optimistic estimate"),
-                    ParamDef.number("margin", 0.0, 0.5, 0.0,
-                            "a front point must beat the candidate's optimistic final value by more than "
-                                    + "|its value| x margin (0.01 = 1%) and be no worse in every cost"),
-                    ParamDef.number("confidence", 0.5, 1.0, 0.9,
-                            "the optimistic estimate adds this conformal quantile of the estimate's scaled shortfall "
-                                    + "among finished candidates at the same epoch (1 = the largest)"),
-                    ParamDef.bool("runningReferences", true,
-                            "a running candidate counts as a front point by its pessimistic final value (its "
-                                    + "estimate less the same quantile of the estimate's overshoot)"));
-            case "none" -> List.of();
-            default -> throw unknownRule(rule);
-        };
+        return descriptor(rule).params();
     }
 
     /**
@@ -140,64 +97,21 @@ public final class StoppingRules {
      */
     public static StoppingRule create(String rule, Map<String, ?> params, PredictionSource source,
                                       List<Objective> objectives, String metric) {
-        String name = normalise(rule);
-        List<ParamDef> defs = params(name);
-        Map<String, Object> v = resolve(name, defs, params == null ? Map.of() : params);
-        return switch (name) {
-            case "median" -> new MedianStoppingRule(i(v, "gracePeriod"), i(v, "minTrials"),
-                    (Boolean) v.get("completedOnly"), d(v, "percentile"),
-                    MedianStoppingRule.Compare.parse((String) v.get("compare")));
-            case "asha" -> new AshaRule(i(v, "minEpochs"), i(v, "eta"), i(v, "minTrials"));
-            case "curve" -> new CurveExtrapolationRule(i(v, "gracePeriod"), i(v, "minTrials"), d(v, "threshold"));
-            case "surrogate" -> new SurrogateRule(source, i(v, "gracePeriod"), i(v, "minTrials"), d(v, "threshold"),
-                    d(v, "confidence"), (Boolean) v.get("rungs") ? i(v, "eta") : 1);
-            case "pareto" -> {
-                checkObjectives(name, objectives, metric);
-                Objective watched = watchedObjective(objectives, metric);
-                List<Objective> costs = objectives.stream().filter(o -> !o.metric().equals(watched.metric())).toList();
-                yield new ParetoStoppingRule(watched, costs, i(v, "gracePeriod"), i(v, "minTrials"), d(v, "margin"),
-                        d(v, "confidence"), (Boolean) v.get("runningReferences"));
-            }
-            default -> NoStopping.INSTANCE;
-        };
+        StoppingRuleDescriptor d = descriptor(rule);
+        Map<String, Object> v = resolve(d.name(), d.params(), params == null ? Map.of() : params);
+        return d.factory().create(new ParamValues(v), new StoppingRuleDescriptor.Setting(source, objectives, metric));
     }
 
     /**
-     * Checks that a rule fits the search's objectives: {@code pareto} needs the watched metric ({@code metric}, null =
-     * the first objective's) to be one objective and every other objective (at least one) to be known before
-     * training ({@link #STATIC_METRICS}). Other rules accept any objectives.
+     * Checks that a rule fits the search's objectives (its descriptor's {@link StoppingRuleDescriptor#objectives}):
+     * {@code pareto} needs the watched metric ({@code metric}, null = the first objective's) to be one objective and
+     * every other objective (at least one) to be known before training ({@link #STATIC_METRICS}). Other rules accept
+     * any objectives.
      *
      * @throws IllegalArgumentException naming {@code stopping.rule}, {@code stopping.metric} or {@code objectives}
      */
     public static void checkObjectives(String rule, List<Objective> objectives, String metric) {
-        if (!"pareto".equals(normalise(rule))) {
-            return;
-        }
-        if (objectives == null || objectives.size() < 2) {
-            throw new IllegalArgumentException("stopping.rule: 'pareto' stops candidates dominated on several "
-                    + "objectives, this search has " + (objectives == null ? 0 : objectives.size()) + "; add a cost "
-                    + "objective (params, flops or latencyMs) or use a single-objective rule (median, asha, curve)");
-        }
-        String watched = metric == null ? objectives.get(0).metric() : metric;
-        List<String> names = objectives.stream().map(Objective::metric).toList();
-        if (!names.contains(watched)) {
-            throw new IllegalArgumentException("stopping.metric: the pareto rule predicts the final value of an "
-                    + "objective from its learning curve, and '" + watched + "' is not one of the objectives "
-                    + names + "; set stopping.metric to the objective trained for (e.g. validAccuracy)");
-        }
-        for (Objective o : objectives) {
-            if (!o.metric().equals(watched) && !STATIC_METRICS.contains(o.metric())) {
-                throw new IllegalArgumentException("objectives: the pareto rule needs every objective but the "
-                        + "watched " + watched + " to be known before training (" + String.join(", ", STATIC_METRICS)
-                        + "); '" + o.metric() + "' is only known when training ends: remove that objective or use "
-                        + "another rule");
-            }
-        }
-    }
-
-    private static Objective watchedObjective(List<Objective> objectives, String metric) {
-        String watched = metric == null ? objectives.get(0).metric() : metric;
-        return objectives.stream().filter(o -> o.metric().equals(watched)).findFirst().orElseThrow();
+        descriptor(rule).objectives().check(objectives, metric);
     }
 
     private static String normalise(String rule) {
@@ -292,14 +206,6 @@ public final class StoppingRules {
 
     private static String bound(double b, boolean isInt) {
         return isInt ? Long.toString((long) b) : Double.toString(b);
-    }
-
-    private static int i(Map<String, Object> v, String k) {
-        return ((Number) v.get(k)).intValue();
-    }
-
-    private static double d(Map<String, Object> v, String k) {
-        return ((Number) v.get(k)).doubleValue();
     }
 
     /** "median(gracePeriod=4, ...)" style description of every rule's defaults, for help texts. */

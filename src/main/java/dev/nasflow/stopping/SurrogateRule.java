@@ -1,5 +1,6 @@
 package dev.nasflow.stopping;
 
+import dev.nasflow.model.ParamDef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +38,26 @@ import java.util.Optional;
  * reason. The rule keeps no state: competitors' predictions are read from the source.
  */
 public final class SurrogateRule implements StoppingRule {
+    /** {@code surrogate}: stop on the surrogate service's optimistic prediction (optionally also at rungs). */
+    public static final StoppingRuleDescriptor DESCRIPTOR = StoppingRuleDescriptor.of("surrogate",
+            (v, s) -> new SurrogateRule(s.source(), v.integer("gracePeriod"), v.integer("minTrials"),
+                    v.number("threshold"), v.number("confidence"), v.bool("rungs") ? v.integer("eta") : 1),
+            ParamDef.integer("gracePeriod", 1, StoppingRules.MAX_INT, 1, "first epoch at which the prediction is checked"),
+            ParamDef.integer("minTrials", 1, StoppingRules.MAX_INT, 1, "finished candidates needed as references"),
+            ParamDef.number("threshold", 0.01, 1.0, 1.0,
+                    "stop when the optimistic predicted final value is below best final x threshold"),
+            ParamDef.number("confidence", 0.5, 0.999, 0.95,
+                    "the optimistic prediction is mean + z std, z the normal quantile of confidence (0.95: "
+                            + "z = 1.645, stop when the chance of reaching the cut-off is below 5 %; 0.5: the "
+                            + "mean alone)"),
+            ParamDef.integer("eta", 2, 100, 3,
+                    "rungs at gracePeriod x eta^k: only the top 1/eta of the candidates that reached a rung, "
+                            + "ranked by their values there (ASHA), or by the current model's predictions from "
+                            + "that epoch where its measured tau there beats the values', continue"),
+            ParamDef.bool("rungs", false,
+                    "also stop at the rungs (successive halving); false: only when the optimistic "
+                            + "prediction cannot reach the best final"));
+
     private final PredictionSource source;
     private final int gracePeriod;
     private final int minTrials;
@@ -99,7 +120,7 @@ public final class SurrogateRule implements StoppingRule {
 
     @Override
     public String name() {
-        return "surrogate";
+        return DESCRIPTOR.name();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.nasflow.strategy;
 
+import dev.nasflow.model.ParamDef;
 import dev.nasflow.model.Outcome;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
@@ -29,6 +30,12 @@ import java.util.Set;
  * epochs.
  */
 public final class Asha implements Strategy {
+    /** {@code asha}: asynchronous successive halving over fidelities minEpochs..epochs. */
+    public static final StrategyDescriptor DESCRIPTOR = StrategyDescriptor.of("asha",
+                    (ctx, p, predictor) -> new Asha(ctx, p.number("eta")),
+                    ParamDef.number("eta", 2, 10, 3, "reduction factor: rungs grow by eta, the top 1/eta is promoted"))
+            .with(StrategyDescriptor.Trait.MULTI_FIDELITY);
+
     private final StrategyContext ctx;
     private final SearchSpace space;
     private final double eta;
@@ -91,7 +98,7 @@ public final class Asha implements Strategy {
 
     @Override
     public String name() {
-        return "asha";
+        return DESCRIPTOR.name();
     }
 
     /** The rung epochs, lowest first. */

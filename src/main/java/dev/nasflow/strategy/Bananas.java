@@ -1,5 +1,6 @@
 package dev.nasflow.strategy;
 
+import dev.nasflow.model.ParamDef;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.surrogate.MlpEnsemble;
@@ -35,6 +36,24 @@ import java.util.Set;
  * never waits. Never proposes an architecture twice; falls back to random architectures when no candidate is left.
  */
 public final class Bananas implements Strategy {
+    /** {@code bananas}: predictor-guided mutation; proposes in the Propose activity (it uses the live surrogate). */
+    public static final StrategyDescriptor DESCRIPTOR = StrategyDescriptor.of("bananas",
+                    (ctx, p, predictor) -> new Bananas(ctx, p.integer("initial"), p.integer("ensemble"),
+                            p.integer("candidates"), Acquisition.of(p.text("acquisition")), p.integer("parents"),
+                            p.integer("batch")).withPredictor(predictor),
+                    ParamDef.integer("initial", 1, 1_000, 20, "random architectures evaluated before the predictor is"
+                            + " used"),
+                    ParamDef.integer("ensemble", 1, 20, 5, "networks in the predictor ensemble"),
+                    ParamDef.integer("candidates", 1, 10_000, 100, "mutations of the best architectures scored per"
+                            + " round"),
+                    ParamDef.choice("acquisition", List.of("its", "ucb", "mean"), "its", "acquisition function:"
+                            + " independent Thompson sampling, upper confidence bound (mean + std) or predicted mean"),
+                    ParamDef.integer("parents", 1, 1_000, 10, "best observed architectures that candidates are mutated"
+                            + " from"),
+                    ParamDef.integer("batch", 1, 1_000, 1, "proposals per predictor fit (1 = refit after every"
+                            + " result)"))
+            .with(StrategyDescriptor.Trait.PROPOSES_IN_ACTIVITY);
+
     /** Acquisition functions. */
     public enum Acquisition {
         ITS, UCB, MEAN;
@@ -118,7 +137,7 @@ public final class Bananas implements Strategy {
 
     @Override
     public String name() {
-        return "bananas";
+        return DESCRIPTOR.name();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.nasflow.strategy;
 
+import dev.nasflow.model.ParamDef;
 import dev.nasflow.space.Decision;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
@@ -20,6 +21,13 @@ import java.util.Random;
  * once the last architecture has been proposed.
  */
 public final class GridSearch implements Strategy {
+    /** {@code grid}: every architecture once (the validator bounds the space's size). */
+    public static final StrategyDescriptor DESCRIPTOR = StrategyDescriptor.of("grid",
+                    (ctx, p, predictor) -> new GridSearch(ctx, p.bool("shuffle")),
+                    ParamDef.bool("shuffle", false, "visit the architectures in a seeded random order instead of"
+                            + " enumeration order"))
+            .with(StrategyDescriptor.Trait.ENUMERATES_SPACE);
+
     /** Largest product of option counts that a shuffled grid can permute without materialising. */
     static final BigInteger MAX_PERMUTABLE = BigInteger.ONE.shiftLeft(62);
 
@@ -55,7 +63,7 @@ public final class GridSearch implements Strategy {
 
     @Override
     public String name() {
-        return "grid";
+        return DESCRIPTOR.name();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.nasflow.strategy;
 
+import dev.nasflow.model.ParamDef;
 import dev.nasflow.model.Outcome;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
@@ -27,6 +28,12 @@ import java.util.Set;
  * semantics); new architectures are never ones already used.
  */
 public final class Hyperband implements Strategy {
+    /** {@code hyperband}: brackets of successive halving over fidelities minEpochs..epochs. */
+    public static final StrategyDescriptor DESCRIPTOR = StrategyDescriptor.of("hyperband",
+                    (ctx, p, predictor) -> new Hyperband(ctx, p.number("eta")),
+                    ParamDef.number("eta", 2, 10, 3, "reduction factor between rungs and brackets"))
+            .with(StrategyDescriptor.Trait.MULTI_FIDELITY);
+
     /** One rung of a bracket: how many configurations, at how many epochs. */
     public record Rung(int configs, int epochs) {
     }
@@ -91,7 +98,7 @@ public final class Hyperband implements Strategy {
 
     @Override
     public String name() {
-        return "hyperband";
+        return DESCRIPTOR.name();
     }
 
     /** Index of the current bracket in {@link #brackets} order (0 = s_max), and its current rung. */

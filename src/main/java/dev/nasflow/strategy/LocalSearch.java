@@ -1,5 +1,6 @@
 package dev.nasflow.strategy;
 
+import dev.nasflow.model.ParamDef;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
 
@@ -29,6 +30,13 @@ import java.util.Set;
  * failed results count as worst.
  */
 public final class LocalSearch implements Strategy {
+    /** {@code local}: hill climbing with random restarts. */
+    public static final StrategyDescriptor DESCRIPTOR = StrategyDescriptor.of("local",
+            (ctx, p, predictor) -> new LocalSearch(ctx, p.integer("initial"), p.integer("restart")),
+            ParamDef.integer("initial", 1, 1_000, 20, "random architectures evaluated before the first climb"),
+            ParamDef.integer("restart", 1, 1_000, 1, "random architectures evaluated to start each new climb after"
+                    + " a local optimum"));
+
     private final StrategyContext ctx;
     private final SearchSpace space;
     private final int epochs;
@@ -66,7 +74,7 @@ public final class LocalSearch implements Strategy {
 
     @Override
     public String name() {
-        return "local";
+        return DESCRIPTOR.name();
     }
 
     private void beginClimb(int size) {

@@ -1,5 +1,6 @@
 package dev.nasflow.strategy;
 
+import dev.nasflow.model.ParamDef;
 import dev.nasflow.model.Direction;
 import dev.nasflow.model.Objective;
 import dev.nasflow.space.Genome;
@@ -26,6 +27,15 @@ import java.util.Set;
  * as worst in every objective. {@link #paretoFront()} is the non-dominated set of everything observed.
  */
 public final class Nsga2 implements Strategy {
+    /** {@code nsga2}: multi-objective evolution. */
+    public static final StrategyDescriptor DESCRIPTOR = StrategyDescriptor.of("nsga2",
+            (ctx, p, predictor) -> new Nsga2(ctx, p.integer("population"), p.number("crossoverRate"),
+                    p.number("mutationRate")),
+            ParamDef.integer("population", 4, 10_000, 20, "parent population size (also the generation size)"),
+            ParamDef.number("crossoverRate", 0, 1, 0.9, "probability that a child is a crossover of two parents"),
+            ParamDef.number("mutationRate", 0, 1, 1.0, "probability that a child is mutated (a child equal to a"
+                    + " parent always is)"));
+
     private static final int CHILD_TRIES = 50;
 
     private final SearchSpace space;
@@ -64,7 +74,7 @@ public final class Nsga2 implements Strategy {
 
     @Override
     public String name() {
-        return "nsga2";
+        return DESCRIPTOR.name();
     }
 
     @Override

@@ -20,33 +20,39 @@ public final class OneShot {
     /** The space family the one-shot supernets are built over. */
     public static final String SPACE_TYPE = "darts";
 
-    private static final Map<String, List<ParamDef>> DEFS = buildDefs();
+    /** The {@code darts} method's descriptor (registered in {@link Strategies}). */
+    public static final StrategyDescriptor DARTS_METHOD = StrategyDescriptor.oneShot(DARTS,
+            ParamDef.integer("supernetEpochs", 1, 1_000, 10, "epochs of supernet training; each step updates the"
+                    + " weights on a train-split batch, then α on a validation-split batch"),
+            ParamDef.number("alphaLearningRate", 0.00001, 1, 0.0003, "learning rate of the Adam optimizer of the"
+                    + " architecture weights α (DARTS: 3e-4)"),
+            ParamDef.number("alphaWeightDecay", 0, 1, 0.001, "weight decay of the α optimizer (DARTS: 1e-3)"),
+            ParamDef.integer("retrainEpochs", 0, 1_000, 10, "epochs of training the derived architecture from"
+                    + " scratch (0: derive only)"));
+
+    /** The {@code spos} method's descriptor (registered in {@link Strategies}). */
+    public static final StrategyDescriptor SPOS_METHOD = StrategyDescriptor.oneShot(SPOS,
+            ParamDef.integer("supernetEpochs", 1, 1_000, 10, "epochs of supernet training; each step trains one"
+                    + " uniformly sampled single path"),
+            ParamDef.integer("candidates", 1, 10_000, 20, "random architectures ranked by validation accuracy"
+                    + " with the supernet's inherited weights"),
+            ParamDef.integer("calibrationBatches", 1, 1_000, 4, "train batches per candidate that recalibrate the"
+                    + " BatchNorm statistics of its path before it is evaluated"),
+            ParamDef.integer("retrainEpochs", 0, 1_000, 10, "epochs of training the best-ranked architecture from"
+                    + " scratch (0: rank only)"));
+
+    /** The one-shot methods the supernet workflow runs (extensions cannot add one: {@link Strategies#register}). */
+    private static final List<StrategyDescriptor> METHODS = List.of(DARTS_METHOD, SPOS_METHOD);
+
+    private static final Map<String, List<ParamDef>> DEFS = defs();
 
     private OneShot() {
     }
 
-    private static Map<String, List<ParamDef>> buildDefs() {
+    private static Map<String, List<ParamDef>> defs() {
         Map<String, List<ParamDef>> m = new LinkedHashMap<>();
-        m.put(DARTS, List.of(
-                ParamDef.integer("supernetEpochs", 1, 1_000, 10, "epochs of supernet training; each step updates the"
-                        + " weights on a train-split batch, then α on a validation-split batch"),
-                ParamDef.number("alphaLearningRate", 0.00001, 1, 0.0003, "learning rate of the Adam optimizer of the"
-                        + " architecture weights α (DARTS: 3e-4)"),
-                ParamDef.number("alphaWeightDecay", 0, 1, 0.001, "weight decay of the α optimizer (DARTS: 1e-3)"),
-                ParamDef.integer("retrainEpochs", 0, 1_000, 10, "epochs of training the derived architecture from"
-                        + " scratch (0: derive only)")));
-        m.put(SPOS, List.of(
-                ParamDef.integer("supernetEpochs", 1, 1_000, 10, "epochs of supernet training; each step trains one"
-                        + " uniformly sampled single path"),
-                ParamDef.integer("candidates", 1, 10_000, 20, "random architectures ranked by validation accuracy"
-                        + " with the supernet's inherited weights"),
-                ParamDef.integer("calibrationBatches", 1, 1_000, 4, "train batches per candidate that recalibrate the"
-                        + " BatchNorm statistics of its path before it is evaluated"),
-                ParamDef.integer("retrainEpochs", 0, 1_000, 10, "epochs of training the best-ranked architecture from"
-                        + " scratch (0: rank only)")));
-        Map<String, List<ParamDef>> frozen = new LinkedHashMap<>();
-        m.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-        return Collections.unmodifiableMap(frozen);
+        METHODS.forEach(d -> m.put(d.name(), d.params()));
+        return Collections.unmodifiableMap(m);
     }
 
     /** One-shot method → its parameters, in documentation order. */

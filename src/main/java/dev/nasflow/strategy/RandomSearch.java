@@ -15,6 +15,10 @@ import java.util.Set;
  * the priors of another task first, see {@link #warmStart}).
  */
 public final class RandomSearch implements Strategy {
+    /** {@code random}: uniform sampling, no parameters. */
+    public static final StrategyDescriptor DESCRIPTOR = StrategyDescriptor.of("random",
+            (ctx, p, predictor) -> new RandomSearch(ctx));
+
     private final StrategyContext ctx;
     private final SearchSpace space;
     private final int epochs;
@@ -33,7 +37,7 @@ public final class RandomSearch implements Strategy {
 
     @Override
     public String name() {
-        return "random";
+        return DESCRIPTOR.name();
     }
 
     @Override

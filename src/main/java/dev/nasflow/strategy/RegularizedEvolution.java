@@ -1,5 +1,8 @@
 package dev.nasflow.strategy;
 
+import dev.nasflow.model.ParamValues;
+import dev.nasflow.model.ParamConflict;
+import dev.nasflow.model.ParamDef;
 import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
 
@@ -24,6 +27,33 @@ import java.util.Set;
  * observations enter the population with the worst possible fitness.
  */
 public final class RegularizedEvolution implements Strategy {
+    /** {@code rea}: population and tournament size; the tournament samples at most the population. */
+    public static final StrategyDescriptor DESCRIPTOR = StrategyDescriptor.of("rea",
+                    (ctx, p, predictor) -> new RegularizedEvolution(ctx, p.integer("population"),
+                            p.integer("sampleSize")),
+                    ParamDef.integer("population", 2, 10_000, 30, "population size; the oldest member dies when a child"
+                            + " arrives"),
+                    ParamDef.integer("sampleSize", 1, 10_000, 10, "tournament size: members sampled to pick the parent"
+                            + " (at most population)"))
+            .withCheck(RegularizedEvolution::sampleWithinPopulation);
+
+    /**
+     * The tournament samples at most the whole population. Blamed on {@code sampleSize} when it was written, else on
+     * {@code population} (whose value then is below the default sample).
+     */
+    static ParamConflict sampleWithinPopulation(ParamValues p, Set<String> written) {
+        int population = p.integer("population");
+        int sample = p.integer("sampleSize");
+        if (sample <= population) {
+            return null;
+        }
+        boolean sampleWritten = written.contains("sampleSize");
+        return new ParamConflict(sampleWritten ? "sampleSize" : "population",
+                "tournament sampleSize (" + sample + ") is larger than population (" + population + ")",
+                sampleWritten ? "set sampleSize to at most " + population + " (e.g. 3), or raise population"
+                        : "raise population to at least " + sample + ", or set sampleSize to at most " + population);
+    }
+
     private static final int CHILD_TRIES = 50;
 
     private final StrategyContext ctx;
@@ -59,7 +89,7 @@ public final class RegularizedEvolution implements Strategy {
 
     @Override
     public String name() {
-        return "rea";
+        return DESCRIPTOR.name();
     }
 
     @Override

@@ -1,6 +1,9 @@
 package dev.nasflow.strategy;
 
+import dev.nasflow.model.ParamConflict;
 import dev.nasflow.model.ParamDef;
+import dev.nasflow.model.ParamValues;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,64 +11,118 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The registry of search strategies: their documented parameters ({@link #paramDefs()}, also used by the spec
- * validator) and a factory ({@link #create}) that checks a context's parameters against them, fills in defaults and
- * builds the strategy.
+ * The registry of search strategies: "the registry is the code". Each strategy declares itself once, in a
+ * {@link StrategyDescriptor} constant in its own file; {@link #BUILT_IN} lists them, one line each. Everything else
+ * reads the descriptors from here: the factory ({@link #create}, used by the workflow's strategy replay and the Propose
+ * activity), the spec vocabulary, validation and defaults ({@code dev.nasflow.spec}); tests check the JSON Schema and
+ * docs/SPEC.md against {@link #builtIn()}.
+ *
+ * <p>Extensions (a strategy outside this jar, or a test's) are added with {@link #register}: explicitly, by name,
+ * before the process validates specs or runs workers (every worker that may replay a search must register the same
+ * extensions, like any workflow code). A registered strategy is validated, defaulted and run exactly as a built-in
+ * one; the JSON Schema lists it in {@code strategy.type} ({@code SpecSchema}).
  */
 public final class Strategies {
-    private static final Map<String, List<ParamDef>> DEFS = buildDefs();
+    /** The built-in strategies, one line each, in documentation order (the one-shot methods last). */
+    private static final List<StrategyDescriptor> BUILT_IN = List.of(
+            RandomSearch.DESCRIPTOR,
+            GridSearch.DESCRIPTOR,
+            RegularizedEvolution.DESCRIPTOR,
+            LocalSearch.DESCRIPTOR,
+            Nsga2.DESCRIPTOR,
+            Bananas.DESCRIPTOR,
+            Asha.DESCRIPTOR,
+            Hyperband.DESCRIPTOR,
+            OneShot.DARTS_METHOD,
+            OneShot.SPOS_METHOD);
+
+    /** Registered extensions, in registration order; replaced whole (copy on write) under the class lock. */
+    private static volatile List<StrategyDescriptor> extensions = List.of();
 
     private Strategies() {
     }
 
-    private static Map<String, List<ParamDef>> buildDefs() {
-        Map<String, List<ParamDef>> m = new LinkedHashMap<>();
-        m.put("random", List.of());
-        m.put("grid", List.of(
-                ParamDef.bool("shuffle", false, "visit the architectures in a seeded random order instead of"
-                        + " enumeration order")));
-        m.put("rea", List.of(
-                ParamDef.integer("population", 2, 10_000, 30, "population size; the oldest member dies when a child"
-                        + " arrives"),
-                ParamDef.integer("sampleSize", 1, 10_000, 10, "tournament size: members sampled to pick the parent"
-                        + " (at most population)")));
-        m.put("local", List.of(
-                ParamDef.integer("initial", 1, 1_000, 20, "random architectures evaluated before the first climb"),
-                ParamDef.integer("restart", 1, 1_000, 1, "random architectures evaluated to start each new climb after"
-                        + " a local optimum")));
-        m.put("nsga2", List.of(
-                ParamDef.integer("population", 4, 10_000, 20, "parent population size (also the generation size)"),
-                ParamDef.number("crossoverRate", 0, 1, 0.9, "probability that a child is a crossover of two parents"),
-                ParamDef.number("mutationRate", 0, 1, 1.0, "probability that a child is mutated (a child equal to a"
-                        + " parent always is)")));
-        m.put("bananas", List.of(
-                ParamDef.integer("initial", 1, 1_000, 20, "random architectures evaluated before the predictor is"
-                        + " used"),
-                ParamDef.integer("ensemble", 1, 20, 5, "networks in the predictor ensemble"),
-                ParamDef.integer("candidates", 1, 10_000, 100, "mutations of the best architectures scored per round"),
-                ParamDef.choice("acquisition", List.of("its", "ucb", "mean"), "its", "acquisition function:"
-                        + " independent Thompson sampling, upper confidence bound (mean + std) or predicted mean"),
-                ParamDef.integer("parents", 1, 1_000, 10, "best observed architectures that candidates are mutated"
-                        + " from"),
-                ParamDef.integer("batch", 1, 1_000, 1, "proposals per predictor fit (1 = refit after every result)")));
-        m.put("asha", List.of(
-                ParamDef.number("eta", 2, 10, 3, "reduction factor: rungs grow by eta, the top 1/eta is promoted")));
-        m.put("hyperband", List.of(
-                ParamDef.number("eta", 2, 10, 3, "reduction factor between rungs and brackets")));
-        Map<String, List<ParamDef>> frozen = new LinkedHashMap<>();
-        m.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-        return java.util.Collections.unmodifiableMap(frozen);
+    /** A registration of an extension; closing it removes the strategy again (e.g. at the end of a test). */
+    public interface Registration extends AutoCloseable {
+        @Override
+        void close();
     }
 
-    /** Strategy type → its parameters, in documentation order (types in a fixed order too). */
+    /**
+     * Adds a strategy to the registry. Its name must be new, and it must be a multi-trial strategy (a factory): the
+     * supernet workflow runs the built-in one-shot methods only.
+     *
+     * @throws IllegalArgumentException for a taken name or a one-shot descriptor
+     */
+    public static synchronized Registration register(StrategyDescriptor d) {
+        Objects.requireNonNull(d, "descriptor");
+        if (d.has(StrategyDescriptor.Trait.ONE_SHOT)) {
+            throw new IllegalArgumentException("strategy '" + d.name() + "': one-shot methods cannot be registered"
+                    + " (the supernet workflow runs " + String.join(", ", OneShot.paramDefs().keySet()) + " only)");
+        }
+        if (descriptor(d.name()) != null) {
+            throw new IllegalArgumentException("strategy '" + d.name() + "' is already registered");
+        }
+        List<StrategyDescriptor> next = new ArrayList<>(extensions);
+        next.add(d);
+        extensions = List.copyOf(next);
+        return () -> unregister(d);
+    }
+
+    private static synchronized void unregister(StrategyDescriptor d) {
+        List<StrategyDescriptor> next = new ArrayList<>(extensions);
+        next.remove(d);
+        extensions = List.copyOf(next);
+    }
+
+    /** The built-in strategies, in documentation order: what the JSON Schema file and docs/SPEC.md list. */
+    public static List<StrategyDescriptor> builtIn() {
+        return BUILT_IN;
+    }
+
+    /** The registered extensions, in registration order (empty unless {@link #register} was called). */
+    public static List<StrategyDescriptor> extensions() {
+        return extensions;
+    }
+
+    /** Every strategy: the built-in ones, then the extensions. */
+    public static List<StrategyDescriptor> all() {
+        List<StrategyDescriptor> ext = extensions;
+        if (ext.isEmpty()) {
+            return BUILT_IN;
+        }
+        List<StrategyDescriptor> out = new ArrayList<>(BUILT_IN);
+        out.addAll(ext);
+        return List.copyOf(out);
+    }
+
+    /** The strategy named {@code type} (built-in, one-shot or extension), or null. */
+    public static StrategyDescriptor descriptor(String type) {
+        for (StrategyDescriptor d : all()) {
+            if (d.name().equals(type)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** The multi-trial strategies (those {@link #create} builds). */
+    private static List<StrategyDescriptor> trial() {
+        return all().stream().filter(d -> !d.has(StrategyDescriptor.Trait.ONE_SHOT)).toList();
+    }
+
+    /** Multi-trial strategy type → its parameters, in documentation order (types in registry order too). */
     public static Map<String, List<ParamDef>> paramDefs() {
-        return DEFS;
+        Map<String, List<ParamDef>> m = new LinkedHashMap<>();
+        trial().forEach(d -> m.put(d.name(), d.params()));
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     /**
      * Build the strategy {@code type} for the context, after checking its parameters: an unknown type or parameter, a
-     * value of the wrong kind or out of bounds throws {@link IllegalArgumentException} naming {@code strategy.type} or
-     * {@code strategy.params.NAME} and the fix. Missing parameters take their defaults.
+     * value of the wrong kind or out of bounds, or a conflict between parameters ({@link StrategyDescriptor#check})
+     * throws {@link IllegalArgumentException} naming {@code strategy.type} or {@code strategy.params.NAME} and the
+     * fix. Missing parameters take their defaults.
      */
     public static Strategy create(String type, StrategyContext ctx) {
         return create(type, ctx, null);
@@ -77,35 +134,17 @@ public final class Strategies {
      */
     public static Strategy create(String type, StrategyContext ctx, Predictor predictor) {
         Objects.requireNonNull(ctx, "ctx");
-        List<ParamDef> defs = type == null ? null : DEFS.get(type);
-        if (defs == null) {
+        StrategyDescriptor d = type == null ? null : descriptor(type);
+        if (d == null || d.has(StrategyDescriptor.Trait.ONE_SHOT)) {
             throw new IllegalArgumentException("strategy.type: unknown strategy '" + type + "'; use one of "
-                    + String.join(", ", DEFS.keySet()));
+                    + String.join(", ", types()));
         }
-        Map<String, Object> p = resolve(type, defs, ctx.params());
-        return switch (type) {
-            case "random" -> new RandomSearch(ctx);
-            case "grid" -> new GridSearch(ctx, (Boolean) p.get("shuffle"));
-            case "rea" -> {
-                int population = (Integer) p.get("population");
-                int sample = (Integer) p.get("sampleSize");
-                if (sample > population) {
-                    throw new IllegalArgumentException("strategy.params.sampleSize: " + sample + " exceeds"
-                            + " strategy.params.population " + population + "; use a sample size of at most the"
-                            + " population");
-                }
-                yield new RegularizedEvolution(ctx, population, sample);
-            }
-            case "local" -> new LocalSearch(ctx, (Integer) p.get("initial"), (Integer) p.get("restart"));
-            case "nsga2" -> new Nsga2(ctx, (Integer) p.get("population"), (Double) p.get("crossoverRate"),
-                    (Double) p.get("mutationRate"));
-            case "bananas" -> new Bananas(ctx, (Integer) p.get("initial"), (Integer) p.get("ensemble"),
-                    (Integer) p.get("candidates"), Bananas.Acquisition.of((String) p.get("acquisition")),
-                    (Integer) p.get("parents"), (Integer) p.get("batch")).withPredictor(predictor);
-            case "asha" -> new Asha(ctx, (Double) p.get("eta"));
-            case "hyperband" -> new Hyperband(ctx, (Double) p.get("eta"));
-            default -> throw new IllegalStateException("no factory for strategy type '" + type + "'");
-        };
+        ParamValues p = new ParamValues(resolve(type, d.params(), ctx.params()));
+        ParamConflict c = d.conflict(p, ctx.params().keySet());
+        if (c != null) {
+            throw new IllegalArgumentException("strategy.params." + c.param() + ": " + c.message() + "; " + c.hint());
+        }
+        return d.factory().create(ctx, p, predictor);
     }
 
     /** Checked parameter values (Integer, Double, Boolean or String per kind), defaults filled in. */
@@ -182,8 +221,8 @@ public final class Strategies {
         return v instanceof String s ? "'" + s + "'" : String.valueOf(v);
     }
 
-    /** The names of all strategy types, in registry order. */
+    /** The names of the multi-trial strategy types, in registry order. */
     public static List<String> types() {
-        return new ArrayList<>(DEFS.keySet());
+        return new ArrayList<>(trial().stream().map(StrategyDescriptor::name).toList());
     }
 }

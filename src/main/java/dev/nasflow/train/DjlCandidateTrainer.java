@@ -1,5 +1,6 @@
 package dev.nasflow.train;
 
+import dev.nasflow.model.Trainers;
 import dev.nasflow.activity.CandidateTrainer;
 import dev.nasflow.model.ResumePoint;
 import dev.nasflow.activity.TrainingSession;
@@ -13,7 +14,7 @@ import dev.nasflow.model.CandidateTask;
  * {@link DjlSession} and docs/TRAINING.md.
  */
 public final class DjlCandidateTrainer implements CandidateTrainer {
-    public static final String TYPE = "djl";
+    public static final String TYPE = Trainers.DJL.name();
 
     private final PathPolicy paths;
 

@@ -1,5 +1,6 @@
 package dev.nasflow.train;
 
+import dev.nasflow.model.Trainers;
 import dev.nasflow.nb201.Nb201Table;
 import dev.nasflow.nb201.TableTrainer;
 import dev.nasflow.activity.CandidateTrainer;
@@ -36,7 +37,7 @@ public final class TableCandidateTrainer implements CandidateTrainer {
 
     @Override
     public String type() {
-        return "nb201";
+        return Trainers.NB201.name();
     }
 
     @Override

@@ -8,6 +8,10 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.nasflow.model.ParamDef;
+import dev.nasflow.model.TrainerDescriptor;
+import dev.nasflow.model.Trainers;
+import dev.nasflow.strategy.Strategies;
+import dev.nasflow.strategy.StrategyDescriptor;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -121,9 +125,21 @@ class SchemaConsistencyTest {
                 S.at("/$defs/space/properties/paths/maximum").asInt());
     }
 
+    /** Each built-in strategy's branch in the file is the one its descriptor generates (what extensions get). */
+    @Test
+    void strategyBranchesAreTheDescriptorsBranches() {
+        List<StrategyDescriptor> builtIn = Strategies.builtIn();
+        JsonNode branches = S.at("/$defs/strategy/allOf");
+        assertEquals(builtIn.size(), branches.size());
+        for (int i = 0; i < builtIn.size(); i++) {
+            assertEquals(SpecSchema.strategyBranch(builtIn.get(i)), branches.get(i), builtIn.get(i).name());
+        }
+    }
+
     @Test
     void strategyParamsMatchTheParamDefs() {
-        Map<String, List<ParamDef>> defs = StrategyParams.defs();
+        Map<String, List<ParamDef>> defs = new java.util.LinkedHashMap<>();
+        Strategies.builtIn().forEach(d -> defs.put(d.name(), d.params()));
         assertEquals(SpecVocabulary.STRATEGY_TYPES, List.copyOf(defs.keySet()));
         int branches = 0;
         for (JsonNode branch : S.at("/$defs/strategy/allOf")) {
@@ -157,6 +173,31 @@ class SchemaConsistencyTest {
             branches++;
         }
         assertEquals(defs.size(), branches);
+    }
+
+    /** Each trainer's branch forbids exactly the other trainers' own fields; the heartbeat default is documented. */
+    @Test
+    void trainerFieldsMatchTheTrainerDescriptors() {
+        int branches = 0;
+        for (JsonNode branch : S.at("/$defs/trainer/allOf")) {
+            TrainerDescriptor t = Trainers.descriptor(branch.at("/if/properties/type/const").asText());
+            assertNotNull(t, branch.toString());
+            List<String> forbidden = new ArrayList<>();
+            branch.at("/then/properties").fields().forEachRemaining(e -> {
+                if (e.getValue().isBoolean() && !e.getValue().asBoolean()) {
+                    forbidden.add(e.getKey());
+                }
+            });
+            List<String> others = new ArrayList<>();
+            Trainers.all().stream().filter(o -> o != t).forEach(o -> others.addAll(o.fields()));
+            others.removeAll(t.fields());
+            assertEquals(Set.copyOf(others), Set.copyOf(forbidden), t.name());
+            t.fields().forEach(f -> assertTrue(S.at("/$defs/trainer/properties").has(f), t.name() + "." + f));
+            assertTrue(S.at("/$defs/trainer/properties/heartbeatTimeoutSeconds/description").asText()
+                    .contains(t.heartbeatSeconds() + " (" + t.name() + ")"), t.name());
+            branches++;
+        }
+        assertEquals(Trainers.all().size(), branches);
     }
 
     @Test
