@@ -1,7 +1,7 @@
 package dev.nasflow.activity;
 
 import dev.nasflow.model.EpochReport;
-import dev.nasflow.space.Spaces;
+import dev.nasflow.space.SearchSpace;
 import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.MetricsPublisher;
 import dev.nasflow.stream.SearchEvent;
@@ -48,21 +48,25 @@ public final class KafkaTrainingEvents implements TrainingEvents {
     }
 
     @Override
-    public void candidate(CandidateTask task, String type, Map<String, Object> payload) {
-        candidateAsync(task, type, payload).await();
+    public void candidate(CandidateTask task, SearchSpace space, SearchEventType type, Map<String, Object> payload) {
+        candidateAsync(task, space, type, payload).await();
     }
 
+    /**
+     * Sends {@code payload} plus the candidate's own fields ({@code arch}, {@code archHash}, {@code genome},
+     * {@code space}, {@code encoding} from the given, already resolved space, and {@code primaryMetric}).
+     */
     @Override
-    public Pending candidateAsync(CandidateTask task, String type, Map<String, Object> payload) {
+    public Pending candidateAsync(CandidateTask task, SearchSpace space, SearchEventType type,
+                                 Map<String, Object> payload) {
         Map<String, Object> p = new LinkedHashMap<>(payload);
         p.put("arch", task.arch());
         p.put("archHash", task.archHash());
         p.put("genome", task.genome().choices());
         p.put("space", task.genome().space());
-        p.put("encoding", Spaces.byId(task.genome().space()).pathEncoding(task.genome()));
+        p.put("encoding", space.pathEncoding(task.genome()));
         p.put("primaryMetric", task.spec().objectives().get(0).metric());
-        SearchEvent e = SearchEvent.of(task.searchId(), SearchEventType.valueOf(type), task.candidateId(),
-                task.generation(), p);
+        SearchEvent e = SearchEvent.of(task.searchId(), type, task.candidateId(), task.generation(), p);
         return pending(publisher.publish(e), type + " " + task.candidateId());
     }
 

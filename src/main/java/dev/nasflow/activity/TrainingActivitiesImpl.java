@@ -8,6 +8,8 @@ import dev.nasflow.model.Objective;
 import dev.nasflow.model.Outcome;
 import dev.nasflow.model.CandidateResult;
 import dev.nasflow.model.CandidateTask;
+import dev.nasflow.space.SearchSpace;
+import dev.nasflow.space.Spaces;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
@@ -28,7 +30,8 @@ import java.util.Map;
  * under {@value #FINAL_HEARTBEAT_MIN_MILLIS} ms), and on cancellation returns
  * {@code STOPPED_EARLY} with its last metrics (its checkpoint stays). A retry resumes from the heartbeat details.
  *
- * <p>Events are sent without waiting ({@link TrainingEvents#epochAsync}, {@link TrainingEvents#candidateAsync}) and
+ * <p>Events are sent without waiting ({@link TrainingEvents#startedAsync}, {@link TrainingEvents#epochAsync},
+ * {@link TrainingEvents#finishedAsync}) and
  * every event sent so far is awaited (acknowledged by Kafka) before any heartbeat and before the activity returns: an
  * epoch metric is thus durable before the heartbeat that records its epoch (the stopper and the de-duplication rely on
  * it), and a candidate's finish event before its result, while the start event, the epoch and the finish event of a
@@ -85,108 +88,23 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                     + "(fix: start a worker that serves it; this one serves " + trainers.keySet() + ")",
                     "NonRetryable");
         }
-        Objective primary = task.spec().objectives().get(0);
         Outbox outbox = new Outbox();
         long t0 = System.currentTimeMillis();
         // decisions posted before this activity was first scheduled belong to an earlier run under the same ids
         long notBefore = Math.min(t0, ctx.getInfo().getScheduledTimestamp());
-        String cid = task.candidateId();
         observer.started(task);
         try (TrainingSession session = trainer.open(task, resume)) {
+            // resolved once for every event of this attempt (Spaces caches by id)
+            SearchSpace space = Spaces.byId(task.genome().space());
             Map<String, Double> staticMetrics = session.staticMetrics();
             String violation = violatedConstraint(task, staticMetrics);
-            if (violation != null) {
-                observer.finished(task, Outcome.INFEASIBLE, 0);
-                outbox.add(events.candidateAsync(task, "CANDIDATE_FINISHED",
-                        Map.of("outcome", "INFEASIBLE", "reason", violation)));
-                outbox.awaitAll();
-                return result(task, 0, Outcome.INFEASIBLE, staticMetrics, violation, 0, t0, 0, attempt);
-            }
-            int resumedFrom = session.epochsDone();
-            if (resumedFrom == 0) {
-                // the cost model's figures (params, flops, latencyMs) travel with the start: the multi-objective
-                // stopping rule compares candidates on them before any epoch is trained
-                outbox.add(events.candidateAsync(task, "CANDIDATE_STARTED",
-                        Map.of("epochs", task.epochs(), "attempt", attempt, "staticMetrics", staticMetrics)));
-            } else {
-                log.info("{}: attempt {} resumes at epoch {}", task.candidateId(), attempt, resumedFrom);
-                outbox.add(events.candidateAsync(task, "CANDIDATE_RESUMED",
-                        Map.of("fromEpoch", resumedFrom, "attempt", attempt, "staticMetrics", staticMetrics)));
-            }
-            Map<String, Double> last = new LinkedHashMap<>(staticMetrics);
-            if (resume != null) {
-                last.putAll(resume.lastMetrics());
-            }
-            double sim = resume == null ? 0 : resume.simSeconds();
-            double best = resume == null ? Double.NaN : resume.bestMetric();
-            int done = session.epochsDone();
-            ResumePoint[] point = {resume == null ? new ResumePoint(done, null, best, last, sim) : resume};
-            StepListener heartbeat = () -> {
-                stops.stopFor(cid, notBefore).ifPresent(d -> {
-                    throw new StopNow(d);
-                });
-                outbox.awaitAll();
-                ctx.heartbeat(point[0]);
-            };
-            while (done < task.epochs()) {
-                EpochReport rep;
-                try {
-                    stops.stopFor(cid, notBefore).ifPresent(d -> {
-                        throw new StopNow(d);
-                    });
-                    rep = session.trainEpoch(heartbeat);
-                } catch (StopNow stop) {
-                    return stoppedBy(task, done, last, sim, t0, resumedFrom, attempt, stop.decision, outbox);
-                } catch (ActivityCompletionException cancelled) {
-                    return stopped(task, done, last, sim, t0, resumedFrom, attempt, cancelled, outbox);
-                }
-                done = rep.epoch();
-                sim += rep.simSeconds();
-                last = new LinkedHashMap<>(staticMetrics);
-                last.putAll(rep.metrics());
-                last.put("epochs", (double) done);
-                observer.epoch(task, rep);
-                if (diverged(rep)) {
-                    String why = "loss is not finite at epoch " + done;
-                    observer.finished(task, Outcome.DIVERGED, done);
-                    outbox.add(events.candidateAsync(task, "CANDIDATE_FINISHED",
-                            Map.of("outcome", "DIVERGED", "reason", why)));
-                    outbox.awaitAll();
-                    return result(task, done, Outcome.DIVERGED, last, why, sim, t0, resumedFrom, attempt);
-                }
-                double v = rep.metric(primary.metric());
-                if (!Double.isNaN(v) && (Double.isNaN(best) || primary.direction().better(v, best))) {
-                    best = v;
-                }
-                String ckpt = session.checkpoint();
-                outbox.add(events.epochAsync(task, rep, sim));
-                point[0] = new ResumePoint(done, ckpt, best, last, sim);
-                if (done >= task.epochs() && rep.wallMillis() < FINAL_HEARTBEAT_MIN_MILLIS) {
-                    // the result follows at once: a heartbeat here would only save redoing this (cheap) epoch
-                    // after a crash in the next few milliseconds, at the price of a server write per candidate; its
-                    // metric is awaited with the finish event below
-                    continue;
-                }
-                try {
-                    heartbeat.onStep();
-                } catch (StopNow stop) {
-                    if (done < task.epochs()) {
-                        return stoppedBy(task, done, last, sim, t0, resumedFrom, attempt, stop.decision, outbox);
-                    }
-                    // the stop came with the last epoch already trained: the candidate completed
-                } catch (ActivityCompletionException cancelled) {
-                    return stopped(task, done, last, sim, t0, resumedFrom, attempt, cancelled, outbox);
-                }
-            }
-            observer.finished(task, Outcome.COMPLETED, done);
-            outbox.add(events.candidateAsync(task, "CANDIDATE_FINISHED",
-                    Map.of("outcome", "COMPLETED", "metrics", last)));
-            outbox.awaitAll();
-            stops.forget(cid);
-            return result(task, done, Outcome.COMPLETED, last, "", sim, t0, resumedFrom, attempt);
+            TrainingOutcome outcome = violation != null
+                    ? TrainingOutcome.infeasible(staticMetrics, violation)
+                    : trainEpochs(task, space, session, staticMetrics, resume, ctx, attempt, notBefore, outbox);
+            return finish(task, space, outcome, outbox, t0, attempt);
         } catch (NonRetryableTrainingException e) {
             observer.finished(task, Outcome.FAILED, 0);
-            stops.forget(cid);
+            stops.forget(task.candidateId());
             throw ApplicationFailure.newNonRetryableFailureWithCause(e.getMessage(), "InvalidData", e);
         } catch (ActivityCompletionException | ApplicationFailure e) {
             throw e;
@@ -195,8 +113,103 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         }
     }
 
-    private CandidateResult stopped(CandidateTask task, int done, Map<String, Double> last, double sim, long t0,
-                                    int resumedFrom, int attempt, ActivityCompletionException why, Outbox outbox) {
+    /**
+     * Trains the remaining epochs, sending the start (or resume) event and every epoch, and heartbeating after each
+     * step; returns how training ended (completed, diverged, stopped early). Throws when this attempt is abandoned
+     * (a cancellation that is not a stop request): another attempt resumes from the last heartbeat.
+     */
+    private TrainingOutcome trainEpochs(CandidateTask task, SearchSpace space, TrainingSession session,
+                                        Map<String, Double> staticMetrics, ResumePoint resume,
+                                        ActivityExecutionContext ctx, int attempt, long notBefore, Outbox outbox)
+            throws Exception {
+        String cid = task.candidateId();
+        Objective primary = task.spec().objectives().get(0);
+        int resumedFrom = session.epochsDone();
+        if (resumedFrom != 0) {
+            log.info("{}: attempt {} resumes at epoch {}", cid, attempt, resumedFrom);
+        }
+        outbox.add(events.startedAsync(task, space, resumedFrom, attempt, staticMetrics));
+        Map<String, Double> last = new LinkedHashMap<>(staticMetrics);
+        if (resume != null) {
+            last.putAll(resume.lastMetrics());
+        }
+        double sim = resume == null ? 0 : resume.simSeconds();
+        double best = resume == null ? Double.NaN : resume.bestMetric();
+        int done = session.epochsDone();
+        ResumePoint[] point = {resume == null ? new ResumePoint(done, null, best, last, sim) : resume};
+        StepListener heartbeat = () -> {
+            stops.stopFor(cid, notBefore).ifPresent(d -> {
+                throw new StopNow(d);
+            });
+            outbox.awaitAll();
+            ctx.heartbeat(point[0]);
+        };
+        while (done < task.epochs()) {
+            EpochReport rep;
+            try {
+                stops.stopFor(cid, notBefore).ifPresent(d -> {
+                    throw new StopNow(d);
+                });
+                rep = session.trainEpoch(heartbeat);
+            } catch (StopNow stop) {
+                return stoppedBy(task, stop.decision, done, last, sim, resumedFrom);
+            } catch (ActivityCompletionException cancelled) {
+                return cancelled(task, cancelled, done, last, sim, resumedFrom, attempt);
+            }
+            done = rep.epoch();
+            sim += rep.simSeconds();
+            last = new LinkedHashMap<>(staticMetrics);
+            last.putAll(rep.metrics());
+            last.put("epochs", (double) done);
+            observer.epoch(task, rep);
+            if (diverged(rep)) {
+                return TrainingOutcome.diverged(done, last, sim, resumedFrom);
+            }
+            double v = rep.metric(primary.metric());
+            if (!Double.isNaN(v) && (Double.isNaN(best) || primary.direction().better(v, best))) {
+                best = v;
+            }
+            String ckpt = session.checkpoint();
+            outbox.add(events.epochAsync(task, rep, sim));
+            point[0] = new ResumePoint(done, ckpt, best, last, sim);
+            if (done >= task.epochs() && rep.wallMillis() < FINAL_HEARTBEAT_MIN_MILLIS) {
+                // the result follows at once: a heartbeat here would only save redoing this (cheap) epoch
+                // after a crash in the next few milliseconds, at the price of a server write per candidate; its
+                // metric is awaited with the finish event
+                continue;
+            }
+            try {
+                heartbeat.onStep();
+            } catch (StopNow stop) {
+                if (done < task.epochs()) {
+                    return stoppedBy(task, stop.decision, done, last, sim, resumedFrom);
+                }
+                // the stop came with the last epoch already trained: the candidate completed
+            } catch (ActivityCompletionException cancelled) {
+                return cancelled(task, cancelled, done, last, sim, resumedFrom, attempt);
+            }
+        }
+        return TrainingOutcome.completed(done, last, sim, resumedFrom);
+    }
+
+    /**
+     * The one way an attempt that has an outcome ends: the observer hears of it, its finish event is sent and every
+     * event of the attempt awaited, the stop board forgets the candidate where it should, and the result is built.
+     */
+    private CandidateResult finish(CandidateTask task, SearchSpace space, TrainingOutcome outcome, Outbox outbox,
+                                   long t0, int attempt) {
+        observer.ended(task, outcome);
+        outbox.add(events.finishedAsync(task, space, outcome));
+        outbox.awaitAll();
+        if (outcome.forgetsStop()) {
+            stops.forget(task.candidateId());
+        }
+        return outcome.result(task, System.currentTimeMillis() - t0, attempt);
+    }
+
+    /** A cancellation: STOPPED_EARLY when the workflow asked for it; otherwise this attempt is over (rethrown). */
+    private static TrainingOutcome cancelled(CandidateTask task, ActivityCompletionException why, int done,
+                                             Map<String, Double> last, double sim, int resumedFrom, int attempt) {
         if (!isStopRequest(why)) {
             // this attempt is over (heartbeat timed out, activity gone or reset): another attempt resumes from the
             // last heartbeat, so this one must not report the candidate as finished
@@ -205,25 +218,14 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             throw why;
         }
         log.info("{}: cancellation seen after epoch {} ({})", task.candidateId(), done, why.getClass().getSimpleName());
-        observer.cancelled(task, done);
-        observer.finished(task, Outcome.STOPPED_EARLY, done);
-        outbox.add(events.candidateAsync(task, "CANDIDATE_FINISHED", Map.of("outcome", "STOPPED_EARLY", "epoch", done,
-                "cancelSeenAtMs", System.currentTimeMillis())));
-        outbox.awaitAll();
-        return result(task, done, Outcome.STOPPED_EARLY, last, "", sim, t0, resumedFrom, attempt);
+        return TrainingOutcome.cancelled(done, last, sim, resumedFrom, System.currentTimeMillis());
     }
 
-    /** Ends the candidate STOPPED_EARLY because a stop decision reached this worker (the normal way a stop lands). */
-    private CandidateResult stoppedBy(CandidateTask task, int done, Map<String, Double> last, double sim, long t0,
-                                      int resumedFrom, int attempt, StopBoard.Posted decision, Outbox outbox) {
+    /** STOPPED_EARLY because a stop decision reached this worker (the normal way a stop lands). */
+    private static TrainingOutcome stoppedBy(CandidateTask task, StopBoard.Posted decision, int done,
+                                             Map<String, Double> last, double sim, int resumedFrom) {
         log.debug("{}: stop seen after epoch {} ({})", task.candidateId(), done, decision.describe());
-        observer.cancelled(task, done);
-        observer.finished(task, Outcome.STOPPED_EARLY, done);
-        outbox.add(events.candidateAsync(task, "CANDIDATE_FINISHED", Map.of("outcome", "STOPPED_EARLY", "epoch", done,
-                "rule", decision.rule(), "cancelSeenAtMs", System.currentTimeMillis())));
-        outbox.awaitAll();
-        stops.forget(task.candidateId());
-        return result(task, done, Outcome.STOPPED_EARLY, last, decision.describe(), sim, t0, resumedFrom, attempt);
+        return TrainingOutcome.stoppedBy(decision, done, last, sim, resumedFrom, System.currentTimeMillis());
     }
 
     /** The events this attempt sent and has not yet seen acknowledged, in sending order. */
@@ -280,11 +282,5 @@ public class TrainingActivitiesImpl implements TrainingActivities {
 
     private static String fmt(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
-    }
-
-    private static CandidateResult result(CandidateTask t, int epochs, Outcome o, Map<String, Double> metrics,
-                                          String reason, double sim, long t0, int resumedFrom, int attempt) {
-        return new CandidateResult(t.candidateId(), t.generation(), t.index(), t.genome(), t.arch(), t.archHash(),
-                t.epochs(), epochs, o, metrics, reason, sim, System.currentTimeMillis() - t0, resumedFrom, attempt);
     }
 }

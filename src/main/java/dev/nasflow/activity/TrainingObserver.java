@@ -18,6 +18,17 @@ public interface TrainingObserver {
     default void finished(CandidateTask task, Outcome outcome, int epochs) {
     }
 
+    /**
+     * The attempt ended with {@code outcome} (called once, before its finish event is sent): {@link #cancelled} when
+     * it was stopped early, then {@link #finished}.
+     */
+    default void ended(CandidateTask task, TrainingOutcome outcome) {
+        if (outcome.stopped()) {
+            cancelled(task, outcome.epochs());
+        }
+        finished(task, outcome.kind(), outcome.epochs());
+    }
+
     TrainingObserver NONE = new TrainingObserver() {
     };
 }

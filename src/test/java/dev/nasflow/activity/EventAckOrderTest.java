@@ -7,8 +7,10 @@ import dev.nasflow.bench.SearchRun;
 import dev.nasflow.train.TableCandidateTrainer;
 import dev.nasflow.space.CellSpace;
 import dev.nasflow.space.Genome;
+import dev.nasflow.space.SearchSpace;
 import dev.nasflow.spec.SpecValidation;
 import dev.nasflow.spec.SpecValidator;
+import dev.nasflow.stream.SearchEventType;
 import dev.nasflow.model.Outcome;
 import dev.nasflow.model.CandidateResult;
 import dev.nasflow.model.CandidateTask;
@@ -50,8 +52,9 @@ class EventAckOrderTest {
         }
 
         @Override
-        public void candidate(CandidateTask task, String type, Map<String, Object> payload) {
-            candidateAsync(task, type, payload).await();
+        public void candidate(CandidateTask task, SearchSpace space, SearchEventType type,
+                              Map<String, Object> payload) {
+            candidateAsync(task, space, type, payload).await();
         }
 
         @Override
@@ -60,8 +63,9 @@ class EventAckOrderTest {
         }
 
         @Override
-        public Pending candidateAsync(CandidateTask task, String type, Map<String, Object> payload) {
-            return send(type);
+        public Pending candidateAsync(CandidateTask task, SearchSpace space, SearchEventType type,
+                                      Map<String, Object> payload) {
+            return send(type.name());
         }
 
         private Pending send(String what) {

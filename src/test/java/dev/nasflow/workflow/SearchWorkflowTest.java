@@ -19,6 +19,8 @@ import dev.nasflow.train.TableCandidateTrainer;
 import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.model.BudgetSpec;
 import dev.nasflow.spec.SpecValidator;
+import dev.nasflow.space.SearchSpace;
+import dev.nasflow.stream.SearchEventType;
 import dev.nasflow.model.Outcome;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -88,7 +90,8 @@ class SearchWorkflowTest {
             }
 
             @Override
-            public void candidate(CandidateTask task, String type, Map<String, Object> payload) {
+            public void candidate(CandidateTask task, SearchSpace space, SearchEventType type,
+                                  Map<String, Object> payload) {
             }
         };
         w.registerActivitiesImplementations(
