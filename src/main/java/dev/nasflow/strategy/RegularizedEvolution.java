@@ -51,7 +51,9 @@ public final class RegularizedEvolution implements Strategy {
         return new ParamConflict(sampleWritten ? "sampleSize" : "population",
                 "tournament sampleSize (" + sample + ") is larger than population (" + population + ")",
                 sampleWritten ? "set sampleSize to at most " + population + " (e.g. 3), or raise population"
-                        : "raise population to at least " + sample + ", or set sampleSize to at most " + population);
+                        : "raise population to at least " + sample + ", or set sampleSize to at most " + population,
+                "strategy.params.sampleSize: " + sample + " exceeds strategy.params.population " + population
+                        + "; use a sample size of at most the population");
     }
 
     private static final int CHILD_TRIES = 50;

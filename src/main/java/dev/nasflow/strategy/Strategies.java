@@ -142,7 +142,7 @@ public final class Strategies {
         ParamValues p = new ParamValues(resolve(type, d.params(), ctx.params()));
         ParamConflict c = d.conflict(p, ctx.params().keySet());
         if (c != null) {
-            throw new IllegalArgumentException("strategy.params." + c.param() + ": " + c.message() + "; " + c.hint());
+            throw new IllegalArgumentException(c.directText());
         }
         return d.factory().create(ctx, p, predictor);
     }
