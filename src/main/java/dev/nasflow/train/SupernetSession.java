@@ -77,7 +77,6 @@ import java.util.stream.Stream;
  */
 public final class SupernetSession implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SupernetSession.class);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final String FORMAT = "nasflow-supernet-checkpoint/1";
     /** DJL BatchNorm momentum of {@link Layers#bn()}: running = 0.9·running + 0.1·batch. */
     private static final double BN_KEEP = 0.9;
@@ -99,7 +98,7 @@ public final class SupernetSession implements AutoCloseable {
     private final Batches train;
     private final Batches trainPlain;
     private final Batches valid;
-    private final Path dir;
+    private final CheckpointStore checkpoints;
     private final int totalEpochs;
     private final long seed;
     private int done;
@@ -108,7 +107,7 @@ public final class SupernetSession implements AutoCloseable {
     private boolean closed;
 
     private SupernetSession(String searchId, SearchSpec spec, Recipe recipe, DataSplits data, DartsSpace space,
-                            Path dir, Path checkpoint) throws IOException, MalformedModelException {
+                            CheckpointStore checkpoints, Path checkpoint) throws IOException, MalformedModelException {
         this.searchId = searchId;
         this.spec = spec;
         this.method = spec.strategy().type();
@@ -116,7 +115,7 @@ public final class SupernetSession implements AutoCloseable {
         this.recipe = recipe;
         this.data = data;
         this.space = space;
-        this.dir = dir;
+        this.checkpoints = checkpoints;
         this.input = data.inputShape();
         this.seed = spec.seed();
         this.totalEpochs = (Integer) params.get("supernetEpochs");
@@ -131,10 +130,7 @@ public final class SupernetSession implements AutoCloseable {
             ObjectNode state = null;
             if (checkpoint != null) {
                 state = readState(checkpoint);
-                try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                        Files.newInputStream(checkpoint.resolve("params.bin"))))) {
-                    net.loadParameters(m.getNDManager(), in);
-                }
+                CheckpointStore.read(checkpoint.resolve("params.bin"), in -> net.loadParameters(m.getNDManager(), in));
             }
             net.initialize(m.getNDManager(), DataType.FLOAT32,
                     new Shape(1, input.channels(), input.height(), input.width()));
@@ -200,10 +196,10 @@ public final class SupernetSession implements AutoCloseable {
         DartsSpace space = (DartsSpace) ScaledSpaces.scale(base, width);
         Recipe recipe = Recipe.load(spec.trainer().recipe(), spec.data().format(), paths);
         DataSplits data = Datasets.load(spec, paths);
-        Path dir = supernetDir(spec, searchId, paths);
-        for (Path ckpt : checkpointsNewestFirst(dir)) {
+        CheckpointStore store = new CheckpointStore(supernetDir(spec, searchId, paths), "supernet checkpoint");
+        for (Path ckpt : store.newestFirst()) {
             try {
-                SupernetSession s = new SupernetSession(searchId, spec, recipe, data, space, dir, ckpt);
+                SupernetSession s = new SupernetSession(searchId, spec, recipe, data, space, store, ckpt);
                 log.info("{}: supernet resumed from {} (epoch {})", searchId, ckpt, s.done);
                 return s;
             } catch (IOException | MalformedModelException | RuntimeException e) {
@@ -212,7 +208,7 @@ public final class SupernetSession implements AutoCloseable {
             }
         }
         try {
-            return new SupernetSession(searchId, spec, recipe, data, space, dir, null);
+            return new SupernetSession(searchId, spec, recipe, data, space, store, null);
         } catch (MalformedModelException e) {
             throw new IllegalStateException(e);
         }
@@ -640,33 +636,26 @@ public final class SupernetSession implements AutoCloseable {
     }
 
     private static void loadOptimizer(Path file, NasOptimizer opt, List<String> ids, NDManager manager)
-            throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            opt.load(in, ids, manager);
-        }
+            throws IOException, MalformedModelException {
+        CheckpointStore.read(file, in -> opt.load(in, ids, manager));
     }
 
     /** Writes {@code epoch-<done>} atomically (temp dir + move) and prunes all but the last two; returns its path. */
     public String checkpoint() throws IOException {
-        Path target = dir.resolve("epoch-" + done);
-        Path tmp = dir.resolve(".epoch-" + done + ".tmp");
-        DjlSession.deleteTree(tmp);
-        Files.createDirectories(tmp);
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                Files.newOutputStream(tmp.resolve("params.bin"))))) {
-            net.saveParameters(out);
-        }
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                Files.newOutputStream(tmp.resolve("weights-optimizer.bin"))))) {
-            weightOptimizer.save(out, ids(net.weightParameters()));
-        }
-        if (net.hasAlpha()) {
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                    Files.newOutputStream(tmp.resolve("alpha-optimizer.bin"))))) {
-                alphaOptimizer.save(out, ids(net.alphaParameters()));
+        return checkpoints.save(done, 2, tmp -> {
+            CheckpointStore.write(tmp.resolve("params.bin"), net::saveParameters);
+            CheckpointStore.write(tmp.resolve("weights-optimizer.bin"),
+                    out -> weightOptimizer.save(out, ids(net.weightParameters())));
+            if (net.hasAlpha()) {
+                CheckpointStore.write(tmp.resolve("alpha-optimizer.bin"),
+                        out -> alphaOptimizer.save(out, ids(net.alphaParameters())));
             }
-        }
-        ObjectNode state = JSON.createObjectNode();
+            CheckpointStore.writeState(tmp, state());
+        }).toString();
+    }
+
+    private ObjectNode state() {
+        ObjectNode state = CheckpointStore.JSON.createObjectNode();
         state.put("format", FORMAT);
         state.put("method", method);
         state.put("epoch", done);
@@ -685,48 +674,11 @@ public final class SupernetSession implements AutoCloseable {
             state.put("derived", space.canonical(derive()));
             state.putPOJO("alpha", alphaSummary());
         }
-        JSON.writeValue(tmp.resolve("state.json").toFile(), state);
-        DjlSession.deleteTree(target);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        for (Map.Entry<Integer, Path> e : checkpoints(dir).entrySet()) {
-            if (e.getKey() < done - 1) {
-                try {
-                    DjlSession.deleteTree(e.getValue());
-                } catch (IOException ex) {
-                    log.warn("cannot delete old supernet checkpoint {}: {}", e.getValue(), ex.toString());
-                }
-            }
-        }
-        return target.toString();
-    }
-
-    /** Supernet checkpoint directories by epoch. */
-    static Map<Integer, Path> checkpoints(Path dir) {
-        Map<Integer, Path> out = new TreeMap<>();
-        if (!Files.isDirectory(dir)) {
-            return out;
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            s.forEach(p -> {
-                String n = p.getFileName().toString();
-                if (n.matches("epoch-\\d+") && Files.isRegularFile(p.resolve("state.json"))) {
-                    out.put(Integer.parseInt(n.substring(6)), p);
-                }
-            });
-        } catch (IOException e) {
-            log.warn("cannot list {}: {}", dir, e.toString());
-        }
-        return out;
-    }
-
-    private static List<Path> checkpointsNewestFirst(Path dir) {
-        List<Path> out = new ArrayList<>(checkpoints(dir).values());
-        Collections.reverse(out);
-        return out;
+        return state;
     }
 
     private ObjectNode readState(Path ckpt) throws IOException {
-        JsonNode s = JSON.readTree(ckpt.resolve("state.json").toFile());
+        JsonNode s = CheckpointStore.readState(ckpt);
         if (!(s instanceof ObjectNode o) || !FORMAT.equals(s.path("format").asText())
                 || s.path("epoch").asInt(-1) < 1 || !method.equals(s.path("method").asText())
                 || !space.id().equals(s.path("space").asText()) || s.path("seed").asLong() != seed) {
