@@ -78,7 +78,7 @@ public final class DjlSession implements TrainingSession {
     private final Batches train;
     private final Batches valid;
     private final Batches test;
-    private final int[] trainIndex;
+    private final int trainSize;
     private final int scheduleEpochs;
     private final CheckpointStore checkpoints;
     private int done;
@@ -140,8 +140,7 @@ public final class DjlSession implements TrainingSession {
         train = new Batches(trainData, mean, std, recipe.cropPadding(), recipe.horizontalFlip());
         valid = new Batches(data.valid(), mean, std);
         test = data.test() == null ? null : new Batches(data.test(), mean, std);
-        trainIndex = new int[trainData.size()];
-        Arrays.setAll(trainIndex, i -> i);
+        trainSize = trainData.size();
         scheduleEpochs = Math.max(task.epochs(), spec.fidelity().epochs() == null ? 0 : spec.fidelity().epochs());
     }
 
@@ -240,8 +239,7 @@ public final class DjlSession implements TrainingSession {
         long t0 = System.currentTimeMillis();
         int epoch = done + 1;
         Random rng = new Random(dev.nasflow.model.Seeds.epochOrder(task.seed(), epoch));
-        int[] order = trainIndex.clone();
-        shuffle(order, rng);
+        int[] order = Batches.permutation(trainSize, rng);
         int bs = recipe.batchSize();
         int n = order.length;
         int batches = (n + bs - 1) / bs;
@@ -341,15 +339,6 @@ public final class DjlSession implements TrainingSession {
             steps.onStep();
         }
         return new double[] {lossSum / Math.max(1, n), 100.0 * correct / Math.max(1, n)};
-    }
-
-    private static void shuffle(int[] a, Random rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 
     /** Ids (optimizer state keys) of the trainable parameters, in block order. */
