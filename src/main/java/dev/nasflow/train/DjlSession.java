@@ -87,7 +87,8 @@ public final class DjlSession implements TrainingSession {
     private boolean closed;
 
     private DjlSession(CandidateTask task, SearchSpec spec, Recipe recipe, DataSplits data, SearchSpace space,
-                       Genome genome, CheckpointStore checkpoints, Path checkpoint) throws IOException, MalformedModelException {
+                       Genome genome, CheckpointStore checkpoints, Path checkpoint)
+            throws IOException, MalformedModelException {
         this.task = task;
         this.spec = spec;
         this.recipe = recipe;
@@ -110,7 +111,8 @@ public final class DjlSession implements TrainingSession {
             if (checkpoint != null) {
                 state = readState(checkpoint);
                 // before the trainer: Trainer.initialize caches the parameter arrays in its parameter store
-                CheckpointStore.read(checkpoint.resolve("params.bin"), in -> block.loadParameters(m.getNDManager(), in));
+                CheckpointStore.read(checkpoint.resolve("params.bin"),
+                        in -> block.loadParameters(m.getNDManager(), in));
             }
             optimizer = new NasOptimizer(recipe);
             t = m.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(optimizer)

@@ -36,11 +36,11 @@ import java.util.Map;
  * (one uniformly sampled single path per step), over a {@link DartsSpace} ({@link Supernet}).
  *
  * <p>DARTS step (first order): zero every gradient; forward a train-split batch through the mixed supernet in its own
- * {@link ai.djl.training.GradientCollector}, backward, update the <em>weights only</em> with the weight optimizer (the spec's recipe:
- * optimizer, learning rate and cosine schedule over the supernet epochs, batch size); zero every gradient; forward a
- * validation-split batch in a second collector, backward, update <em>α only</em> with its own Adam (β = (0.5, 0.999),
- * {@code alphaLearningRate}, {@code alphaWeightDecay}); zero every gradient. SPOS step: sample a valid genome
- * uniformly, forward / backward that path, update the weights of that path only.
+ * {@link ai.djl.training.GradientCollector}, backward, update the <em>weights only</em> with the weight optimizer (the
+ * spec's recipe: optimizer, learning rate and cosine schedule over the supernet epochs, batch size); zero every
+ * gradient; forward a validation-split batch in a second collector, backward, update <em>α only</em> with its own
+ * Adam (β = (0.5, 0.999), {@code alphaLearningRate}, {@code alphaWeightDecay}); zero every gradient. SPOS step: sample
+ * a valid genome uniformly, forward / backward that path, update the weights of that path only.
  *
  * <p>Checkpoint, every epoch: {@code <artifacts>/<searchId>/supernet/epoch-N/} with {@code params.bin} (all supernet
  * parameters: weights, BatchNorm statistics, α), {@code weights-optimizer.bin} and {@code alpha-optimizer.bin}
