@@ -34,6 +34,21 @@ final class Batches {
         return data;
     }
 
+    /** A seeded order of {@code n} images: 0..n-1 shuffled by Fisher-Yates from the last index down. */
+    static int[] permutation(int n, Random rng) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        return a;
+    }
+
     /** Images {@code order[from..to)} as floats; augmented with {@code rng} when it is not null. */
     float[] images(int[] order, int from, int to, Random rng) {
         int ch = data.channels();

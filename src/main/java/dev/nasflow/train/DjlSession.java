@@ -19,8 +19,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nasflow.model.EpochReport;
 import dev.nasflow.activity.NonRetryableTrainingException;
@@ -38,22 +36,15 @@ import dev.nasflow.model.CandidateTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * One candidate's DJL training. Memory discipline: every batch's arrays live in an {@link NDManager} sub-manager
@@ -66,11 +57,12 @@ import java.util.stream.Stream;
  * of epoch e come from {@code new Random(Seeds.epochOrder(seed, e))} and the weights' initialization from the engine seed
  * set to the candidate seed before building, so (seed, epoch) is the whole random state — resuming after epoch N
  * replays epoch N+1 exactly as an uninterrupted run would (up to floating-point non-determinism of the kernels). The
- * last two checkpoints are kept.
+ * last two checkpoints are kept ({@link CheckpointStore}).
  */
 public final class DjlSession implements TrainingSession {
     private static final Logger log = LoggerFactory.getLogger(DjlSession.class);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Checkpoints kept: the newest and the one before it. */
+    private static final int KEEP = 2;
 
     private final CandidateTask task;
     private final SearchSpec spec;
@@ -86,23 +78,24 @@ public final class DjlSession implements TrainingSession {
     private final Batches train;
     private final Batches valid;
     private final Batches test;
-    private final int[] trainIndex;
+    private final int trainSize;
     private final int scheduleEpochs;
-    private final Path candidateDir;
+    private final CheckpointStore checkpoints;
     private int done;
     private Map<String, Double> lastMetrics = Map.of();
     private Map<String, Double> staticMetrics;
     private boolean closed;
 
     private DjlSession(CandidateTask task, SearchSpec spec, Recipe recipe, DataSplits data, SearchSpace space,
-                       Genome genome, Path candidateDir, Path checkpoint) throws IOException, MalformedModelException {
+                       Genome genome, CheckpointStore checkpoints, Path checkpoint)
+            throws IOException, MalformedModelException {
         this.task = task;
         this.spec = spec;
         this.recipe = recipe;
         this.data = data;
         this.space = space;
         this.genome = genome;
-        this.candidateDir = candidateDir;
+        this.checkpoints = checkpoints;
         this.input = data.inputShape();
         Device device = device(spec.trainer().device());
         if (recipe.threads() != null) {
@@ -118,20 +111,16 @@ public final class DjlSession implements TrainingSession {
             if (checkpoint != null) {
                 state = readState(checkpoint);
                 // before the trainer: Trainer.initialize caches the parameter arrays in its parameter store
-                try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                        Files.newInputStream(checkpoint.resolve("params.bin"))))) {
-                    block.loadParameters(m.getNDManager(), in);
-                }
+                CheckpointStore.read(checkpoint.resolve("params.bin"),
+                        in -> block.loadParameters(m.getNDManager(), in));
             }
             optimizer = new NasOptimizer(recipe);
             t = m.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(optimizer)
                     .optDevices(new Device[] {device}));
             t.initialize(new Shape(1, input.channels(), input.height(), input.width()));
             if (state != null) {
-                try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                        Files.newInputStream(checkpoint.resolve("optimizer.bin"))))) {
-                    optimizer.load(in, trainableIds(block), m.getNDManager());
-                }
+                CheckpointStore.read(checkpoint.resolve("optimizer.bin"),
+                        in -> optimizer.load(in, trainableIds(block), m.getNDManager()));
                 done = state.path("epoch").asInt();
                 Map<String, Double> lm = new LinkedHashMap<>();
                 state.path("metrics").fields().forEachRemaining(e -> lm.put(e.getKey(), e.getValue().asDouble()));
@@ -153,8 +142,7 @@ public final class DjlSession implements TrainingSession {
         train = new Batches(trainData, mean, std, recipe.cropPadding(), recipe.horizontalFlip());
         valid = new Batches(data.valid(), mean, std);
         test = data.test() == null ? null : new Batches(data.test(), mean, std);
-        trainIndex = new int[trainData.size()];
-        Arrays.setAll(trainIndex, i -> i);
+        trainSize = trainData.size();
         scheduleEpochs = Math.max(task.epochs(), spec.fidelity().epochs() == null ? 0 : spec.fidelity().epochs());
     }
 
@@ -176,11 +164,11 @@ public final class DjlSession implements TrainingSession {
         double width = spec.fidelity().widthMultiplier() == null ? 1.0 : spec.fidelity().widthMultiplier();
         SearchSpace space = ScaledSpaces.scale(base, width);
         Genome genome = ScaledSpaces.relabel(task.genome(), space);
-        Path dir = candidateDir(spec, task, paths);
+        CheckpointStore store = new CheckpointStore(candidateDir(spec, task, paths), "checkpoint");
         if (resume != null) {
-            for (Path ckpt : checkpointsNewestFirst(dir, resume, task)) {
+            for (Path ckpt : checkpointsNewestFirst(store, resume)) {
                 try {
-                    DjlSession s = new DjlSession(task, spec, recipe, data, space, genome, dir, ckpt);
+                    DjlSession s = new DjlSession(task, spec, recipe, data, space, genome, store, ckpt);
                     log.info("{}: resumed from checkpoint {} (epoch {})", task.candidateId(), ckpt, s.done);
                     return s;
                 } catch (IOException | MalformedModelException | RuntimeException e) {
@@ -188,10 +176,10 @@ public final class DjlSession implements TrainingSession {
                             e.toString());
                 }
             }
-            log.info("{}: no readable checkpoint in {}; training from scratch", task.candidateId(), dir);
+            log.info("{}: no readable checkpoint in {}; training from scratch", task.candidateId(), store.dir());
         }
         try {
-            return new DjlSession(task, spec, recipe, data, space, genome, dir, null);
+            return new DjlSession(task, spec, recipe, data, space, genome, store, null);
         } catch (MalformedModelException e) {
             throw new IllegalStateException(e);
         }
@@ -238,24 +226,14 @@ public final class DjlSession implements TrainingSession {
         return model.getBlock();
     }
 
-    Path candidateDir() {
-        return candidateDir;
+    /** The candidate's checkpoints ({@code <artifacts>/<searchId>/<candidateId>}). */
+    CheckpointStore checkpoints() {
+        return checkpoints;
     }
 
-    NDManager managerForTest() {
+    /** The manager that owns the model's arrays; every batch works in a sub-manager of it, closed after the batch. */
+    NDManager manager() {
         return model.getNDManager();
-    }
-
-    ImageData dataForTest() {
-        return valid.data();
-    }
-
-    float[] meanForTest() {
-        return data.mean();
-    }
-
-    float[] stdForTest() {
-        return data.std();
     }
 
     @Override
@@ -263,8 +241,7 @@ public final class DjlSession implements TrainingSession {
         long t0 = System.currentTimeMillis();
         int epoch = done + 1;
         Random rng = new Random(dev.nasflow.model.Seeds.epochOrder(task.seed(), epoch));
-        int[] order = trainIndex.clone();
-        shuffle(order, rng);
+        int[] order = Batches.permutation(trainSize, rng);
         int bs = recipe.batchSize();
         int n = order.length;
         int batches = (n + bs - 1) / bs;
@@ -272,7 +249,7 @@ public final class DjlSession implements TrainingSession {
         long correct = 0;
         long seen = 0;
         boolean finite = true;
-        NDManager root = model.getNDManager();
+        NDManager root = manager();
         for (int b = 0; b < batches && finite; b++) {
             int from = b * bs;
             int to = Math.min(n, from + bs);
@@ -313,7 +290,7 @@ public final class DjlSession implements TrainingSession {
         m.put("trainLoss", finite ? lossSum / Math.max(1, seen) : lossSum);
         m.put("trainAccuracy", 100.0 * correct / Math.max(1, seen));
         if (finite) {
-            double[] v = evaluate(valid, steps);
+            double[] v = validate(steps);
             m.put("validLoss", v[0]);
             m.put("validAccuracy", v[1]);
             // the test split is measured once, after the candidate's last epoch: it never guides selection, and
@@ -332,15 +309,20 @@ public final class DjlSession implements TrainingSession {
         return new EpochReport(epoch, m, wall / 1000.0, wall);
     }
 
+    /** Mean loss and accuracy (percent) of the model in inference mode over the validation split. */
+    double[] validate(StepListener steps) {
+        return evaluate(valid, steps);
+    }
+
     /** Mean loss and accuracy (percent) of the model in inference mode over {@code data}. */
-    double[] evaluate(Batches data, StepListener steps) {
+    private double[] evaluate(Batches data, StepListener steps) {
         int n = data.data().size();
         int[] order = new int[n];
         Arrays.setAll(order, i -> i);
         int bs = recipe.evalBatchSize();
         double lossSum = 0;
         long correct = 0;
-        NDManager root = model.getNDManager();
+        NDManager root = manager();
         for (int from = 0; from < n; from += bs) {
             int to = Math.min(n, from + bs);
             float[] x = data.images(order, from, to, null);
@@ -361,15 +343,6 @@ public final class DjlSession implements TrainingSession {
         return new double[] {lossSum / Math.max(1, n), 100.0 * correct / Math.max(1, n)};
     }
 
-    private static void shuffle(int[] a, Random rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-    }
-
     /** Ids (optimizer state keys) of the trainable parameters, in block order. */
     private static List<String> trainableIds(Block block) {
         List<String> out = new ArrayList<>();
@@ -383,19 +356,17 @@ public final class DjlSession implements TrainingSession {
 
     @Override
     public String checkpoint() throws IOException {
-        Path dir = candidateDir.resolve("epoch-" + done);
-        Path tmp = candidateDir.resolve(".epoch-" + done + ".tmp");
-        deleteTree(tmp);
-        Files.createDirectories(tmp);
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                Files.newOutputStream(tmp.resolve("params.bin"))))) {
-            model.getBlock().saveParameters(out);
-        }
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                Files.newOutputStream(tmp.resolve("optimizer.bin"))))) {
-            optimizer.save(out, trainableIds(model.getBlock()));
-        }
-        ObjectNode state = JSON.createObjectNode();
+        return checkpoints.save(done, KEEP, tmp -> {
+            CheckpointStore.write(tmp.resolve("params.bin"), out -> model.getBlock().saveParameters(out));
+            CheckpointStore.write(tmp.resolve("optimizer.bin"),
+                    out -> optimizer.save(out, trainableIds(model.getBlock())));
+            CheckpointStore.writeState(tmp, state());
+        }).toString();
+    }
+
+    /** The checkpoint's {@code state.json}. */
+    private ObjectNode state() {
+        ObjectNode state = CheckpointStore.JSON.createObjectNode();
         state.put("format", "nasflow-djl-checkpoint/1");
         state.put("epoch", done);
         state.put("searchId", task.searchId());
@@ -416,55 +387,18 @@ public final class DjlSession implements TrainingSession {
         state.putPOJO("mean", data.mean());
         state.putPOJO("std", data.std());
         state.putPOJO("metrics", lastMetrics);
-        JSON.writeValue(tmp.resolve("state.json").toFile(), state);
-        deleteTree(dir);
-        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-        pruneOlder(done - 1);
-        return dir.toString();
-    }
-
-    /** Deletes checkpoints older than epoch {@code keepFrom}. */
-    private void pruneOlder(int keepFrom) {
-        for (Map.Entry<Integer, Path> e : checkpoints(candidateDir).entrySet()) {
-            if (e.getKey() < keepFrom) {
-                try {
-                    deleteTree(e.getValue());
-                } catch (IOException ex) {
-                    log.warn("cannot delete old checkpoint {}: {}", e.getValue(), ex.toString());
-                }
-            }
-        }
-    }
-
-    /** Checkpoint directories of a candidate by epoch. */
-    private static Map<Integer, Path> checkpoints(Path candidateDir) {
-        Map<Integer, Path> out = new java.util.TreeMap<>();
-        if (!Files.isDirectory(candidateDir)) {
-            return out;
-        }
-        try (Stream<Path> s = Files.list(candidateDir)) {
-            s.forEach(p -> {
-                String n = p.getFileName().toString();
-                if (n.matches("epoch-\\d+") && Files.isRegularFile(p.resolve("state.json"))) {
-                    out.put(Integer.parseInt(n.substring(6)), p);
-                }
-            });
-        } catch (IOException e) {
-            log.warn("cannot list {}: {}", candidateDir, e.toString());
-        }
-        return out;
+        return state;
     }
 
     /**
      * Checkpoints to resume from, newest first: those in the candidate directory (the last heartbeat may predate the
      * last checkpoint) and the resume point's own.
      */
-    static List<Path> checkpointsNewestFirst(Path candidateDir, ResumePoint resume, CandidateTask task) {
-        List<Path> out = new ArrayList<>(checkpoints(candidateDir).values());
-        java.util.Collections.reverse(out);
+    static List<Path> checkpointsNewestFirst(CheckpointStore store, ResumePoint resume) {
+        List<Path> out = store.newestFirst();
         if (resume.checkpoint() != null) {
             Path given = Path.of(resume.checkpoint()).toAbsolutePath().normalize();
-            if (given.startsWith(candidateDir.toAbsolutePath().normalize()) && !out.contains(given)
+            if (given.startsWith(store.dir().toAbsolutePath().normalize()) && !out.contains(given)
                     && Files.isDirectory(given)) {
                 out.add(given);
             }
@@ -474,11 +408,12 @@ public final class DjlSession implements TrainingSession {
 
     /** The state.json of a checkpoint, checked to belong to this candidate. */
     private ObjectNode readState(Path dir) throws IOException {
-        var state = JSON.readTree(dir.resolve("state.json").toFile());
+        var state = CheckpointStore.readState(dir);
         int epoch = state.path("epoch").asInt(-1);
+        int[] choices = CheckpointStore.JSON.convertValue(state.get("choices"), int[].class);
         if (!(state instanceof ObjectNode o) || epoch < 1
                 || !task.genome().space().equals(state.path("space").asText())
-                || !Arrays.equals(task.genome().choices(), JSON.convertValue(state.get("choices"), int[].class))) {
+                || !Arrays.equals(task.genome().choices(), choices)) {
             throw new IOException("checkpoint " + dir + " is for another candidate or is corrupt");
         }
         return o;
@@ -506,7 +441,7 @@ public final class DjlSession implements TrainingSession {
         double[] times = new double[recipe.latencyRuns()];
         boolean grad = JniUtils.isGradMode();
         TrainLock.LOCK.lock();
-        try (NDManager batch = model.getNDManager().newSubManager()) {
+        try (NDManager batch = manager().newSubManager()) {
             JniUtils.setGradMode(false);
             ParameterStore ps = new ParameterStore(batch, false);
             NDArray x = batch.randomNormal(new Shape(bs, input.channels(), input.height(), input.width()));
@@ -539,16 +474,5 @@ public final class DjlSession implements TrainingSession {
         closed = true;
         trainer.close();
         model.close();
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        }
     }
 }

@@ -21,7 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -71,12 +71,8 @@ public final class Exporter {
     }
 
     private static Path newestEpoch(Path candidate) throws IOException {
-        try (Stream<Path> s = Files.list(candidate)) {
-            return s.filter(p -> p.getFileName().toString().matches("epoch-\\d+")
-                            && Files.isRegularFile(p.resolve("state.json")))
-                    .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().substring(6))))
-                    .orElse(null);
-        }
+        var all = CheckpointStore.listOrThrow(candidate);
+        return all.isEmpty() ? null : all.get(Collections.max(all.keySet()));
     }
 
     /** Exports checkpoint {@code ckpt} into {@code out}; returns the genome.json written. */

@@ -1,5 +1,6 @@
 package dev.nasflow.train;
 
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.nasflow.model.EpochReport;
 import dev.nasflow.activity.TrainingSession;
@@ -54,7 +55,7 @@ class DartsSupernetTest {
                 {0.1f, 0.1f, 0.1f, 0.7f},
                 {0.1f, 0.1f, 0.75f, 0.05f},
                 {0.97f, 0.01f, 0.01f, 0.01f}};
-        Genome g = SupernetSession.discretize(space, ops, normal, reduce);
+        Genome g = Derivations.discretize(space, ops, normal, reduce);
         assertTrue(space.isValid(g));
         assertEquals("normal=max_pool_3x3~0,skip_connect~1|sep_conv_3x3~0,max_pool_3x3~2;"
                 + "reduce=sep_conv_3x3~0,max_pool_3x3~1|sep_conv_3x3~0,skip_connect~1", space.canonical(g));
@@ -73,7 +74,7 @@ class DartsSupernetTest {
         Genome derived;
         try (SupernetSession s = SupernetSession.open("s-" + name, spec, SupernetFixtures.PATHS)) {
             assertEquals(0, s.resumedFrom());
-            Supernet net = s.net();
+            Supernet net = s.parts().net();
             assertEquals(2, net.alphaParameters().size());
             assertFalse(net.weightParameters().isEmpty());
             assertTrue(net.weightParameters().stream().noneMatch(p -> p.getName().startsWith("alpha")));
@@ -81,27 +82,28 @@ class DartsSupernetTest {
             float[][] batch = batch(n, 3);
             float[] x = batch[0];
             float[] y = batch[1];
-            float[] alpha0 = s.alphaRaw();
+            float[] alpha0 = alpha(s);
             float[] w0 = snapshot(net.weightParameters());
 
-            s.stepWeights(x, y, n, 0.01, null);
-            assertArrayEquals(alpha0, s.alphaRaw(), "a weight step leaves α alone");
+            s.steps().stepWeights(x, y, n, 0.01, null);
+            assertArrayEquals(alpha0, alpha(s), "a weight step leaves α alone");
             float[] w1 = snapshot(net.weightParameters());
             assertTrue(maxDiff(w0, w1) > 0, "a weight step updates the weights");
 
-            s.stepAlpha(x, y, n);
+            s.steps().stepAlpha(x, y, n);
             assertArrayEquals(w1, snapshot(net.weightParameters()), "an α step leaves the weights alone");
-            assertTrue(maxDiff(alpha0, s.alphaRaw()) > 0, "an α step updates α");
+            assertTrue(maxDiff(alpha0, alpha(s)) > 0, "an α step updates α");
 
             // memory stays flat: after a warm-up step (optimizer state created) further steps leave no array behind
-            int arrays = s.managedArrays();
+            NDManager manager = s.parts().manager();
+            int arrays = manager.getManagedArrays().size();
             for (int k = 0; k < 2; k++) {
-                s.stepWeights(x, y, n, 0.01, null);
-                s.stepAlpha(x, y, n);
+                s.steps().stepWeights(x, y, n, 0.01, null);
+                s.steps().stepAlpha(x, y, n);
             }
-            assertEquals(arrays, s.managedArrays(), "no array left behind by weight and α steps");
+            assertEquals(arrays, manager.getManagedArrays().size(), "no array left behind by weight and α steps");
 
-            float[] alphaBefore = s.alphaRaw();
+            float[] alphaBefore = alpha(s);
             Map<String, Double> m1 = s.trainEpoch(NO_STEPS);
             s.checkpoint();
             Map<String, Double> m2 = s.trainEpoch(NO_STEPS);
@@ -110,7 +112,7 @@ class DartsSupernetTest {
             for (Map<String, Double> m : List.of(m1, m2)) {
                 assertTrue(Double.isFinite(m.get("trainLoss")) && m.get("validAccuracy") >= 0, m.toString());
             }
-            assertTrue(maxDiff(alphaBefore, s.alphaRaw()) > 1e-3, "α moved during the epochs");
+            assertTrue(maxDiff(alphaBefore, alpha(s)) > 1e-3, "α moved during the epochs");
             for (String f : List.of("params.bin", "weights-optimizer.bin", "alpha-optimizer.bin", "state.json")) {
                 assertTrue(Files.isRegularFile(Path.of(ckpt, f)), f);
             }
@@ -145,12 +147,12 @@ class DartsSupernetTest {
         try (SupernetSession s = SupernetSession.open("s-" + name, spec, SupernetFixtures.PATHS)) {
             s.trainEpoch(NO_STEPS);
             s.checkpoint();
-            alpha = s.alphaRaw();
+            alpha = alpha(s);
         }
         try (SupernetSession s = SupernetSession.open("s-" + name, spec, SupernetFixtures.PATHS)) {
             assertEquals(1, s.resumedFrom());
             assertEquals(1, s.epochsDone());
-            assertArrayEquals(alpha, s.alphaRaw());
+            assertArrayEquals(alpha, alpha(s));
             s.trainEpoch(NO_STEPS);
             assertEquals(2, s.epochsDone());
         }
@@ -168,6 +170,11 @@ class DartsSupernetTest {
             y[i] = i % 10;
         }
         return new float[][] {x, y};
+    }
+
+    /** The raw α values (normal then reduce, row-major). */
+    static float[] alpha(SupernetSession s) {
+        return snapshot(s.parts().net().alphaParameters());
     }
 
     static float[] snapshot(List<Parameter> ps) {

@@ -53,7 +53,7 @@ class DjlActivityTest {
         String ckpt;
         // the first attempt: trains epoch 1, checkpoints, then its worker dies (nothing more happens)
         try (DjlSession s = (DjlSession) new DjlCandidateTrainer(DjlTrainerTest.PATHS).open(task, null)) {
-            DjlSession.deleteTree(s.candidateDir());
+            CheckpointStore.deleteTree(s.checkpoints().dir());
             s.trainEpoch(StepListener.NONE);
             ckpt = s.checkpoint();
         }

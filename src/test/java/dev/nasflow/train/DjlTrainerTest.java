@@ -106,7 +106,7 @@ class DjlTrainerTest {
         String ckpt;
         double validAfter1;
         try (DjlSession s = (DjlSession) trainer.open(t, null)) {
-            DjlSession.deleteTree(s.candidateDir());
+            CheckpointStore.deleteTree(s.checkpoints().dir());
             validAfter1 = s.trainEpoch(StepListener.NONE).metric("validLoss");
             ckpt = s.checkpoint();
         }
@@ -116,7 +116,7 @@ class DjlTrainerTest {
         ResumePoint rp = new ResumePoint(1, ckpt, Double.NaN, Map.of(), 0);
         try (DjlSession s = (DjlSession) trainer.open(t, rp)) {
             assertEquals(1, s.epochsDone());
-            double[] v = s.evaluate(new Batches(s.dataForTest(), s.meanForTest(), s.stdForTest()), StepListener.NONE);
+            double[] v = s.validate(StepListener.NONE);
             assertEquals(validAfter1, v[0], 1e-4, "restored weights give the same validation loss");
             EpochReport r = s.trainEpoch(StepListener.NONE);
             assertEquals(2, r.epoch());
@@ -147,7 +147,7 @@ class DjlTrainerTest {
         try (DjlSession s = (DjlSession) trainer.open(t, null)) {
             s.staticMetrics();
             s.trainEpoch(StepListener.NONE);
-            NDManager root = s.managerForTest();
+            NDManager root = s.manager();
             int baseline = root.getManagedArrays().size();
             AtomicInteger n = new AtomicInteger();
             RuntimeException cancel = new IllegalStateException("cancelled");

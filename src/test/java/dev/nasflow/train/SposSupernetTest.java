@@ -31,7 +31,7 @@ class SposSupernetTest {
         SearchSpec spec = SupernetFixtures.spec(name, "spos",
                 "\"supernetEpochs\": 10, \"candidates\": 6, \"calibrationBatches\": 2, \"retrainEpochs\": 0");
         try (SupernetSession s = SupernetSession.open("s-" + name, spec, SupernetFixtures.PATHS)) {
-            Supernet net = s.net();
+            Supernet net = s.parts().net();
             assertFalse(net.hasAlpha(), "SPOS has no α");
             assertThrows(IllegalStateException.class, s::derive);
 
@@ -46,7 +46,7 @@ class SposSupernetTest {
             float[][] batch = DartsSupernetTest.batch(n, 1);
             float[] x = batch[0];
             float[] y = batch[1];
-            s.stepWeights(x, y, n, 0.01, path);
+            s.steps().stepWeights(x, y, n, 0.01, path);
             assertTrue(DartsSupernetTest.maxDiff(on0, DartsSupernetTest.snapshot(on)) > 0, "path weights move");
             assertEquals(0.0, DartsSupernetTest.maxDiff(off0, DartsSupernetTest.snapshot(off)),
                     "weights off the path stay");
@@ -79,7 +79,7 @@ class SposSupernetTest {
             assertTrue(ranking.get(0).validAccuracy() > 12, "the best inherited-weight candidate beats chance (10%)");
             // recalibration is deterministic per candidate: the same path scores the same again
             RankedCandidate best = ranking.get(0);
-            assertEquals(best.validAccuracy(), s.evaluatePath(best.genome(), 2, () -> { })[1], 1e-9);
+            assertEquals(best.validAccuracy(), s.evaluator().evaluatePath(best.genome(), 2, () -> { })[1], 1e-9);
         }
     }
 }

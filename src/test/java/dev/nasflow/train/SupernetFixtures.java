@@ -49,6 +49,6 @@ public final class SupernetFixtures {
 
     /** Removes the artifacts of a test spec so it starts from scratch. */
     public static void clean(String name) throws java.io.IOException {
-        DjlSession.deleteTree(Path.of("target/supernet-tests", name).toAbsolutePath());
+        CheckpointStore.deleteTree(Path.of("target/supernet-tests", name).toAbsolutePath());
     }
 }
