@@ -42,7 +42,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       prediction (mean, std, quality so far, the epoch it used), key = candidate id, so a consumer reads the latest
  *       per candidate.</li>
  * </ul>
- * Both go to the compacted {@code nasflow.surrogate-predictions} topic. State is rebuilt on restart by re-reading, up
+ * Both go to the compacted {@code nasflow.surrogate-predictions} topic.
+ *
+ * <p><b>Warm start.</b> A warm-started search's {@code WARM_START_PRIORS} event (published by the {@code LoadPriors}
+ * activity before the search's {@code STARTED}) pre-trains its architecture model: every prior measured on the
+ * search's own task is added as training data ({@link SurrogateModel#addPrior}, one per architecture hash, so a
+ * repeated event is a no-op) and a fit is scheduled, so the model predicts the search's first candidates before any
+ * of them finishes. <b>Transferred priors</b> (another data set or fidelity) are skipped: their values are on another
+ * scale, and this model's predictions are read as values on the search's scale (the learning-curve model's
+ * architecture prior, the stopper's {@code surrogate} rule, a proposer's acquisition). They still reach the service
+ * the measured way: strategies evaluate the best transferred priors first, and those results arrive as ordinary
+ * {@code CANDIDATE_FINISHED} events (BANANAS' own predictor, which maps transferred values onto the search's scale,
+ * uses them directly).
+ *
+ * <p>State is rebuilt on restart by re-reading, up
  * to the committed offset, the records of the searches that had not finished at the last commit
  * ({@link ReplayingConsumer}: finished searches are not re-read, and no consumer-group rebalance holds up the start).
  */
@@ -171,6 +184,7 @@ public final class SurrogateService implements AutoCloseable {
                     }
                 }
             }
+            case WARM_START_PRIORS -> onPriors(e, s, replay);
             case COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT -> {
                 s.pending.clear();
                 s.finished = true;
@@ -187,6 +201,59 @@ public final class SurrogateService implements AutoCloseable {
         }
         observer.published(out.size());
         return CompletableFuture.allOf(sends.toArray(new CompletableFuture[0]));
+    }
+
+    /**
+     * A warm start's priors: the same-task ones become training data of the search's architecture model (one per
+     * architecture hash: a repeated event, e.g. from an activity retry, adds nothing), and a fit is scheduled, which
+     * then (live) publishes predictions for the candidates already pending. Transferred priors are skipped (another
+     * scale: see the class comment). On replay the same records give the same rows in the same order.
+     */
+    private void onPriors(SearchEvent e, SearchState s, boolean replay) {
+        if (s.finished) {
+            return;
+        }
+        if (s.metric == null && e.payload().get("primaryMetric") instanceof String m && !m.isBlank()) {
+            s.metric = m;
+        }
+        int added = 0;
+        int transferred = 0;
+        int repeated = 0;
+        int unusable = 0;
+        if (e.payload().get("priors") instanceof List<?> priors) {
+            for (Object o : priors) {
+                if (!(o instanceof Map<?, ?> m)) {
+                    unusable++;
+                    continue;
+                }
+                if (Boolean.TRUE.equals(m.get("transferred"))) {
+                    transferred++;
+                    continue;
+                }
+                double[] x = encoding(m.get("encoding"));
+                if (!(m.get("archHash") instanceof String hash) || x == null
+                        || !(m.get("value") instanceof Number v) || !Double.isFinite(v.doubleValue())) {
+                    unusable++;
+                } else if (s.model.addPrior(hash, x, v.doubleValue())) {
+                    added++;
+                } else {
+                    repeated++;
+                }
+            }
+        }
+        String line = "surrogate: search {} warm start: {} same-task priors added to its training data ({} in all), "
+                + "{} transferred skipped (another scale), {} already known, {} unusable{}";
+        Object[] args = {e.searchId(), added, s.model.priors(), transferred, repeated, unusable,
+                e.payload().get("chunks") instanceof Number n && n.intValue() > 1
+                        ? " (chunk " + e.payload().get("chunk") + " of " + n + ")" : ""};
+        if (replay) {
+            log.debug(line, args);
+        } else {
+            log.info(line, args);
+        }
+        if (added > 0 && s.model.fitDueForPriors()) {
+            scheduleFit(e.searchId(), s, replay);
+        }
     }
 
     /**
@@ -279,8 +346,16 @@ public final class SurrogateService implements AutoCloseable {
     static Pending pending(Map<?, ?> payload) {
         Object arch = payload.get("arch");
         Object hash = payload.get("archHash");
-        Object enc = payload.get("encoding");
-        if (!(arch instanceof String a) || !(hash instanceof String h) || !(enc instanceof List<?> list)) {
+        double[] x = encoding(payload.get("encoding"));
+        if (!(arch instanceof String a) || !(hash instanceof String h) || x == null) {
+            return null;
+        }
+        return new Pending(a, h, x, payload.get("primaryMetric") instanceof String m && !m.isBlank() ? m : null);
+    }
+
+    /** An architecture encoding as events carry it (a list of numbers); null when it is not one. */
+    private static double[] encoding(Object enc) {
+        if (!(enc instanceof List<?> list)) {
             return null;
         }
         double[] x = new double[list.size()];
@@ -290,7 +365,7 @@ public final class SurrogateService implements AutoCloseable {
             }
             x[i] = n.doubleValue();
         }
-        return new Pending(a, h, x, payload.get("primaryMetric") instanceof String m && !m.isBlank() ? m : null);
+        return x;
     }
 
     /** The service's consumer loop (restart figures: records re-read, time to rebuild). */

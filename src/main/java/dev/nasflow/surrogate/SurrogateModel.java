@@ -13,6 +13,13 @@ import java.util.Map;
  * candidate's result is compared with the prediction the model made for it <em>before</em> the result was known
  * (held back by construction), over a sliding window. Thread-safe: {@link #fit()} may run on another thread than
  * the one adding results and predicting.
+ *
+ * <p>A warm-started search may also give it <b>priors</b> ({@link #addPrior}): results of earlier searches measured on
+ * the same task, so on the same scale. They are training data from the first fit on (so the model is {@link #ready()}
+ * before the search's first candidate finishes), always placed before the search's own results (so a rebuild from
+ * the topics fits on the same rows in the same order); they never enter the quality measure, and
+ * {@link #trainedOn()} and {@link #results()} count the search's own results only (a proposer compares those with
+ * the results it holds). At most one prior per architecture hash: a repeated prior is a no-op.
  */
 public final class SurrogateModel {
     private final int retrainEvery;
@@ -20,12 +27,16 @@ public final class SurrogateModel {
     private final long seed;
     private final List<double[]> xs = new ArrayList<>();
     private final List<Double> ys = new ArrayList<>();
+    private final List<double[]> priorXs = new ArrayList<>();
+    private final List<Double> priorYs = new ArrayList<>();
+    private final java.util.Set<String> priorHashes = new java.util.HashSet<>();
     private final Map<String, Double> predictedBeforeResult = new LinkedHashMap<>();
     private final Deque<double[]> pairs = new ArrayDeque<>();
     private MlpEnsemble model;
     private long version;
     private int sinceFit;
     private int trainedOn;
+    private int priorsTrainedOn;
 
     public SurrogateModel(int retrainEvery, int window, long seed) {
         this.retrainEvery = Math.max(1, retrainEvery);
@@ -60,7 +71,37 @@ public final class SurrogateModel {
         xs.add(encoding.clone());
         ys.add(value);
         sinceFit++;
-        return sinceFit >= retrainEvery || (model == null && xs.size() >= 2);
+        return sinceFit >= retrainEvery || (model == null && xs.size() + priorXs.size() >= 2);
+    }
+
+    /**
+     * Records a prior result (warm start, measured on this search's task) without fitting. Returns false, and records
+     * nothing, for a non-finite value or an architecture hash already recorded as a prior (the first one is kept: a
+     * warm start lists them best first, and a repeated event adds nothing). After adding priors call
+     * {@link #fitDueForPriors()}.
+     */
+    public synchronized boolean addPrior(String archHash, double[] encoding, double value) {
+        if (archHash == null || !Double.isFinite(value) || !priorHashes.add(archHash)) {
+            return false;
+        }
+        priorXs.add(encoding.clone());
+        priorYs.add(value);
+        return true;
+    }
+
+    /** Whether a fit is due: priors were recorded since the installed model's fit (if any), two rows at least. */
+    public synchronized boolean fitDueForPriors() {
+        return priorXs.size() > priorsTrainedOn && priorXs.size() + xs.size() >= 2;
+    }
+
+    /** Priors recorded (see {@link #addPrior}). */
+    public synchronized int priors() {
+        return priorXs.size();
+    }
+
+    /** Priors the installed model was fitted on (0 before the first fit). */
+    public synchronized int priorsTrainedOn() {
+        return priorsTrainedOn;
     }
 
     /**
@@ -71,9 +112,21 @@ public final class SurrogateModel {
         double[][] x;
         double[] y;
         long v;
+        int own;
+        int priorRows;
         synchronized (this) {
-            x = xs.toArray(new double[0][]);
-            y = ys.stream().mapToDouble(Double::doubleValue).toArray();
+            priorRows = priorXs.size();
+            own = xs.size();
+            x = new double[priorRows + own][];
+            y = new double[priorRows + own];
+            for (int i = 0; i < priorRows; i++) {
+                x[i] = priorXs.get(i);
+                y[i] = priorYs.get(i);
+            }
+            for (int i = 0; i < own; i++) {
+                x[priorRows + i] = xs.get(i);
+                y[priorRows + i] = ys.get(i);
+            }
             v = version;
         }
         if (x.length == 0) {
@@ -84,12 +137,13 @@ public final class SurrogateModel {
         synchronized (this) {
             model = m;
             version++;
-            trainedOn = x.length;
-            sinceFit = xs.size() - x.length;
+            trainedOn = own;
+            priorsTrainedOn = priorRows;
+            sinceFit = xs.size() - own;
         }
     }
 
-    /** Finished results the installed model was fitted on (0 before the first fit). */
+    /** Finished results of this search the installed model was fitted on (0 before the first fit; priors apart). */
     public synchronized int trainedOn() {
         return trainedOn;
     }
