@@ -100,11 +100,70 @@ public class SearchActivitiesImpl implements SearchActivities {
         } catch (IllegalStateException notInActivity) {
             client = null; // called directly (tests): files only
         }
+        PriorCheck check;
         try {
-            return new PriorLoader(validator.paths(), client).load(searchId, spec);
+            check = new PriorLoader(validator.paths(), client).load(searchId, spec);
         } catch (dev.nasflow.spec.PathPolicy.UnsafePathException e) {
             return new PriorCheck(null, List.of(e.getMessage()));
         }
+        if (check.ok() && check.priors() != null && check.priors().count() > 0) {
+            publishPriors(searchId, spec, check.priors());
+        }
+        return check;
+    }
+
+    /**
+     * Puts the loaded priors on {@code nasflow.search-events} as {@code WARM_START_PRIORS} (one event, or a few when
+     * they would not fit one record: {@link PriorEvents}), so that the live surrogate service pre-trains the search's
+     * model on them. Here, not in the workflow: recorded histories replay unchanged. A retry publishes again; the
+     * service de-duplicates by architecture hash. Without a publisher the priors are only counted in the log.
+     */
+    private void publishPriors(String searchId, dev.nasflow.model.SearchSpec spec,
+                               dev.nasflow.carried.WarmStartPriors priors) {
+        PriorEvents.Plan plan;
+        try {
+            plan = PriorEvents.plan(spec, priors);
+        } catch (RuntimeException e) {
+            // the search does not need the event (the strategy gets its priors from the workflow): say so, go on
+            log.warn("search {}: warm-start priors not published to the surrogate service: {}", searchId,
+                    e.toString());
+            return;
+        }
+        if (plan.leftOut() > 0) {
+            log.warn("search {}: {} of {} warm-start priors not published to the surrogate service (the events would "
+                    + "exceed {} records of {} kB); it learns from the {} published ones", searchId, plan.leftOut(),
+                    plan.published() + plan.leftOut(), PriorEvents.MAX_CHUNKS, PriorEvents.MAX_PAYLOAD_BYTES / 1024,
+                    plan.published());
+        }
+        if (plan.payloads().isEmpty()) {
+            log.info("search {}: no warm-start prior with a final value of the primary metric to publish ({} not "
+                    + "completed)", searchId, plan.notFinal());
+            return;
+        }
+        if (publisher == null) {
+            log.info("search {} {}: {} priors in {} event(s) (no Kafka: not published)", searchId,
+                    SearchEventType.WARM_START_PRIORS, plan.published(), plan.payloads().size());
+            return;
+        }
+        List<java.util.concurrent.CompletableFuture<?>> sends = new ArrayList<>();
+        for (Map<String, Object> payload : plan.payloads()) {
+            sends.add(publisher.publish(SearchEvent.of(searchId, SearchEventType.WARM_START_PRIORS, null, null,
+                    payload)));
+        }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(sends.toArray(new java.util.concurrent.CompletableFuture[0]))
+                    .get(15, TimeUnit.SECONDS);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw ApplicationFailure.newFailureWithCause("interrupted while publishing warm-start priors",
+                    "Interrupted", ex);
+        } catch (Exception ex) {
+            throw ApplicationFailure.newFailureWithCause("warm-start priors not acknowledged by Kafka: " + ex,
+                    "KafkaUnavailable", ex);
+        }
+        log.info("search {}: published {} warm-start priors ({} not completed, {} left out) in {} {} event(s)",
+                searchId, plan.published(), plan.notFinal(), plan.leftOut(), plan.payloads().size(),
+                SearchEventType.WARM_START_PRIORS);
     }
 
     @Override

@@ -37,7 +37,8 @@ public interface SearchActivities {
      * The prior results of a warm-started search ({@code spec.warmStart}): read from the named searches (their result,
      * or the snapshot of a running one) and results files, checked (they exist, parse and share the space), marked
      * transferred when measured on another task, the best {@code warmStart.top} kept. Errors name the field and the
-     * fix; run once, at the search's first start.
+     * fix; run once, at the search's first start. Loaded priors are also published (with Kafka) as a
+     * {@code WARM_START_PRIORS} search event, which pre-trains the live surrogate service's model of the search.
      */
     @ActivityMethod(name = "LoadPriors")
     PriorCheck loadPriors(String searchId, dev.nasflow.model.SearchSpec spec);
