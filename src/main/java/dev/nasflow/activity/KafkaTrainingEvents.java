@@ -5,7 +5,7 @@ import dev.nasflow.space.SearchSpace;
 import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.MetricsPublisher;
 import dev.nasflow.stream.SearchEvent;
-import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.model.SearchEventType;
 import dev.nasflow.model.CandidateTask;
 
 import java.util.LinkedHashMap;

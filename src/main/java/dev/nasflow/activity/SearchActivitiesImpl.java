@@ -16,7 +16,7 @@ import dev.nasflow.strategy.Strategy;
 import dev.nasflow.strategy.StrategyContext;
 import dev.nasflow.stream.MetricsPublisher;
 import dev.nasflow.stream.SearchEvent;
-import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.model.SearchEventType;
 import dev.nasflow.model.CandidateResult;
 import dev.nasflow.model.GenerationRecord;
 import dev.nasflow.carried.StrategyReplay;
@@ -167,8 +167,8 @@ public class SearchActivitiesImpl implements SearchActivities {
     }
 
     @Override
-    public void publishSearchEvent(String searchId, String type, Map<String, Object> payload) {
-        SearchEvent e = SearchEvent.of(searchId, SearchEventType.valueOf(type), null, null, payload);
+    public void publishSearchEvent(String searchId, SearchEventType type, Map<String, Object> payload) {
+        SearchEvent e = SearchEvent.of(searchId, type, null, null, payload);
         if (publisher == null) {
             log.info("search {} {}: {}", searchId, type, payload);
             return;

@@ -3,7 +3,7 @@ package dev.nasflow.activity;
 import dev.nasflow.model.EpochReport;
 import dev.nasflow.model.CandidateTask;
 import dev.nasflow.space.SearchSpace;
-import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.model.SearchEventType;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

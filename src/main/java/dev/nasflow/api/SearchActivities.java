@@ -1,5 +1,6 @@
 package dev.nasflow.api;
 
+import dev.nasflow.model.SearchEventType;
 import dev.nasflow.model.SpecCheck;
 import dev.nasflow.strategy.Proposal;
 import io.temporal.activity.ActivityInterface;
@@ -24,7 +25,7 @@ public interface SearchActivities {
 
     /** Publish a search event (type + payload) to {@code nasflow.search-events}. Best effort, idempotent by key. */
     @ActivityMethod(name = "PublishSearchEvent")
-    void publishSearchEvent(String searchId, String type, Map<String, Object> payload);
+    void publishSearchEvent(String searchId, SearchEventType type, Map<String, Object> payload);
 
     /**
      * Publish a stop decision made outside the stopper (a person, the Temporal CLI) to {@code nasflow.stop-decisions},

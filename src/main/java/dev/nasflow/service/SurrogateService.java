@@ -10,7 +10,7 @@ import dev.nasflow.stream.MetricsPublisher;
 import dev.nasflow.stream.PoisonHandler;
 import dev.nasflow.stream.ReplayingConsumer;
 import dev.nasflow.stream.SearchEvent;
-import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.model.SearchEventType;
 import dev.nasflow.stream.SurrogatePrediction;
 import dev.nasflow.stream.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,5 +1,6 @@
 package dev.nasflow.stream;
 
+import dev.nasflow.model.SearchEventType;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.nasflow.workflow;
 
+import dev.nasflow.model.SearchEventType;
 import dev.nasflow.carried.ScheduleLog;
 import dev.nasflow.strategy.Observation;
 import dev.nasflow.api.CandidateShardWorkflow;
@@ -153,11 +154,11 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         } catch (CanceledFailure cancelled) {
             phase = "CANCELLED";
             // the search's own scope is cancelled: publish from a detached one
-            Workflow.newDetachedCancellationScope(() -> finalEvent("CANCELLED", cancelled.getMessage())).run();
+            Workflow.newDetachedCancellationScope(() -> finalEvent(SearchEventType.CANCELLED, cancelled.getMessage())).run();
             throw cancelled;
         } catch (TemporalFailure failure) {
             phase = "FAILED";
-            finalEvent("FAILED", failure instanceof ApplicationFailure af ? af.getType() + ": "
+            finalEvent(SearchEventType.FAILED, failure instanceof ApplicationFailure af ? af.getType() + ": "
                     + af.getOriginalMessage() : rootMessage(failure));
             throw failure;
         }
@@ -168,12 +169,12 @@ public class SearchWorkflowImpl implements SearchWorkflow {
      * the surrogate and the metrics drop the search at once. (Terminated and timed-out searches run no code: the
      * stopper's lifecycle watcher publishes theirs.) Histories recorded before this event existed replay without it.
      */
-    private void finalEvent(String type, String reason) {
+    private void finalEvent(SearchEventType type, String reason) {
         if (Workflow.getVersion(LIFECYCLE_EVENTS, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
             return;
         }
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("phase", type);
+        payload.put("phase", type.name());
         payload.put("reason", reason == null ? "" : reason);
         if (spec != null && spec.objectives() != null) {
             SearchStatus st = status();
@@ -274,7 +275,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             space = Spaces.create(spec.space());
             priors = loadPriors();
             startedAtMs = Workflow.currentTimeMillis();
-            event("STARTED", Map.of("name", spec.name(), "strategy", spec.strategy().type(),
+            event(SearchEventType.STARTED, Map.of("name", spec.name(), "strategy", spec.strategy().type(),
                     "space", spec.space().type()));
         }
         stateLoaded = true;
@@ -308,7 +309,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             done.put("bestArch", best.arch());
             done.put("bestMetrics", best.metrics());
         }
-        event("COMPLETED", done);
+        event(SearchEventType.COMPLETED, done);
         return result;
     }
 
@@ -408,7 +409,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             stopRequested = true;
             return;
         }
-        event("CONTINUED_AS_NEW", Map.of("generation", generations.size(),
+        event(SearchEventType.CONTINUED_AS_NEW, Map.of("generation", generations.size(),
                 "historyLength", Workflow.getInfo().getHistoryLength()));
         Workflow.continueAsNew(specJson, next);
     }
@@ -446,7 +447,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             }
             // events after the launches: a freed slot never waits for Kafka
             for (Map<String, Object> opened : generationsOpened) {
-                event("GENERATION_STARTED", opened);
+                event(SearchEventType.GENERATION_STARTED, opened);
             }
             generationsOpened.clear();
             closeRecords(false);
@@ -603,7 +604,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
                 payload.put("bestArch", best.arch());
                 payload.put("bestMetrics", best.metrics());
             }
-            event("GENERATION_FINISHED", payload);
+            event(SearchEventType.GENERATION_FINISHED, payload);
         }
     }
 
@@ -621,7 +622,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
 
     private void runGeneration(int requested, List<Proposal> proposals) {
         currentGeneration = generations.size();
-        event("GENERATION_STARTED", Map.of("generation", currentGeneration, "candidates", proposals.size()));
+        event(SearchEventType.GENERATION_STARTED, Map.of("generation", currentGeneration, "candidates", proposals.size()));
         for (int i = 0; i < proposals.size(); i++) {
             Proposal p = proposals.get(i);
             Genome g = p.genome();
@@ -671,7 +672,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
             payload.put("bestArch", best.arch());
             payload.put("bestMetrics", best.metrics());
         }
-        event("GENERATION_FINISHED", payload);
+        event(SearchEventType.GENERATION_FINISHED, payload);
     }
 
     private ActivityOptions trainingOptions() {
@@ -942,7 +943,7 @@ public class SearchWorkflowImpl implements SearchWorkflow {
         return s;
     }
 
-    private void event(String type, Map<String, Object> payload) {
+    private void event(SearchEventType type, Map<String, Object> payload) {
         local.publishSearchEvent(searchId, type, payload);
     }
 

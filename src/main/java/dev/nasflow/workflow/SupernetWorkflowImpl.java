@@ -1,5 +1,6 @@
 package dev.nasflow.workflow;
 
+import dev.nasflow.model.SearchEventType;
 import dev.nasflow.api.SearchWorkflow;
 import dev.nasflow.api.SupernetWorkflow;
 import dev.nasflow.model.CandidateResult;
@@ -80,7 +81,7 @@ public class SupernetWorkflowImpl implements SupernetWorkflow {
         Map<String, Object> params = OneShot.resolve(method, spec.strategy().params());
         supernetEpochs = (Integer) params.get("supernetEpochs");
         int retrainEpochs = (Integer) params.get("retrainEpochs");
-        event("STARTED", Map.of("name", spec.name(), "strategy", method, "space", spec.space().type(),
+        event(SearchEventType.STARTED, Map.of("name", spec.name(), "strategy", method, "space", spec.space().type(),
                 "supernetEpochs", supernetEpochs));
 
         SupernetActivities supernet = Workflow.newActivityStub(SupernetActivities.class, ActivityOptions.newBuilder()
@@ -127,7 +128,7 @@ public class SupernetWorkflowImpl implements SupernetWorkflow {
             done.put("bestCandidate", retrain.candidateId());
             done.put("bestMetrics", retrain.metrics());
         }
-        event("COMPLETED", done);
+        event(SearchEventType.COMPLETED, done);
         return new SupernetResult(status(), derivation, retrain);
     }
 
@@ -141,7 +142,7 @@ public class SupernetWorkflowImpl implements SupernetWorkflow {
                 .build();
     }
 
-    private void event(String type, Map<String, Object> payload) {
+    private void event(SearchEventType type, Map<String, Object> payload) {
         local.publishSearchEvent(searchId, type, payload);
     }
 

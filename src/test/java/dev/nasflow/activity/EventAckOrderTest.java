@@ -10,7 +10,7 @@ import dev.nasflow.space.Genome;
 import dev.nasflow.space.SearchSpace;
 import dev.nasflow.spec.SpecValidation;
 import dev.nasflow.spec.SpecValidator;
-import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.model.SearchEventType;
 import dev.nasflow.model.Outcome;
 import dev.nasflow.model.CandidateResult;
 import dev.nasflow.model.CandidateTask;

@@ -15,7 +15,7 @@ import dev.nasflow.stream.KafkaClients;
 import dev.nasflow.stream.KafkaSettings;
 import dev.nasflow.stream.MetricsPublisher;
 import dev.nasflow.stream.SearchEvent;
-import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.model.SearchEventType;
 import dev.nasflow.service.SurrogateObserver;
 import dev.nasflow.service.SurrogateService;
 import dev.nasflow.model.CandidateResult;

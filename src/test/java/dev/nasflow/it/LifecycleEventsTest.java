@@ -7,7 +7,7 @@ import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.metrics.NasflowMetrics;
 import dev.nasflow.stream.EventSerde;
 import dev.nasflow.stream.SearchEvent;
-import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.model.SearchEventType;
 import dev.nasflow.stream.Topics;
 import dev.nasflow.testing.Slow;
 import dev.nasflow.workflow.SearchState;

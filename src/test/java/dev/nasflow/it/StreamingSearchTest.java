@@ -6,7 +6,7 @@ import dev.nasflow.wiring.DevStack;
 import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.EventSerde;
 import dev.nasflow.stream.SearchEvent;
-import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.model.SearchEventType;
 import dev.nasflow.stream.StopDecision;
 import dev.nasflow.stream.SurrogatePrediction;
 import dev.nasflow.stream.Topics;

@@ -4,7 +4,7 @@ import com.uber.m3.tally.Scope;
 import dev.nasflow.model.EpochReport;
 import dev.nasflow.model.Outcome;
 import dev.nasflow.stream.SearchEvent;
-import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.model.SearchEventType;
 import dev.nasflow.stream.StopDecision;
 import dev.nasflow.model.CandidateTask;
 import io.micrometer.core.instrument.Meter;

@@ -8,7 +8,7 @@ import dev.nasflow.stream.KafkaClients;
 import dev.nasflow.stream.MetricsPublisher;
 import dev.nasflow.stream.ReplayingConsumer;
 import dev.nasflow.stream.SearchEvent;
-import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.model.SearchEventType;
 import dev.nasflow.stream.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;

@@ -1,5 +1,6 @@
 package dev.nasflow.stream;
 
+import dev.nasflow.model.SearchEventType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

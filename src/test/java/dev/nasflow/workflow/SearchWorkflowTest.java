@@ -20,7 +20,7 @@ import dev.nasflow.embedded.TemporalClients;
 import dev.nasflow.model.BudgetSpec;
 import dev.nasflow.spec.SpecValidator;
 import dev.nasflow.space.SearchSpace;
-import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.model.SearchEventType;
 import dev.nasflow.model.Outcome;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;

@@ -6,7 +6,7 @@ import dev.nasflow.model.Outcome;
 import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.MetricsPublisher;
 import dev.nasflow.stream.SearchEvent;
-import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.model.SearchEventType;
 import dev.nasflow.testing.Slow;
 import dev.nasflow.model.CandidateResult;
 import dev.nasflow.api.SearchResult;

@@ -302,7 +302,7 @@ final class Fault {
     static java.util.Set<String> proposedIds(String searchId, List<SearchEvent> events) {
         java.util.Set<String> ids = new java.util.HashSet<>();
         for (SearchEvent e : events) {
-            if (e.type() == dev.nasflow.stream.SearchEventType.GENERATION_STARTED) {
+            if (e.type() == dev.nasflow.model.SearchEventType.GENERATION_STARTED) {
                 int g = ((Number) e.payload().get("generation")).intValue();
                 int n = ((Number) e.payload().get("candidates")).intValue();
                 for (int i = 0; i < n; i++) {

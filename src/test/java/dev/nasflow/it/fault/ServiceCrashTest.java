@@ -7,7 +7,7 @@ import dev.nasflow.model.Outcome;
 import dev.nasflow.service.StopperService;
 import dev.nasflow.stream.EventSerde;
 import dev.nasflow.stream.SearchEvent;
-import dev.nasflow.stream.SearchEventType;
+import dev.nasflow.model.SearchEventType;
 import dev.nasflow.stream.StopDecision;
 import dev.nasflow.stream.SurrogatePrediction;
 import dev.nasflow.stream.Topics;

@@ -1,4 +1,4 @@
-package dev.nasflow.stream;
+package dev.nasflow.model;
 
 /** Kinds of {@link SearchEvent}. */
 public enum SearchEventType {
