@@ -1,6 +1,5 @@
 package dev.nasflow.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.bench.FanoutBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -88,12 +87,6 @@ public final class BenchFanoutCommand implements Callable<Integer> {
             return 2;
         }
         Map<String, Object> report = new FanoutBench(config, s -> System.err.println("bench " + s)).run();
-        if (json) {
-            System.out.println(new ObjectMapper().writeValueAsString(report));
-        } else {
-            BenchReports.print(System.out, report);
-        }
-        System.out.flush();
-        return 0;
+        return BenchReports.emit(json, report);
     }
 }

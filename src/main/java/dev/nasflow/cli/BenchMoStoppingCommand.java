@@ -1,6 +1,5 @@
 package dev.nasflow.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.bench.MoStoppingBench;
 import dev.nasflow.nb201.Nb201Table;
 import picocli.CommandLine.Command;
@@ -56,13 +55,7 @@ public final class BenchMoStoppingCommand implements Callable<Integer> {
             System.err.println("nasflow bench mo-stopping: " + e.getMessage());
             return 2;
         }
-        if (json) {
-            System.out.println(new ObjectMapper().writeValueAsString(report));
-        } else {
-            BenchReports.print(System.out, report);
-        }
-        System.out.flush();
-        return 0;
+        return BenchReports.emit(json, report);
     }
 
     /** {@code LABEL[:K=V,...]} items (null: the defaults). */

@@ -1,6 +1,5 @@
 package dev.nasflow.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.bench.OverheadBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -68,12 +67,6 @@ public final class BenchOverheadCommand implements Callable<Integer> {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("trainer", "nb201 table, 1 epoch, pacing 0 (no work)");
         report.putAll(new OverheadBench(config, s -> System.err.println("bench overhead: " + s)).run(which));
-        if (json) {
-            System.out.println(new ObjectMapper().writeValueAsString(report));
-        } else {
-            BenchReports.print(System.out, report);
-        }
-        System.out.flush();
-        return 0;
+        return BenchReports.emit(json, report);
     }
 }

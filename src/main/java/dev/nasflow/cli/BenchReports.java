@@ -9,6 +9,17 @@ final class BenchReports {
     private BenchReports() {
     }
 
+    /** Prints {@code report} as one JSON object ({@code --json}) or as indented text; the command's exit code (0). */
+    static int emit(boolean json, Map<String, ?> report) throws java.io.IOException {
+        if (json) {
+            System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(report));
+        } else {
+            print(System.out, report);
+        }
+        System.out.flush();
+        return 0;
+    }
+
     static void print(PrintStream out, Map<String, ?> report) {
         print(out, report, "");
     }

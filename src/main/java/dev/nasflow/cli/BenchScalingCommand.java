@@ -1,6 +1,5 @@
 package dev.nasflow.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.bench.CarriedStateBench;
 import dev.nasflow.nb201.Nb201Table;
 import dev.nasflow.bench.ScalingBench;
@@ -110,13 +109,7 @@ public final class BenchScalingCommand implements Callable<Integer> {
                     s -> System.err.println("bench scaling: carried " + s))
                     .run(List.of(carriedStrategies.split(",")), carriedSizes, 100));
         }
-        if (json) {
-            System.out.println(new ObjectMapper().writeValueAsString(report));
-        } else {
-            BenchReports.print(System.out, report);
-        }
-        System.out.flush();
-        return 0;
+        return BenchReports.emit(json, report);
     }
 
     /** "1,2,4" -> [1, 2, 4]; "none" or "" -> []. */

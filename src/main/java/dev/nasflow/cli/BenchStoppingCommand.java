@@ -1,6 +1,5 @@
 package dev.nasflow.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nasflow.nb201.Nb201Table;
 import dev.nasflow.bench.StoppingBench;
 import picocli.CommandLine.Command;
@@ -60,13 +59,7 @@ public final class BenchStoppingCommand implements Callable<Integer> {
             System.err.println("nasflow bench stopping: " + e.getMessage());
             return 2;
         }
-        if (json) {
-            System.out.println(new ObjectMapper().writeValueAsString(report));
-        } else {
-            BenchReports.print(System.out, report);
-        }
-        System.out.flush();
-        return 0;
+        return BenchReports.emit(json, report);
     }
 
     /** {@code LABEL=RULE[:K=V,...]} items; 'none' is put first when missing. */
