@@ -324,7 +324,10 @@ class SearchWorkflowTest {
         assertTrue(completed.getSerializedSize() < 100_000, "result of 1,200 in " + completed.getSerializedSize());
         SearchRun.StartInput in = SearchRun.startInput(client, "long");
         assertTrue(in.carriedResults() >= 700, "carried " + in.carriedResults());
-        assertTrue(in.bytes() < 40_000, in.carriedResults() + " results carried in " + in.bytes() + " bytes");
+        // compact: at most 40 bytes a result (how many are carried depends on when the history limit is reached,
+        // which varies with how the server batches workflow tasks under load: 700-1,150 seen)
+        assertTrue(in.bytes() < 40L * in.carriedResults(), in.carriedResults() + " results carried in " + in.bytes()
+                + " bytes");
         assertEquals(r.leaderboard(), client.newWorkflowStub(SearchWorkflow.class, "long").snapshot().leaderboard());
     }
 
