@@ -16,16 +16,17 @@ import dev.nasflow.stream.SearchEvent;
 import dev.nasflow.model.SearchEventType;
 import dev.nasflow.stream.SurrogatePrediction;
 import dev.nasflow.stream.TopicSettings;
+import dev.nasflow.stream.TopicReader;
 import dev.nasflow.stream.Topics;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
+
+
+
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
-import java.util.ArrayList;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,26 +87,8 @@ class WarmStartSurrogateTest {
     private static List<SurrogatePrediction> predictions(KafkaClients kafka, List<String> searches, Duration settle)
             throws InterruptedException {
         Thread.sleep(settle.toMillis());
-        List<SurrogatePrediction> out = new ArrayList<>();
-        try (Consumer<byte[], byte[]> c = kafka.consumer(null)) {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (PartitionInfo p : c.partitionsFor(Topics.SURROGATE_PREDICTIONS)) {
-                parts.add(new TopicPartition(p.topic(), p.partition()));
-            }
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(100))) {
-                    SurrogatePrediction p = EventSerde.SURROGATE_PREDICTION.decode(rec.value());
-                    if (!p.forCandidate() && searches.contains(p.searchId())) {
-                        out.add(p);
-                    }
-                }
-            }
-        }
-        return out;
+        return TopicReader.readToEnd(kafka, Topics.SURROGATE_PREDICTIONS, EventSerde.SURROGATE_PREDICTION,
+                Duration.ofSeconds(30), p -> !p.forCandidate() && searches.contains(p.searchId()));
     }
 
     /** Waits until an architecture prediction of {@code archHash} in {@code searchId} is on the topic. */
