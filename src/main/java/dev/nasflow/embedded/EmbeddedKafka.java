@@ -457,13 +457,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static int freePort(String host) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port on " + host, e);
-        }
+        return FreePorts.reserve(host);
     }
 
     /** Options for {@link EmbeddedKafka}. */

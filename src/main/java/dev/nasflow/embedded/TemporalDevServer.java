@@ -9,9 +9,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -191,6 +189,36 @@ public final class TemporalDevServer implements AutoCloseable {
         if (isRunning()) {
             return this;
         }
+        // The dev server picks about a dozen internal ports (HTTP, metrics, history, matching, worker, membership)
+        // with bind(0) while it starts; another process may take one of them before the server binds it, and the
+        // server then exits at once. Such an early exit is retried (each launch picks new internal ports); a server
+        // that does not answer in time is not.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                launchAndAwait();
+                return this;
+            } catch (ExitedWhileStarting e) {
+                if (attempt >= START_ATTEMPTS) {
+                    throw new IllegalStateException(e.getMessage() + " (attempt " + attempt + " of " + START_ATTEMPTS
+                            + "); log " + logFile + ":\n" + logTail(4000), e);
+                }
+                log.warn("{} (attempt {} of {}); starting it again", e.getMessage(), attempt, START_ATTEMPTS);
+                sleep(200L * attempt);
+            }
+        }
+    }
+
+    /** How often {@link #start()} launches the server when it exits while starting. */
+    static final int START_ATTEMPTS = 3;
+
+    /** The server process exited before it was ready. */
+    private static final class ExitedWhileStarting extends RuntimeException {
+        ExitedWhileStarting(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private void launchAndAwait() {
         List<String> cmd = new ArrayList<>(List.of(binary.toString(), "server", "start-dev", "--headless",
                 "--db-filename", dbFile.toString(), "--ip", ip, "--port", Integer.toString(port),
                 "--log-level", logLevel));
@@ -200,6 +228,7 @@ public final class TemporalDevServer implements AutoCloseable {
         }
         cmd.addAll(extraArgs);
         long t0 = System.nanoTime();
+        long logStart;
         try {
             Files.createDirectories(workDir);
             if (dbFile.getParent() != null) {
@@ -207,6 +236,7 @@ public final class TemporalDevServer implements AutoCloseable {
             }
             Files.writeString(logFile, "---- " + String.join(" ", cmd) + "\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            logStart = Files.size(logFile);
             process = new ProcessBuilder(cmd)
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
@@ -221,22 +251,22 @@ public final class TemporalDevServer implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
         try {
-            awaitReady(t0);
+            awaitReady(t0, logStart);
         } catch (RuntimeException e) {
             destroyTreeForcibly();
+            process = null;
             throw e;
         }
         lastStartTime = Duration.ofNanos(System.nanoTime() - t0);
         log.info("Temporal dev server on {} (pid {}, db {}) ready in {} ms", address(), process.pid(), dbFile,
                 lastStartTime.toMillis());
-        return this;
     }
 
-    private void awaitReady(long t0) {
+    private void awaitReady(long t0, long logStart) {
         long deadline = t0 + startTimeout.toNanos();
         // 1) the port accepts TCP connections (cheap poll; avoids gRPC's reconnect back-off while the server boots)
         while (true) {
-            checkAlive();
+            checkAlive(logStart);
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(ip, port), 200);
                 break;
@@ -254,7 +284,7 @@ public final class TemporalDevServer implements AutoCloseable {
             all.add(0, TemporalSettings.DEFAULT_NAMESPACE);
             RuntimeException last = null;
             while (System.nanoTime() < deadline) {
-                checkAlive();
+                checkAlive(logStart);
                 try {
                     stubs.healthCheck();
                     for (String ns : all) {
@@ -278,11 +308,49 @@ public final class TemporalDevServer implements AutoCloseable {
         }
     }
 
-    private void checkAlive() {
+    private void checkAlive(long logStart) {
         if (!process.isAlive()) {
-            throw new IllegalStateException("temporal dev server exited with code " + process.exitValue()
-                    + " while starting on " + address() + "; log " + logFile + ":\n" + logTail(4000));
+            throw new ExitedWhileStarting("temporal dev server exited with code " + process.exitValue()
+                    + " while starting on " + address() + ": " + exitReason(logStart));
         }
+    }
+
+    /**
+     * Why the server exited, from the log written since {@code from}: its {@code Error:} line, or a Go panic's first
+     * line with the error-level log lines before it (the stack trace after a panic is long and says little).
+     */
+    String exitReason(long from) {
+        String text;
+        try (RandomAccessFile f = new RandomAccessFile(logFile.toFile(), "r")) {
+            long len = f.length();
+            long start = Math.max(from, len - 256 * 1024);
+            byte[] buf = new byte[(int) Math.max(0, len - start)];
+            f.seek(start);
+            f.readFully(buf);
+            text = new String(buf, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+        return exitReasonOf(text);
+    }
+
+    static String exitReasonOf(String log) {
+        List<String> found = new ArrayList<>();
+        for (String line : log.split("\n")) {
+            String t = line.strip();
+            if (t.startsWith("panic:") || t.startsWith("Error:") || t.startsWith("fatal error:")
+                    || t.contains("level=ERROR") || t.contains("level=FATAL") || t.contains("\"level\":\"fatal\"")
+                    || t.contains("\"level\":\"error\"")) {
+                found.add(t.length() > 400 ? t.substring(0, 400) + "..." : t);
+                if (t.startsWith("panic:") || t.startsWith("Error:") || t.startsWith("fatal error:")) {
+                    break;
+                }
+            }
+        }
+        if (found.isEmpty()) {
+            return "no error line in its log";
+        }
+        return String.join(" | ", found.subList(Math.max(0, found.size() - 3), found.size()));
     }
 
     private IllegalStateException notReady(String why) {
@@ -415,14 +483,9 @@ public final class TemporalDevServer implements AutoCloseable {
         return ip.contains(":") ? "[" + ip + "]" : ip;
     }
 
-    /** A free TCP port on {@code ip} (closed again; the server binds it right after). */
+    /** A free TCP port on {@code ip}, kept out of other processes' {@code bind(0)} until the server binds it. */
     static int freePort(String ip) {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on " + ip + ": " + e.getMessage(), e);
-        }
+        return FreePorts.reserve(ip);
     }
 
     /** Options; {@link #start()} builds and starts the server. */

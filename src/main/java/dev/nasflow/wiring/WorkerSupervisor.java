@@ -382,10 +382,8 @@ public final class WorkerSupervisor implements AutoCloseable {
         return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
-    private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    private static int freeLoopbackPort() {
+        return dev.nasflow.embedded.FreePorts.reserve(InetAddress.getLoopbackAddress());
     }
 
     private final class Child {
