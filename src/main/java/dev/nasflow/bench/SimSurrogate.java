@@ -85,14 +85,14 @@ final class SimSurrogate implements StoppingSimulator.Listener, PredictionSource
             return Optional.empty();
         }
         return Optional.of(new Prediction(e.mean(), e.std(), "curve surrogate after epoch " + at + " on "
-                + e.trainedOn() + " finished"));
+                + e.trainedOn() + " finished", e.dof()));
     }
 
     @Override
     public Optional<Prediction> repredict(CurvePoint p) {
         CurveSurrogate.Estimate e = curves.repredict(p.candidateId(), p.epoch());
         return e == null ? Optional.empty() : Optional.of(new Prediction(e.mean(), e.std(),
-                "curve surrogate from epoch " + p.epoch() + " on " + e.trainedOn() + " finished"));
+                "curve surrogate from epoch " + p.epoch() + " on " + e.trainedOn() + " finished", e.dof()));
     }
 
     @Override

@@ -173,7 +173,8 @@ public final class StopperService implements AutoCloseable {
                 String src = "surrogate prediction of " + sp.candidateId() + " after epoch " + sp.epoch() + " of "
                         + sp.fidelity() + ", model v" + sp.modelVersion() + " on " + sp.trainedOn() + " finished"
                         + q.text();
-                return Optional.of(new Prediction(info.watched().direction().oriented(sp.mean()), sp.std(), src));
+                return Optional.of(new Prediction(info.watched().direction().oriented(sp.mean()), sp.std(), src,
+                        sp.dofOrInfinite()));
             }
 
             @Override

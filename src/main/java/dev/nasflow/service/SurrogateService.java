@@ -283,7 +283,7 @@ public final class SurrogateService implements AutoCloseable {
         SurrogatePrediction out = SurrogatePrediction.ofCandidate(m.searchId(), m.candidateId(), p.archHash(),
                 p.arch(), m.epoch(), m.fidelity(), metric, est.mean(), Math.max(0, est.std()), s.curves.version(),
                 new SurrogatePrediction.Quality(s.curves.kendallTau(), s.curves.rmse(), s.curves.qualityPairs()),
-                est.trainedOn(), m.timestamp());
+                est.trainedOn(), m.timestamp(), est.dof());
         observer.published(1);
         return publisher.publish(out);
     }

@@ -17,8 +17,11 @@ import java.util.Optional;
  *   <li><b>cannot beat the best</b> (the learning-curve early-termination criterion of Domhan, Springenberg and
  *       Hutter, IJCAI 2015): with at least {@code minTrials} finished references at epoch {@code T}, stop iff the
  *       optimistic prediction {@code mean + z * std < best - |best| * (1 - threshold)} (= {@code best * threshold}
- *       for a positive best), {@code z} the standard normal quantile of {@code confidence} (0.95: z = 1.645, the
- *       predicted chance of ending above the cut-off is below 5 %; 0.5: the mean alone);</li>
+ *       for a positive best), {@code z} the quantile at {@code confidence} of the prediction's own distribution:
+ *       Student's t with the degrees of freedom the prediction carries (the learning-curve model estimates its noise
+ *       from the finished candidates, so with 4 of them z is about 2.3 rather than 1.645), or the standard normal
+ *       when it carries none (0.95: z = 1.645, the predicted chance of ending above the cut-off is below 5 %; 0.5:
+ *       the mean alone);</li>
  *   <li>with {@code eta >= 2} (spec: {@code rungs: true}), <b>successive halving</b> at rungs
  *       {@code gracePeriod * eta^k < T} (ASHA's rungs, Li et al. 2020): the competitors are the candidates that
  *       reported the rung epoch (running, stopped or finished); with {@code n >= minTrials} of them (c included), c
@@ -47,9 +50,10 @@ public final class SurrogateRule implements StoppingRule {
             ParamDef.number("threshold", 0.01, 1.0, 1.0,
                     "stop when the optimistic predicted final value is below best final x threshold"),
             ParamDef.number("confidence", 0.5, 0.999, 0.95,
-                    "the optimistic prediction is mean + z std, z the normal quantile of confidence (0.95: "
-                            + "z = 1.645, stop when the chance of reaching the cut-off is below 5 %; 0.5: the "
-                            + "mean alone)"),
+                    "the optimistic prediction is mean + z std, z the quantile of confidence of the "
+                            + "prediction's distribution (Student t with the degrees of freedom it carries, else "
+                            + "normal: 0.95 gives z = 1.645; stop when the chance of reaching the cut-off is below "
+                            + "5 %; 0.5: the mean alone)"),
             ParamDef.integer("eta", 2, 100, 3,
                     "rungs at gracePeriod x eta^k: only the top 1/eta of the candidates that reached a rung, "
                             + "ranked by their values there (ASHA), or by the current model's predictions from "
@@ -152,10 +156,14 @@ public final class SurrogateRule implements StoppingRule {
         CurveStore.Reference ref = store.bestFinal(target);
         if (ref.count() >= Math.max(1, minTrials)) {
             double cut = Num.cutoff(ref.value(), threshold);
-            double optimistic = mean + z * std;
+            double dof = pred.get().dof();
+            double zq = Double.isInfinite(dof) ? z : pred.get().quantile(confidence);
+            double optimistic = mean + zq * std;
             if (optimistic < cut) {
-                String bound = z == 0 ? "" : ", optimistic " + Num.fmt(optimistic) + " (mean + "
-                        + Num.fmt(Num.round(z, 3)) + " std, confidence " + Num.fmt(confidence) + ")";
+                String bound = zq == 0 ? "" : ", optimistic " + Num.fmt(optimistic) + " (mean + "
+                        + Num.fmt(Num.round(zq, 3)) + " std, " + (Double.isInfinite(dof) ? "normal"
+                        : "Student t with " + Num.fmt(Num.round(dof, 1)) + " dof") + ", confidence "
+                        + Num.fmt(confidence) + ")";
                 String reason = cited + bound + " < " + Num.fmt(threshold) + " x best final " + Num.fmt(ref.value())
                         + " = " + Num.fmt(cut) + " (" + ref.count() + " finished) at epoch " + t;
                 return Optional.of(new StopVerdict(p.searchId(), p.candidateId(), t, name(), reason));

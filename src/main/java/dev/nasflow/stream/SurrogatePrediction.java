@@ -28,10 +28,14 @@ package dev.nasflow.stream;
  * @param trainedOn     finished candidates the model was fitted on; null when not recorded
  * @param metricTimestamp publication time of the epoch metric this prediction answers (candidate predictions;
  *                      latency = the record's own publication time minus this)
+ * @param dof           degrees of freedom of the predictive distribution: Student's t with scale {@code std} (the
+ *                      learning-curve model estimates its noise from few finished candidates); null = normal
+ *                      (architecture predictions, and records of earlier builds)
  */
 public record SurrogatePrediction(int schemaVersion, String searchId, String archHash, String arch, double mean,
                                   double std, long modelVersion, Quality quality, String candidateId, Integer epoch,
-                                  Integer fidelity, String metric, Integer trainedOn, Long metricTimestamp)
+                                  Integer fidelity, String metric, Integer trainedOn, Long metricTimestamp,
+                                  Double dof)
         implements StreamEvent {
 
     /**
@@ -71,20 +75,23 @@ public record SurrogatePrediction(int schemaVersion, String searchId, String arc
         if (trainedOn != null && trainedOn < 0) {
             throw new IllegalArgumentException("trainedOn must be >= 0, got " + trainedOn);
         }
+        if (dof != null && !(dof > 0)) {
+            throw new IllegalArgumentException("dof must be > 0 (or absent for a normal), got " + dof);
+        }
     }
 
     /** An architecture prediction (no candidate fields). */
     public static SurrogatePrediction of(String searchId, String archHash, String arch, double mean, double std,
                                          long modelVersion, Quality quality) {
         return new SurrogatePrediction(SCHEMA_VERSION, searchId, archHash, arch, mean, std, modelVersion, quality,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     /** An architecture prediction that says which metric it predicts and how many results the model saw. */
     public static SurrogatePrediction ofArch(String searchId, String archHash, String arch, double mean, double std,
                                              long modelVersion, Quality quality, String metric, int trainedOn) {
         return new SurrogatePrediction(SCHEMA_VERSION, searchId, archHash, arch, mean, std, modelVersion, quality,
-                null, null, null, metric, trainedOn, null);
+                null, null, null, metric, trainedOn, null, null);
     }
 
     /** A candidate prediction: the final value of a running candidate after its epoch {@code epoch}. */
@@ -92,8 +99,26 @@ public record SurrogatePrediction(int schemaVersion, String searchId, String arc
                                                   int epoch, int fidelity, String metric, double mean, double std,
                                                   long modelVersion, Quality quality, int trainedOn,
                                                   long metricTimestamp) {
+        return ofCandidate(searchId, candidateId, archHash, arch, epoch, fidelity, metric, mean, std, modelVersion,
+                quality, trainedOn, metricTimestamp, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * A candidate prediction whose predictive distribution is Student's t with {@code dof} degrees of freedom
+     * (infinite = normal, written as absent).
+     */
+    public static SurrogatePrediction ofCandidate(String searchId, String candidateId, String archHash, String arch,
+                                                  int epoch, int fidelity, String metric, double mean, double std,
+                                                  long modelVersion, Quality quality, int trainedOn,
+                                                  long metricTimestamp, double dof) {
         return new SurrogatePrediction(SCHEMA_VERSION, searchId, archHash, arch, mean, std, modelVersion, quality,
-                candidateId, epoch, fidelity, metric, trainedOn, metricTimestamp);
+                candidateId, epoch, fidelity, metric, trainedOn, metricTimestamp,
+                Double.isFinite(dof) ? Double.valueOf(dof) : null);
+    }
+
+    /** The degrees of freedom of the predictive distribution (infinite when absent: a normal). */
+    public double dofOrInfinite() {
+        return dof == null ? Double.POSITIVE_INFINITY : dof;
     }
 
     /** True for a prediction about a running candidate (keyed by candidate id). */

@@ -5,7 +5,8 @@ package dev.nasflow.surrogate;
  * on standardised features: the "Bayesian last layer" of the learning-curve surrogate. Column 0 is the intercept
  * (weak prior), the others are standardised over the training rows and get prior precision {@code alpha}; a missing
  * (NaN) feature is imputed with its training mean (it then contributes nothing). The predictive distribution is
- * {@code N(phi w, sigma^2 (1 + phi A^-1 phi))} with {@code A = Phi'Phi + diag(alpha)}.
+ * Student's t with {@code n - trace(H) + 1} degrees of freedom around {@code phi w}, scale
+ * {@code sigma^2 (1 + phi A^-1 phi)}, {@code A = Phi'Phi + diag(alpha)} (the noise variance is estimated, not known).
  *
  * <p>{@link #fit(double[][], double[], double)} chooses {@code alpha} from a fixed grid by leave-one-out error (the
  * closed-form PRESS residuals {@code r_i / (1 - h_ii)}), so with few or uninformative rows the weights shrink to 0 and
@@ -22,8 +23,11 @@ final class BayesLinear {
     private final double sigma2;
     private final double alpha;
     private final int n;
+    /** Degrees of freedom of the noise estimate: residual dof {@code n - trace(H)} plus the pseudo-observation. */
+    private final double dof;
 
-    private BayesLinear(double[] mu, double[] sd, double[] w, double[][] aInv, double sigma2, double alpha, int n) {
+    private BayesLinear(double[] mu, double[] sd, double[] w, double[][] aInv, double sigma2, double alpha, int n,
+                        double dof) {
         this.mu = mu;
         this.sd = sd;
         this.w = w;
@@ -31,6 +35,7 @@ final class BayesLinear {
         this.sigma2 = sigma2;
         this.alpha = alpha;
         this.n = n;
+        this.dof = dof;
     }
 
     /**
@@ -117,8 +122,9 @@ final class BayesLinear {
             sse += r * r;
             dof += quad(inv, phi);
         }
-        double sigma2 = (sse + priorScale * priorScale) / Math.max(1, n - dof + 1);
-        return new BayesLinear(mu, sd, w, inv, sigma2, alpha, n);
+        double nu = Math.max(1, n - dof + 1);
+        double sigma2 = (sse + priorScale * priorScale) / nu;
+        return new BayesLinear(mu, sd, w, inv, sigma2, alpha, n, nu);
     }
 
     /** Sum of squared leave-one-out residuals on the training rows (closed form). */
@@ -139,11 +145,20 @@ final class BayesLinear {
         return alpha;
     }
 
-    /** Predictive mean and standard deviation for one row (column 0 ignored). */
+    /**
+     * Predictive mean, scale and degrees of freedom for one row (column 0 ignored). The noise variance is estimated
+     * from the residuals, so the predictive distribution is Student's t with {@link #dof()} degrees of freedom around
+     * the mean with that scale (not a normal: with few rows its tails are much wider).
+     */
     double[] predict(double[] x) {
         double[] phi = new double[w.length];
         features(x, mu, sd, phi);
-        return new double[] {dot(w, phi), Math.sqrt(sigma2 * (1 + quad(aInv, phi)))};
+        return new double[] {dot(w, phi), Math.sqrt(sigma2 * (1 + quad(aInv, phi))), dof};
+    }
+
+    /** Degrees of freedom of the predictive t distribution ({@code n - trace(H) + 1}, at least 1). */
+    double dof() {
+        return dof;
     }
 
     int rows() {

@@ -39,8 +39,14 @@ public final class CurveSurrogate {
     static final int MAX_RUNNING = 10_000;
     private static final int FEATURES = 5;
 
-    /** A prediction of a final value: mean, standard deviation, and how many finished candidates the model saw. */
-    public record Estimate(double mean, double std, int trainedOn) {
+    /**
+     * A prediction of a final value: mean, scale ({@code std}), how many finished candidates the model saw, and the
+     * degrees of freedom of its predictive Student t distribution (infinite = normal).
+     */
+    public record Estimate(double mean, double std, int trainedOn, double dof) {
+        public Estimate(double mean, double std, int trainedOn) {
+            this(mean, std, trainedOn, Double.POSITIVE_INFINITY);
+        }
     }
 
     /**
@@ -174,7 +180,7 @@ public final class CurveSurrogate {
         }
         c.predicted.add(mean);
         c.predictedAt(epoch, mean);
-        return new Estimate(mean, p[1], m.rows());
+        return new Estimate(mean, p[1], m.rows(), p[2]);
     }
 
     /**
@@ -201,7 +207,7 @@ public final class CurveSurrogate {
         }
         double[] p = m.predict(x);
         double mean = x[0] + p[0];
-        return Double.isFinite(mean) && Double.isFinite(p[1]) ? new Estimate(mean, p[1], m.rows()) : null;
+        return Double.isFinite(mean) && Double.isFinite(p[1]) ? new Estimate(mean, p[1], m.rows(), p[2]) : null;
     }
 
     /**

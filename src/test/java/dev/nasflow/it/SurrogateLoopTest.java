@@ -61,6 +61,7 @@ class SurrogateLoopTest {
             assertFalse(decisions.isEmpty(), "the surrogate rule stopped candidates");
             int cited = 0;
             int fallback = 0;
+            int tBound = 0;
             for (Stacks.Rec<StopDecision> d : decisions) {
                 String reason = d.value().reason();
                 assertEquals("surrogate", d.value().rule(), reason);
@@ -70,6 +71,12 @@ class SurrogateLoopTest {
                     int from = Integer.parseInt(reason.substring(reason.indexOf(cite) + cite.length()).split(" ")[0]);
                     assertTrue(from >= d.value().epoch(), "made from the decision's epoch or later: " + reason);
                     assertTrue(reason.contains(" of 12, model v"), reason);
+                    if (reason.contains(", optimistic ")) {
+                        // the live model's noise is estimated from the finished candidates: its predictions carry
+                        // their degrees of freedom through Kafka and the bound uses the t quantile
+                        assertTrue(reason.contains(" std, Student t with "), reason);
+                        tBound++;
+                    }
                     cited++;
                 } else {
                     assertTrue(reason.startsWith("no surrogate prediction (") && reason.contains("median fallback"),
@@ -81,6 +88,7 @@ class SurrogateLoopTest {
                     + " e.g. %s%n", decisions.size(), cited, fallback, decisions.get(decisions.size() - 1).value()
                     .reason());
             assertTrue(cited > 0, "some decisions used a surrogate prediction");
+            assertTrue(tBound > 0, "some decisions used the optimistic (Student t) bound");
 
             double[] lat = latencies(stack.kafka(), searchId);
             assertTrue(lat.length > 100, "candidate predictions published: " + lat.length);

@@ -108,7 +108,7 @@ class SurrogateRuleTest {
             @Override
             public Optional<Prediction> predict(CurvePoint p) {
                 return Optional.ofNullable(m.get(p.candidateId()))
-                        .map(x -> new Prediction(x.mean(), x.std(), "candidate " + p.candidateId()));
+                        .map(x -> new Prediction(x.mean(), x.std(), "candidate " + p.candidateId(), x.dof()));
             }
         };
     }
@@ -122,8 +122,31 @@ class SurrogateRuleTest {
         assertTrue(st.onEpoch(new CurvePoint(S, "wide", 1, 4, 70)).isEmpty(), "86 + 1.645 x 2 = 89.3 >= 88");
         assertTrue(st.onEpoch(new CurvePoint(S, "narrow", 1, 4, 70)).isPresent(), "86 + 1.645 x 0.5 = 86.8 < 88");
         assertEquals("surrogate predicts 86 +/- 0.5 (candidate narrow), optimistic 86.8224 (mean + 1.645 std, "
-                + "confidence 0.95) < 1 x best final 88 = 88 (1 finished) at epoch 1",
+                + "normal, confidence 0.95) < 1 x best final 88 = 88 (1 finished) at epoch 1",
                 st.decision(S, "narrow").orElseThrow().reason());
+    }
+
+    /**
+     * A prediction whose noise was estimated from few results is Student t: its optimistic bound uses the t quantile
+     * of its degrees of freedom (3 dof at 0.95: 2.353, not 1.645), so the same mean and spread that a normal would
+     * stop goes on, and one far enough below is stopped citing the t quantile.
+     */
+    @Test
+    void aStudentTPredictionIsJudgedByItsOwnQuantile() {
+        PredictionSource src = byCandidate(Map.of(
+                "normal", new Prediction(86, 1, null),
+                "t3", new Prediction(86, 1, null, 3),
+                "t3low", new Prediction(85, 1, null, 3),
+                "t200", new Prediction(86, 1, null, 200)));
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of(), src));
+        Feed.finished(st, "ref", 80, 85, 87, 88);
+        assertTrue(st.onEpoch(new CurvePoint(S, "normal", 1, 4, 70)).isPresent(), "86 + 1.645 = 87.6 < 88");
+        assertTrue(st.onEpoch(new CurvePoint(S, "t3", 1, 4, 70)).isEmpty(), "86 + 2.353 = 88.35 >= 88");
+        assertTrue(st.onEpoch(new CurvePoint(S, "t200", 1, 4, 70)).isPresent(), "86 + 1.653 = 87.65 < 88");
+        assertTrue(st.onEpoch(new CurvePoint(S, "t3low", 1, 4, 70)).isPresent(), "85 + 2.353 = 87.35 < 88");
+        assertEquals("surrogate predicts 85 +/- 1 (candidate t3low), optimistic 87.3534 (mean + 2.353 std, Student t "
+                + "with 3 dof, confidence 0.95) < 1 x best final 88 = 88 (1 finished) at epoch 1",
+                st.decision(S, "t3low").orElseThrow().reason());
     }
 
     /** byCandidate, re-predicting at rungs by {@code repredicted} with the given measured rank quality. */

@@ -35,7 +35,9 @@ class EventSerdeTest {
                 SearchEvent.of("s1", SearchEventType.CANDIDATE_FINISHED, "s1-g0-c3", 0,
                         Map.of("outcome", "STOPPED_EARLY", "metrics", Map.of("validAccuracy", 71.5)))
                         .withTimestamp(9),
-                SearchEvent.of("s1", SearchEventType.STARTED, null, null, null).withTimestamp(1));
+                SearchEvent.of("s1", SearchEventType.STARTED, null, null, null).withTimestamp(1),
+                SurrogatePrediction.ofCandidate("s1", "s1-g0-c3", "fedcba9876543210", "|none~0|", 2, 12,
+                        "validAccuracy", 80.5, 1.25, 4, null, 5, 1_700_000_000_000L, 4.5));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -60,6 +62,29 @@ class EventSerdeTest {
                 StopDecision.of("s", "c", 1, null, "asha", "r", 10, 5)));
         assertFalse(d.has("latencyMs"));
         assertTrue(d.has("rung"));
+    }
+
+    /**
+     * A candidate prediction carries the degrees of freedom of its Student t distribution as {@code dof}; a normal one
+     * (infinite dof) leaves it out, and a record of an earlier build without it reads as normal.
+     */
+    @Test
+    void candidatePredictionsCarryTheirDegreesOfFreedom() throws Exception {
+        SurrogatePrediction t = SurrogatePrediction.ofCandidate("s", "c", "h", "a", 2, 12, "validAccuracy", 80, 1, 4,
+                null, 5, 10L, 3.25);
+        JsonNode n = EventSerde.mapper().readTree(EventSerde.SURROGATE_PREDICTION.encode(t));
+        assertEquals(3.25, n.get("dof").asDouble());
+        assertEquals(3.25, t.dofOrInfinite());
+        SurrogatePrediction normal = SurrogatePrediction.ofCandidate("s", "c", "h", "a", 2, 12, "validAccuracy", 80,
+                1, 4, null, 5, 10L);
+        assertEquals(Double.POSITIVE_INFINITY, normal.dofOrInfinite());
+        com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode)
+                EventSerde.mapper().readTree(EventSerde.SURROGATE_PREDICTION.encode(t));
+        old.remove("dof");
+        SurrogatePrediction back = EventSerde.SURROGATE_PREDICTION.decode(EventSerde.mapper().writeValueAsBytes(old));
+        assertEquals(Double.POSITIVE_INFINITY, back.dofOrInfinite());
+        assertThrows(IllegalArgumentException.class, () -> SurrogatePrediction.ofCandidate("s", "c", "h", "a", 2, 12,
+                "validAccuracy", 80, 1, 4, null, 5, 10L, 0));
     }
 
     @Test

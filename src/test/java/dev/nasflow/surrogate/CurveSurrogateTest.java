@@ -35,6 +35,30 @@ class CurveSurrogateTest {
         assertNull(s.predict("a", 4), "nothing to predict at the target");
     }
 
+    /**
+     * The noise is estimated from the finished candidates, so a prediction is Student t whose degrees of freedom grow
+     * with them (n - trace(H) + 1): wide tails after a few, nearly normal after many.
+     */
+    @Test
+    void predictionsCarryDegreesOfFreedomThatGrowWithTheFinishedCandidates() {
+        CurveSurrogate s = new CurveSurrogate();
+        java.util.Random rng = new java.util.Random(7);
+        double previous = 0;
+        for (int i = 0; i < 40; i++) {
+            double base = 40 + rng.nextInt(20);
+            run(s, "c" + i, Double.NaN, base, base + 5 + rng.nextGaussian(), base + 8 + rng.nextGaussian(),
+                    base + 10 + rng.nextGaussian());
+            s.finish("c" + i, null);
+            partial(s, "q" + i, Double.NaN, 4, 50, 55);
+            CurveSurrogate.Estimate e = s.predict("q" + i, 2);
+            assertNotNull(e);
+            assertTrue(e.dof() >= 1 && e.dof() <= i + 2, i + 1 + " finished: dof " + e.dof());
+            assertTrue(e.dof() >= previous - 1e-9 || i < 3, "dof grows: " + previous + " -> " + e.dof());
+            previous = e.dof();
+        }
+        assertTrue(previous > 30, "40 finished: nearly normal, dof " + previous);
+    }
+
     @Test
     void learnsWhichCurvesEndHigherAndScoresItsEarlierPredictions() {
         CurveSurrogate s = new CurveSurrogate();
