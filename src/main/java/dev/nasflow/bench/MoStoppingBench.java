@@ -89,10 +89,26 @@ public final class MoStoppingBench {
      * @param tabulatedOnly NB201: only epochs 12 and 200 carry a value (requires epochs 200)
      * @param curves        recorded curves to replay instead of NB201 (null: NB201)
      * @param metric        the per-epoch metric watched (recorded curves; NB201: validAccuracy)
+     * @param scheduling    {@code async} (default: a candidate is proposed whenever a slot frees, as the workflow's
+     *                      {@code budget.scheduling: async}) or {@code generational} (generations of
+     *                      {@value #NSGA2_POPULATION} candidates, the next proposed once every candidate of the current
+     *                      one ended, as {@code budget.scheduling: generational}; slots may idle at a generation's end)
      */
     public record Config(int candidates, int epochs, int concurrency, int runs, long seed, List<String> strategies,
-                         List<RuleConfig> rules, boolean tabulatedOnly, Path curves, String metric) {
+                         List<RuleConfig> rules, boolean tabulatedOnly, Path curves, String metric,
+                         String scheduling) {
+        public static final List<String> SCHEDULING = List.of("async", "generational");
+
+        public Config(int candidates, int epochs, int concurrency, int runs, long seed, List<String> strategies,
+                      List<RuleConfig> rules, boolean tabulatedOnly, Path curves, String metric) {
+            this(candidates, epochs, concurrency, runs, seed, strategies, rules, tabulatedOnly, curves, metric, null);
+        }
+
         public Config {
+            scheduling = scheduling == null || scheduling.isBlank() ? "async" : scheduling;
+            if (!SCHEDULING.contains(scheduling)) {
+                throw new IllegalArgumentException("--scheduling " + scheduling + ": use one of " + SCHEDULING);
+            }
             int maxEpochs = curves == null ? Nb201Table.FULL_EPOCHS : 100_000;
             if (candidates < 2 || epochs < 2 || epochs > maxEpochs || concurrency < 1 || runs < 1) {
                 throw new IllegalArgumentException("need --candidates >= 2, --epochs in 2.." + maxEpochs
@@ -217,8 +233,11 @@ public final class MoStoppingBench {
     private static String protocol(Config c, RecordedCurves file) {
         String runs = String.format(Locale.ROOT, "%d searches per strategy (seeds %d..%d) of %d candidates, %d at a "
                         + "time, each trained to %d epochs unless stopped; objectives: %s (maximised) and params "
-                        + "(minimised); strategies %s", c.runs(), c.seed(), c.seed() + c.runs() - 1, c.candidates(),
-                c.concurrency(), c.epochs(), c.metric(), c.strategies());
+                        + "(minimised); strategies %s; scheduling %s", c.runs(), c.seed(), c.seed() + c.runs() - 1,
+                c.candidates(), c.concurrency(), c.epochs(), c.metric(), c.strategies(),
+                c.scheduling().equals("async") ? "async (a candidate is proposed whenever a slot frees)"
+                        : "generational (generations of " + NSGA2_POPULATION + ", the next once every candidate of "
+                        + "the current one ended)");
         if (file != null) {
             return runs + "; curves: the recorded real curves of " + c.curves() + " (" + file.curves().size()
                     + " architectures, random order per seed), params from the file";
@@ -254,6 +273,9 @@ public final class MoStoppingBench {
     /** One search: the strategy's candidates through the simulator with {@code rule} (epoch budget 0 = none). */
     Run simulate(Config c, RecordedCurves file, String strategy, long seed, StoppingRule rule, long epochBudget) {
         StoppingSimulator.Source source = file != null ? fileSource(file, c, seed) : tableSource(c, strategy, seed);
+        if (c.scheduling().equals("generational")) {
+            source = generational(source, NSGA2_POPULATION);
+        }
         List<Point> finished = new ArrayList<>();
         StoppingSimulator.Listener listener = new StoppingSimulator.Listener() {
             @Override
@@ -265,6 +287,40 @@ public final class MoStoppingBench {
                 .run(source, c.candidates(), c.epochs(), rule, listener);
         double stopEpoch = res.verdicts().stream().mapToInt(v -> v.epoch()).average().orElse(Double.NaN);
         return new Run(res.epochsSpent(), res.stopped(), stopEpoch, finished);
+    }
+
+    /**
+     * Generations of {@code size}: the next generation's first candidate is asked for only once every candidate of the
+     * current one ended (stopped or finished), as the workflow's generational scheduling does.
+     */
+    static StoppingSimulator.Source generational(StoppingSimulator.Source inner, int size) {
+        return new StoppingSimulator.Source() {
+            private int left;
+            private int outstanding;
+
+            @Override
+            public StoppingSimulator.Candidate next() {
+                if (left == 0 && outstanding == 0) {
+                    left = size;
+                }
+                if (left == 0) {
+                    return StoppingSimulator.WAIT;
+                }
+                StoppingSimulator.Candidate c = inner.next();
+                if (c == null || c == StoppingSimulator.WAIT) {
+                    return c;
+                }
+                left--;
+                outstanding++;
+                return c;
+            }
+
+            @Override
+            public void ended(StoppingSimulator.Candidate c, int epochs, boolean stopped) {
+                outstanding--;
+                inner.ended(c, epochs, stopped);
+            }
+        };
     }
 
     private StoppingSimulator.Source fileSource(RecordedCurves file, Config c, long seed) {

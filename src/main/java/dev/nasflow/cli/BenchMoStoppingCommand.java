@@ -40,6 +40,12 @@ public final class BenchMoStoppingCommand implements Callable<Integer> {
                     + "always the reference), e.g. --rule wide:margin=0.02,gracePeriod=6.")
     List<String> rules;
 
+    @Option(names = "--scheduling", paramLabel = "MODE",
+            description = "async (default: a candidate is proposed whenever a slot frees) or generational "
+                    + "(generations of 20, the next once every candidate of the current one ended), as the "
+                    + "workflow's budget.scheduling.")
+    String scheduling;
+
     @Option(names = "--json", description = "Print exactly one JSON object.")
     boolean json;
 
@@ -49,7 +55,7 @@ public final class BenchMoStoppingCommand implements Callable<Integer> {
         try {
             MoStoppingBench.Config config = new MoStoppingBench.Config(sim.candidates(100),
                     sim.epochs(Nb201Table.FULL_EPOCHS), sim.concurrency, sim.runs, sim.seed, strategies,
-                    parseRules(rules), tabulatedOnly, sim.curves, sim.metric);
+                    parseRules(rules), tabulatedOnly, sim.curves, sim.metric, scheduling);
             report = new MoStoppingBench(Nb201Table.cifar10()).run(config);
         } catch (IllegalArgumentException e) {
             System.err.println("nasflow bench mo-stopping: " + e.getMessage());

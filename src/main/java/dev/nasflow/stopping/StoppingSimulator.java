@@ -89,12 +89,18 @@ public final class StoppingSimulator {
      * is free, {@link #ended} hears how each launched candidate ended (stopped after {@code epochs}, or finished).
      */
     public interface Source {
-        /** The next candidate, or null when there is none now (the search is over). */
+        /**
+         * The next candidate; {@link #WAIT} when there is none yet but will be once running candidates end (a
+         * generational search waiting for its generation); null when there is none (the search is over).
+         */
         Candidate next();
 
         default void ended(Candidate c, int epochs, boolean stopped) {
         }
     }
+
+    /** What a {@link Source} returns when its next candidate depends on the running ones ending: the slot stays idle. */
+    public static final Candidate WAIT = new Candidate("(wait)", null, new double[] {Double.NaN});
 
     /**
      * What a run cost and picked.
@@ -221,6 +227,7 @@ public final class StoppingSimulator {
         String pickId = null;
         double pick = Double.NaN;
         boolean budgetLeft = true;
+        boolean waiting = false;
         while (budgetLeft) {
             if (epochBudget > 0 && spent >= epochBudget) {
                 break;
@@ -231,6 +238,10 @@ public final class StoppingSimulator {
                     Candidate c = source.next();
                     if (c == null) {
                         sourceDone = true;
+                        continue;
+                    }
+                    if (c == WAIT) {
+                        waiting = true;
                         continue;
                     }
                     if (c.curve.length != t) {
@@ -254,8 +265,13 @@ public final class StoppingSimulator {
                 any |= slot[s] != null;
             }
             if (!any) {
+                if (waiting) {
+                    throw new IllegalStateException("the source waits for running candidates to end, but none is "
+                            + "running: it would wait forever");
+                }
                 break;
             }
+            waiting = false;
             ticks++;
             for (int s = 0; s < concurrency; s++) {
                 Candidate c = slot[s];

@@ -52,6 +52,62 @@ class MoStoppingBenchTest {
         assertTrue((double) rule(r, "random", "pareto").get("fewerEpochsFactor") >= 1.0);
     }
 
+    /**
+     * Generational scheduling: no candidate of a generation starts before every candidate of the previous one ended,
+     * so slots idle at a generation's end and NSGA-II breeds each generation from complete results.
+     */
+    @Test
+    void generationalSchedulingStartsAGenerationOnlyWhenThePreviousOneEnded() {
+        MoStoppingBench.Config c = new MoStoppingBench.Config(60, 40, 8, 1, 3, List.of("nsga2"), null, false, null,
+                null, "generational");
+        java.util.List<String> events = new java.util.ArrayList<>();
+        int[] clock = {0};
+        java.util.Map<String, int[]> span = new java.util.HashMap<>();
+        dev.nasflow.stopping.StoppingSimulator.Source gen = MoStoppingBench.generational(
+                new dev.nasflow.stopping.StoppingSimulator.Source() {
+                    int n;
+
+                    @Override
+                    public dev.nasflow.stopping.StoppingSimulator.Candidate next() {
+                        if (n == 60) {
+                            return null;
+                        }
+                        double[] curve = new double[40];
+                        java.util.Arrays.fill(curve, n % 7);
+                        return new dev.nasflow.stopping.StoppingSimulator.Candidate("c" + n++, null, curve);
+                    }
+
+                    @Override
+                    public void ended(dev.nasflow.stopping.StoppingSimulator.Candidate cand, int epochs,
+                                      boolean stopped) {
+                        events.add("end " + cand.id());
+                    }
+                }, 20);
+        dev.nasflow.stopping.StoppingSimulator.Result res = new dev.nasflow.stopping.StoppingSimulator(8, 0).run(gen,
+                60, 40, dev.nasflow.stopping.NoStopping.INSTANCE,
+                new dev.nasflow.stopping.StoppingSimulator.Listener() {
+                    @Override
+                    public void started(dev.nasflow.stopping.StoppingSimulator.Candidate cand) {
+                        events.add("start " + cand.id());
+                    }
+                });
+        assertEquals(60, res.finished());
+        for (int g = 1; g < 3; g++) {
+            int firstStart = events.indexOf("start c" + (20 * g));
+            for (int i = 20 * (g - 1); i < 20 * g; i++) {
+                assertTrue(events.indexOf("end c" + i) < firstStart, "c" + i + " ended before generation " + g);
+            }
+        }
+        // 3 generations of 20 at 8 slots: 3 waves each (8, 8, 4), 40 epochs a wave
+        assertEquals(9 * 40, res.ticks());
+        Map<String, Object> r = BENCH.run(c);
+        assertTrue(((String) r.get("protocol")).contains("scheduling generational"), r.toString());
+        assertTrue((double) rule(r, "nsga2", "pareto").get("fewerEpochsFactor") > 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MoStoppingBench.Config(
+                60, 40, 8, 1, 3, null, null, false, null, null, "sync"));
+        assertEquals("--scheduling sync: use one of [async, generational]", e.getMessage());
+    }
+
     @Test
     void badConfigurationsNameTheFlag(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MoStoppingBench.Config(

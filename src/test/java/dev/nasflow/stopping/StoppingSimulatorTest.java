@@ -150,5 +150,9 @@ class StoppingSimulatorTest {
                 new StoppingSimulator.Candidate("a", new double[] {2}));
         e = assertThrows(IllegalArgumentException.class, () -> new StoppingSimulator(1, 0).run(dup, NoStopping.INSTANCE));
         assertTrue(e.getMessage().startsWith("id: duplicate"), e.getMessage());
+        StoppingSimulator.Source waitsForever = () -> StoppingSimulator.WAIT;
+        IllegalStateException w = assertThrows(IllegalStateException.class,
+                () -> new StoppingSimulator(2, 0).run(waitsForever, 5, 3, NoStopping.INSTANCE, StoppingSimulator.Listener.NONE));
+        assertTrue(w.getMessage().contains("none is running"), w.getMessage());
     }
 }
