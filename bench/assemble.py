@@ -297,6 +297,7 @@ def mo_stopping(raw):
     """Multi-objective stopping (rule pareto), simulated: epochs saved and hypervolume ratio per curve set and strategy."""
     sec, ratios, goals = {}, {}, {}
     for name, key in (("mo-stopping", "nb201Modelled"), ("mo-stopping-tabulated", "nb201TabulatedOnly"),
+                      ("mo-stopping-generational", "nb201ModelledGenerational"),
                       ("mo-stopping-recorded", "recordedCurves")):
         st, d = load(raw, name)
         if not d:
