@@ -124,6 +124,23 @@ final class SchemaErrorMapper {
         return new SpecError(ptr, "required field is missing", hint);
     }
 
+    /**
+     * Names users of other tools write for a field of this spec (per section, normalised as {@link Suggest#key}): the
+     * field meant, then why. Checked before spelling suggestions, which would point elsewhere (a strategy's
+     * {@code candidates} parameter for a budget's {@code candidates}).
+     */
+    private static final Map<String, Map<String, String>> INTENT = Map.of(
+            "/budget", Map.of(
+                    "candidates", "evaluations (how many candidates the search evaluates)",
+                    "trials", "evaluations (how many candidates the search evaluates)",
+                    "maxtrials", "evaluations (how many candidates the search evaluates)",
+                    "numtrials", "evaluations (how many candidates the search evaluates)",
+                    "ntrials", "evaluations (how many candidates the search evaluates)",
+                    "numsamples", "evaluations (how many candidates the search evaluates)",
+                    "parallelism", "maxConcurrent (candidates trained at the same time)",
+                    "concurrency", "maxConcurrent (candidates trained at the same time)",
+                    "timeout", "realSeconds (wall-clock seconds of the search)"));
+
     private SpecError unknownField(String inst, String loc, String property, JsonNode root) {
         String ptr = inst + "/" + escape(property);
         JsonNode section = schemaAt(parent(loc));
@@ -137,7 +154,10 @@ final class SchemaErrorMapper {
                     : Suggest.didYouMean(property, known) + "parameters of '" + st + "': " + String.join(", ", known);
             return new SpecError(ptr, "unknown parameter " + quoted + " of strategy '" + st + "'", hint);
         }
-        String hint = Suggest.didYouMean(property, known);
+        String meant = INTENT.getOrDefault(inst, Map.of()).get(Suggest.key(property));
+        String hint = meant != null && known.contains(meant.split(" ", 2)[0])
+                ? "did you mean '" + meant.split(" ", 2)[0] + "'" + (meant.contains(" ") ? " " + meant.split(" ", 2)[1]
+                : "") + "? " : Suggest.didYouMean(property, known);
         if (hint.isEmpty()) {
             Set<String> homes = fieldHomes.getOrDefault(property, Set.of());
             if (!homes.isEmpty()) {

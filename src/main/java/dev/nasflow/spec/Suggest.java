@@ -45,6 +45,11 @@ final class Suggest {
         return s.toLowerCase(Locale.ROOT).replaceAll("[-_\\s]", "");
     }
 
+    /** {@code s} lower-cased without dashes, underscores and blanks ("max_trials" and "maxTrials" give "maxtrials"). */
+    static String key(String s) {
+        return normalise(s);
+    }
+
     /** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions). */
     static int distance(String a, String b) {
         if (a.length() > 64 || b.length() > 64) {

@@ -85,6 +85,23 @@ class SpecValidatorTest {
         assertEquals(sorted, v.errors().stream().map(SpecError::pointer).toList(), "ordered by pointer");
     }
 
+    /**
+     * Budget fields named as other tools name them get the field meant, not a spelling neighbour or a strategy
+     * parameter of the same name (BANANAS has a 'candidates' parameter; a budget's 'candidates' means evaluations).
+     */
+    @Test
+    void budgetFieldsNamedAsOtherToolsNameThemPointToTheFieldMeant() {
+        SpecValidation v = V.validate(MINIMAL.replace("\"evaluations\": 10",
+                "\"evaluations\": 10, \"candidates\": 10, \"max_trials\": 10, \"parallelism\": 4"), "intent");
+        assertFalse(v.ok());
+        java.util.Map<String, String> hints = new java.util.HashMap<>();
+        v.errors().forEach(e -> hints.put(e.pointer(), e.hint()));
+        assertTrue(hints.get("/budget/candidates").startsWith("did you mean 'evaluations' (how many candidates"),
+                v.report());
+        assertTrue(hints.get("/budget/max_trials").startsWith("did you mean 'evaluations'"), v.report());
+        assertTrue(hints.get("/budget/parallelism").startsWith("did you mean 'maxConcurrent'"), v.report());
+    }
+
     /** Shards: 10,000 in flight is valid; too many shards, a bad shardSize or maxConcurrent name the field and fix. */
     @Test
     void manyCandidatesInFlightAreValidatedAgainstTheShardLimits() {
