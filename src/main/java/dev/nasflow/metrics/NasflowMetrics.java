@@ -12,6 +12,7 @@ import dev.nasflow.stream.SearchEvent;
 import dev.nasflow.stream.StopDecision;
 import dev.nasflow.service.SurrogateObserver;
 import dev.nasflow.model.CandidateTask;
+import dev.nasflow.model.SearchEventType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -143,6 +144,8 @@ public final class NasflowMetrics implements TrainingObserver, StopperObserver, 
     private final class SearchGauges {
         final String searchId;
         volatile boolean running = true;
+        /** Its final event was seen (a later STARTED of the same id is a new run). */
+        volatile boolean ended;
         volatile String primaryMetric;
         volatile double best = Double.NaN;
         final AtomicInteger evaluations = new AtomicInteger();
@@ -413,6 +416,12 @@ public final class NasflowMetrics implements TrainingObserver, StopperObserver, 
     public void searchEvent(SearchEvent e) {
         synchronized (lock) {
             SearchGauges g = searches.get(e.searchId());
+            if (g != null && g.ended && e.type() == SearchEventType.STARTED && e.candidateId() == null) {
+                // the id of a finished search started again: a new run, counted from zero
+                g.remove();
+                searches.remove(e.searchId());
+                g = null;
+            }
             if (g == null) {
                 g = new SearchGauges(e.searchId());
                 searches.put(e.searchId(), g);
@@ -435,6 +444,7 @@ public final class NasflowMetrics implements TrainingObserver, StopperObserver, 
                 case GENERATION_FINISHED -> updateBest(g, p);
                 case COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT -> {
                     g.running = false;
+                    g.ended = true;
                     updateBest(g, p);
                     if (p.get("evaluations") instanceof Number n) {
                         g.evaluations.set(n.intValue());

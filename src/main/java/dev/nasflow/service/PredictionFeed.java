@@ -77,6 +77,27 @@ public final class PredictionFeed implements AutoCloseable {
         return received.get();
     }
 
+    /**
+     * Drops the predictions of search {@code searchId} that answer metrics published before {@code beforeMillis}: the
+     * id of a finished search was started again, and its new run's candidates have the same ids as the old run's.
+     */
+    public synchronized void forgetSearch(String searchId, long beforeMillis) {
+        latest.values().removeIf(p -> p.searchId().equals(searchId)
+                && (p.metricTimestamp() == null || p.metricTimestamp() < beforeMillis));
+    }
+
+    /**
+     * {@code p} is the candidate's later state than {@code old}: it answers a metric published no earlier, even from an
+     * earlier epoch (the candidate trains again: a new run of the search's id, or a resume from an earlier
+     * checkpoint); without the metrics' publication times, the later epoch.
+     */
+    static boolean isNewer(SurrogatePrediction p, SurrogatePrediction old) {
+        if (p.metricTimestamp() != null && old.metricTimestamp() != null) {
+            return p.metricTimestamp() >= old.metricTimestamp();
+        }
+        return old.epoch() <= p.epoch();
+    }
+
     /** The latest candidate prediction of {@code candidateId}, if one was read. */
     public synchronized Optional<SurrogatePrediction> latest(String candidateId) {
         return Optional.ofNullable(latest.get(candidateId));
@@ -115,7 +136,7 @@ public final class PredictionFeed implements AutoCloseable {
         List<CompletableFuture<Void>> ready = new ArrayList<>();
         synchronized (this) {
             SurrogatePrediction old = latest.get(p.candidateId());
-            if (old == null || old.epoch() <= p.epoch()) {
+            if (old == null || isNewer(p, old)) {
                 latest.put(p.candidateId(), p);
             }
             if (latest.size() > MAX_CANDIDATES) {

@@ -100,6 +100,11 @@ public final class StopperService implements AutoCloseable {
     private final AtomicLong attached = new AtomicLong();
     /** Searches started and not ended (by their events), with how many checks found them closed without a word. */
     private final Map<String, Integer> live = new ConcurrentHashMap<>();
+    /**
+     * Searches whose final event was seen: a later search-level STARTED of the same id is a new run of that id (a
+     * workflow id may be used again once its run closed), which is watched afresh.
+     */
+    private final java.util.Set<String> ended = ConcurrentHashMap.newKeySet();
     private java.util.concurrent.ScheduledExecutorService watcher;
     private java.time.Duration watchEvery = WATCH_EVERY;
     /** How often the watcher checks that live searches still run (a terminated one publishes nothing itself). */
@@ -493,6 +498,19 @@ public final class StopperService implements AutoCloseable {
                 }
             }
         }
+        if (e.type() == SearchEventType.STARTED && e.candidateId() == null && ended.remove(e.searchId())) {
+            // the id of a finished search started again: forget the old run (its rule, curves, references and
+            // decisions, all keyed by the same search and candidate ids) and its predictions, then look the new run up
+            searches.remove(e.searchId());
+            synchronized (stopper) {
+                stopper.forget(e.searchId());
+            }
+            if (feed != null) {
+                feed.forgetSearch(e.searchId(), e.timestamp());
+            }
+            log.info("stopper: search {} started again (a new run of a finished search's id): watching it afresh",
+                    e.searchId());
+        }
         if (e.type() == SearchEventType.STARTED && e.candidateId() == null) {
             if (e.payload().containsKey("supernetEpochs")) {
                 searches.putIfAbsent(e.searchId(), INACTIVE); // a one-shot supernet search: nothing to stop
@@ -504,6 +522,7 @@ public final class StopperService implements AutoCloseable {
             live.put(e.searchId(), 0);
         }
         if (e.type().isFinal()) {
+            ended.add(e.searchId());
             synchronized (stopper) {
                 stopper.forget(e.searchId());
             }

@@ -135,6 +135,15 @@ public final class SurrogateService implements AutoCloseable {
             return null;
         }
         SearchState s = state(e.searchId());
+        if (s.finished && e.candidateId() == null
+                && (e.type() == SearchEventType.WARM_START_PRIORS || e.type() == SearchEventType.STARTED)) {
+            // the id of a finished search started again (its priors come first, then STARTED): a new run, whose
+            // candidates have the old run's ids; learn it from scratch
+            searches.remove(e.searchId());
+            s = state(e.searchId());
+            log.info("surrogate: search {} started again (a new run of a finished search's id): a new model",
+                    e.searchId());
+        }
         List<SurrogatePrediction> out = new ArrayList<>();
         switch (e.type()) {
             case CANDIDATE_STARTED, CANDIDATE_RESUMED -> {

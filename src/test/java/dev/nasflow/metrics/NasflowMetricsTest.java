@@ -161,6 +161,15 @@ class NasflowMetricsTest {
         assertEquals(1, registry.get("nasflow.searches.running").gauge().value());
         assertEquals(73.0, registry.get("nasflow.search.best.objective").tags("search", "s1").gauge().value());
         assertEquals(30, registry.get("nasflow.search.evaluations").tags("search", "s1").gauge().value());
+
+        // the same id started again once finished: a new run, counted from zero
+        metrics.searchEvent(SearchEvent.of("s1", SearchEventType.STARTED, null, null, Map.of("name", "x")));
+        assertEquals(2, registry.get("nasflow.searches.running").gauge().value());
+        assertEquals(0, registry.get("nasflow.search.evaluations").tags("search", "s1").gauge().value());
+        assertEquals(0, registry.get("nasflow.search.generation").tags("search", "s1").gauge().value());
+        assertNull(registry.find("nasflow.search.best.objective").tags("search", "s1").gauge(), "the old best is gone");
+        metrics.searchEvent(SearchEvent.of("s1", SearchEventType.STARTED, null, null, Map.of("name", "x")));
+        assertEquals(2, registry.get("nasflow.searches.running").gauge().value(), "a repeated STARTED changes nothing");
     }
 
     @Test
