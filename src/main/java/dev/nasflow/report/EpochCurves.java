@@ -2,7 +2,10 @@ package dev.nasflow.report;
 
 import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.EventSerde;
+import dev.nasflow.model.SearchEventType;
 import dev.nasflow.stream.KafkaClients;
+import dev.nasflow.stream.SearchEvent;
+import dev.nasflow.stream.TopicReader;
 import dev.nasflow.stream.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,8 +34,12 @@ public final class EpochCurves {
     public record Read(Map<String, Curve> curves, boolean complete, long records) {
     }
 
+    /** Clock skew between the hosts publishing a search's events and its metrics that the run boundary tolerates. */
+    static final long SKEW_MS = 60_000;
+
     public static Read read(KafkaClients kafka, String searchId, String metric, Duration timeout) {
         String prefix = searchId + "-g";
+        long since = runStart(kafka, searchId, timeout);
         Map<String, TreeMap<Integer, double[]>> points = new LinkedHashMap<>();
         long seen = 0;
         boolean complete;
@@ -64,8 +71,8 @@ public final class EpochCurves {
                     } catch (RuntimeException poison) {
                         continue;
                     }
-                    if (m == null || !searchId.equals(m.searchId())) {
-                        continue;
+                    if (m == null || !searchId.equals(m.searchId()) || m.timestamp() < since) {
+                        continue; // another search, or an earlier run of this search's id
                     }
                     points.computeIfAbsent(m.candidateId(), k -> new TreeMap<>())
                             .put(m.epoch(), new double[]{m.metric(metric), m.timestamp()});
@@ -84,5 +91,43 @@ public final class EpochCurves {
             curves.put(id, new Curve(epochs, values, last));
         });
         return new Read(curves, complete, seen);
+    }
+
+    /**
+     * Where the search's latest run begins on the metrics' clock: a search id may be started again once its run
+     * finished, and the new run's candidates have the old run's ids. From the search's events: the latest search-level
+     * {@code STARTED}, less {@link #SKEW_MS} for clock skew, but never before the final event of the run it followed
+     * (none of that run's metrics comes after its final event). 0 when the search was started once, or its events
+     * cannot be read.
+     */
+    static long runStart(KafkaClients kafka, String searchId, Duration timeout) {
+        List<SearchEvent> events;
+        try {
+            events = TopicReader.readToEnd(kafka, Topics.SEARCH_EVENTS, EventSerde.SEARCH_EVENT, timeout,
+                    e -> searchId.equals(e.searchId()) && e.candidateId() == null
+                            && (e.type() == SearchEventType.STARTED || e.type().isFinal()));
+        } catch (RuntimeException unreadable) {
+            return 0;
+        }
+        return runStart(events);
+    }
+
+    static long runStart(List<SearchEvent> events) {
+        long started = Long.MIN_VALUE;
+        for (SearchEvent e : events) {
+            if (e.type() == SearchEventType.STARTED) {
+                started = Math.max(started, e.timestamp());
+            }
+        }
+        long previousEnd = Long.MIN_VALUE;
+        for (SearchEvent e : events) {
+            if (e.type().isFinal() && e.timestamp() <= started) {
+                previousEnd = Math.max(previousEnd, e.timestamp());
+            }
+        }
+        if (previousEnd == Long.MIN_VALUE) {
+            return 0; // one run: every metric of the search is its
+        }
+        return Math.max(previousEnd, started - SKEW_MS);
     }
 }
