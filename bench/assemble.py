@@ -243,11 +243,11 @@ def stopping(raw):
     return sec
 
 
-def stopping_recorded(raw):
+def stopping_recorded(raw, name="stopping-recorded"):
     """Stopping rules replayed on recorded real learning curves (nasflow bench stopping --curves)."""
-    st, d = load(raw, "stopping-recorded")
+    st, d = load(raw, name)
     if not d:
-        return not_ok(st, "stopping-recorded", raw)
+        return not_ok(st, name, raw)
     sec = dict(d)
     ratios, goals = {}, {}
     rules = d.get("rules", {})
@@ -298,7 +298,8 @@ def mo_stopping(raw):
     sec, ratios, goals = {}, {}, {}
     for name, key in (("mo-stopping", "nb201Modelled"), ("mo-stopping-tabulated", "nb201TabulatedOnly"),
                       ("mo-stopping-generational", "nb201ModelledGenerational"),
-                      ("mo-stopping-recorded", "recordedCurves")):
+                      ("mo-stopping-recorded", "recordedCurves"),
+                      ("mo-stopping-recorded-val6k", "recordedCurvesVal6k")):
         st, d = load(raw, name)
         if not d:
             sec[key] = not_ok(st, name, raw)
@@ -432,6 +433,7 @@ def main():
         "searchQuality": search_quality(args.raw, args.runs, args.bananas_runs),
         "stoppingSavings": stopping(args.raw),
         "stoppingSavingsRecorded": stopping_recorded(args.raw),
+        "stoppingSavingsRecordedVal6k": stopping_recorded(args.raw, "stopping-recorded-val6k"),
         "moStopping": mo_stopping(args.raw),
         "runningSavings": running_savings(args.raw),
         "warmStart": warm_start(args.raw),

@@ -72,7 +72,9 @@ public final class BenchRecordCurvesCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--data-fraction", paramLabel = "F",
-            description = "Train on this fraction of the spec's training data (0 < F <= 1; default: the spec's).")
+            description = "Load this fraction of the spec's data set (data.dataFraction: the validation split "
+                    + "shrinks with it; fidelity.dataFraction in the spec trains on a share of the training split "
+                    + "alone; 0 < F <= 1; default: the spec's).")
     Double dataFraction;
 
     @Override
@@ -102,7 +104,9 @@ public final class BenchRecordCurvesCommand implements Callable<Integer> {
         if (!(raw instanceof ObjectNode node)) {
             return usage("--spec " + specFile + ": not a JSON object");
         }
-        node.putObject("fidelity").put("epochs", epochs);
+        // the spec's other fidelity settings (e.g. fidelity.dataFraction: a share of the training split) are kept
+        ObjectNode fidelity = node.get("fidelity") instanceof ObjectNode f ? f : node.putObject("fidelity");
+        fidelity.put("epochs", epochs);
         node.remove("stopping");
         if (dataFraction != null && node.get("data") instanceof ObjectNode data) {
             data.put("dataFraction", dataFraction);
@@ -215,6 +219,9 @@ public final class BenchRecordCurvesCommand implements Callable<Integer> {
             }
         }
         h.put("data", spec.get("data"));
+        if (spec.path("fidelity").size() > 1) { // more than the epochs: e.g. the share of the training split used
+            h.put("fidelity", spec.get("fidelity"));
+        }
         return h;
     }
 

@@ -4,6 +4,7 @@ import dev.nasflow.bench.RecordedCurves;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -52,5 +53,27 @@ class BenchRecordCurvesTest {
         bad = CliRun.of("bench", "record-curves", "--out", out.toString(), "--spec", "workflows/quickstart.json");
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("trainer.type 'djl'"), bad.err());
+    }
+
+    /**
+     * The spec's fidelity settings other than the epochs (here the share of the training split trained on) are
+     * kept, and recorded in the header: before, the command replaced the spec's whole fidelity block.
+     */
+    @Test
+    void keepsTheSpecsOtherFidelitySettings() throws Exception {
+        String spec = Files.readString(Path.of("workflows/quickstart-djl.json"))
+                .replace("\"fidelity\": {\"epochs\": 3}", "\"fidelity\": {\"epochs\": 3, \"dataFraction\": 0.5}");
+        assertTrue(spec.contains("\"dataFraction\": 0.5"), "the quickstart spec's fidelity line changed");
+        Path specFile = dir.resolve("spec.json");
+        Files.writeString(specFile, spec);
+        Path out = dir.resolve("curves.jsonl");
+        CliRun r = CliRun.of("bench", "record-curves", "--spec", specFile.toString(), "--out", out.toString(),
+                "--archs", "2", "--epochs", "2", "--data-fraction", "0.02", "--seed", "3");
+        assertEquals(0, r.exit(), r.err());
+        RecordedCurves f = RecordedCurves.read(out);
+        assertEquals(2, f.minEpochs());
+        assertEquals(0.5, f.header().path("fidelity").path("dataFraction").asDouble(), f.header().toString());
+        assertEquals(2, f.header().path("fidelity").path("epochs").asInt(), f.header().toString());
+        assertEquals(0.02, f.header().path("data").path("dataFraction").asDouble(), f.header().toString());
     }
 }
