@@ -160,12 +160,12 @@ class PrometheusDashboardsTest {
                 MetricsSearch.run(stack, "obs-warm-up-" + Long.toString(System.nanoTime(), 36), MetricsSearch.WARM_UP);
                 awaitQuery(api, "temporal_workflow_endtoend_latency_seconds_count >= 1", prom, promLog);
                 SearchResult result = MetricsSearch.run(stack, "obs-prom-" + Long.toString(System.nanoTime(), 36));
-                assertEquals(18, result.status().evaluations());
+                assertEquals(30, result.status().evaluations());
                 System.out.printf("[prometheus test] search done after %.1f s: %d evaluated, %d stopped early%n",
                         (System.nanoTime() - t0) / 1e9, result.status().evaluations(), result.status().stoppedEarly());
                 String searchId = result.status().searchId();
                 // the stopper saw COMPLETED, Temporal's end-to-end latency was reported, and both were scraped
-                awaitQuery(api, "nasflow_search_evaluations{search=\"" + searchId + "\"} == 18", prom, promLog);
+                awaitQuery(api, "nasflow_search_evaluations{search=\"" + searchId + "\"} == 30", prom, promLog);
                 awaitQuery(api, "nasflow_searches_running == 0", prom, promLog);
                 awaitQuery(api, "temporal_workflow_endtoend_latency_seconds_count >= 2", prom, promLog);
                 Thread.sleep(2_500); // two more scrapes
