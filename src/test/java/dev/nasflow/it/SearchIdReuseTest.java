@@ -5,7 +5,6 @@ import dev.nasflow.api.SearchResult;
 import dev.nasflow.stream.EventSerde;
 import dev.nasflow.stream.StopDecision;
 import dev.nasflow.stream.Topics;
-import dev.nasflow.train.TableCandidateTrainer;
 import dev.nasflow.wiring.DevStack;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,16 +30,8 @@ class SearchIdReuseTest {
     @Test
     void aFinishedSearchsIdStartedAgainIsWatchedAndPredictedAgain() throws Exception {
         String id = "again";
-        ObjectNode spec = Stacks.spec(id, "random", 60, 20, 100);
-        ((ObjectNode) spec.get("trainer")).put("pacing", "tabulated");
-        Stacks.stopping(spec, "surrogate", "gracePeriod", 2);
-        try (DevStack stack = DevStack.builder(dir)
-                .workerSlots(20)
-                .trainers(List.of(new TableCandidateTrainer()))
-                .surrogateRetrainEvery(5)
-                .start()) {
-            stack.stopper().awaitReady(Duration.ofSeconds(60));
-            stack.surrogate().awaitReady(Duration.ofSeconds(60));
+        ObjectNode spec = Stacks.surrogateSpec(id, 60, 20);
+        try (DevStack stack = Stacks.surrogateStack(dir, 20)) {
             long before = 0;
             for (int run = 1; run <= 2; run++) {
                 long startedAt = System.currentTimeMillis();

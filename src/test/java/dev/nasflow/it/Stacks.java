@@ -8,6 +8,8 @@ import dev.nasflow.stream.KafkaClients;
 import dev.nasflow.stream.StreamEvent;
 import dev.nasflow.api.SearchResult;
 import dev.nasflow.workflow.SearchState;
+import dev.nasflow.train.TableCandidateTrainer;
+import dev.nasflow.wiring.DevStack;
 import dev.nasflow.api.SearchWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -56,6 +58,36 @@ public final class Stacks {
         t.put("pacingMillisPerEpoch", pacingMs);
         s.put("taskQueue", "nasflow");
         return s;
+    }
+
+    /**
+     * A random NB201 table search with tabulated pacing and {@code rule: surrogate} (gracePeriod 2): {@code evaluations}
+     * candidates, {@code concurrent} at a time.
+     */
+    public static ObjectNode surrogateSpec(String name, int evaluations, int concurrent) {
+        ObjectNode spec = spec(name, "random", evaluations, concurrent, 100);
+        ((ObjectNode) spec.get("trainer")).put("pacing", "tabulated");
+        return stopping(spec, "surrogate", "gracePeriod", 2);
+    }
+
+    /**
+     * The full stack in one JVM for the surrogate loop: {@code slots} worker slots with the NB201 table trainer, the
+     * surrogate refitting every 5 results; returns once the stopper and the surrogate service are ready.
+     */
+    public static DevStack surrogateStack(Path dir, int slots) throws InterruptedException {
+        DevStack stack = DevStack.builder(dir)
+                .workerSlots(slots)
+                .trainers(List.of(new TableCandidateTrainer()))
+                .surrogateRetrainEvery(5)
+                .start();
+        try {
+            stack.stopper().awaitReady(Duration.ofSeconds(60));
+            stack.surrogate().awaitReady(Duration.ofSeconds(60));
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
     }
 
     /** Adds a stopping rule with integer parameters, e.g. {@code stopping(s, "median", "gracePeriod", 2)}. */

@@ -1,7 +1,6 @@
 package dev.nasflow.it;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nasflow.train.TableCandidateTrainer;
 import dev.nasflow.wiring.DevStack;
 import dev.nasflow.stream.EventSerde;
 import dev.nasflow.stream.KafkaClients;
@@ -41,16 +40,8 @@ class SurrogateLoopTest {
     @Test
     void surrogateRuleStopsCandidatesCitingThePredictions() throws Exception {
         String searchId = "surrogate-loop";
-        ObjectNode spec = Stacks.spec(searchId, "random", 150, 50, 100);
-        ((ObjectNode) spec.get("trainer")).put("pacing", "tabulated");
-        Stacks.stopping(spec, "surrogate", "gracePeriod", 2);
-        try (DevStack stack = DevStack.builder(dir)
-                .workerSlots(50)
-                .trainers(List.of(new TableCandidateTrainer()))
-                .surrogateRetrainEvery(5)
-                .start()) {
-            stack.stopper().awaitReady(Duration.ofSeconds(60));
-            stack.surrogate().awaitReady(Duration.ofSeconds(60));
+        ObjectNode spec = Stacks.surrogateSpec(searchId, 150, 50);
+        try (DevStack stack = Stacks.surrogateStack(dir, 50)) {
             Stacks.start(stack.client(), searchId, spec, null);
             SearchResult r = Stacks.result(stack.client(), searchId, Duration.ofSeconds(240));
             assertEquals(150, r.status().evaluations(), "every candidate ran");
