@@ -68,7 +68,6 @@ public final class SurrogateRule implements StoppingRule {
     private final double threshold;
     private final double confidence;
     private final int eta;
-    private final double z;
     /** Finished candidates the rank quality at a rung must be measured on before predictions rank it. */
     static final int MIN_QUALITY_PAIRS = 10;
     /** The fallback without a prediction: the median rule with its defaults (gracePeriod 4, minTrials 3). */
@@ -102,7 +101,6 @@ public final class SurrogateRule implements StoppingRule {
         this.threshold = threshold;
         this.confidence = confidence;
         this.eta = eta;
-        this.z = Num.normalQuantile(confidence);
     }
 
     /** The rung index of {@code epoch} (0 for gracePeriod), or -1 when it is not a rung below {@code target}. */
@@ -157,7 +155,7 @@ public final class SurrogateRule implements StoppingRule {
         if (ref.count() >= Math.max(1, minTrials)) {
             double cut = Num.cutoff(ref.value(), threshold);
             double dof = pred.get().dof();
-            double zq = Double.isInfinite(dof) ? z : pred.get().quantile(confidence);
+            double zq = pred.get().quantile(confidence); // Student t with its dof, or normal
             double optimistic = mean + zq * std;
             if (optimistic < cut) {
                 String bound = zq == 0 ? "" : ", optimistic " + Num.fmt(optimistic) + " (mean + "
