@@ -25,6 +25,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,7 +48,10 @@ import java.util.concurrent.Callable;
                 + "DJL for T epochs each (the spec's recipe and data, one seed for all) and writes per epoch train and "
                 + "valid loss/accuracy and wall seconds, one JSON line per architecture (format nasflow-curves/1; the "
                 + "header line holds the command, the machine, the seed, the recipe, the data and the space). Each "
-                + "curve is written as soon as it is trained. Replay it with 'nasflow bench stopping --curves FILE'."})
+                + "curve is written as soon as it is trained; run the same command again to continue an "
+                + "interrupted recording (the curves already in the file are kept and only the missing "
+                + "architectures train; a larger --archs adds architectures to a finished file). Replay it with "
+                + "'nasflow bench stopping --curves FILE'."})
 public final class BenchRecordCurvesCommand implements Callable<Integer> {
     @Spec
     CommandSpec cmd;
@@ -76,6 +81,15 @@ public final class BenchRecordCurvesCommand implements Callable<Integer> {
                     + "shrinks with it; fidelity.dataFraction in the spec trains on a share of the training split "
                     + "alone; 0 < F <= 1; default: the spec's).")
     Double dataFraction;
+
+    @Option(names = "--overwrite",
+            description = "Start FILE over even when it already holds curves (default: a file recorded with the "
+                    + "same spec, seed, epochs and data is continued; one recorded with other settings is refused).")
+    boolean overwrite;
+
+    /** Header fields that must be equal for a file to be continued (not: command, time, machine, archs). */
+    static final List<String> SAME_SETTINGS = List.of("format", "seed", "epochs", "space", "trainer", "recipe",
+            "data", "fidelity");
 
     @Override
     public Integer call() throws Exception {
@@ -138,15 +152,60 @@ public final class BenchRecordCurvesCommand implements Callable<Integer> {
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
-        Map<String, Object> header = header(json, node);
+        // as it reads back from the file (numbers compare by their JSON type)
+        ObjectNode header = (ObjectNode) json.readTree(RecordedCurves.line(header(json, node)));
+        int kept = 0;
+        boolean continuing = false;
+        if (!overwrite && Files.isRegularFile(out) && Files.size(out) > 0) {
+            Continued c;
+            try {
+                c = continued(json, header, genomes, space);
+            } catch (IllegalArgumentException e) {
+                return usage(e.getMessage());
+            }
+            if (c.curves().size() >= genomes.size()) {
+                System.out.printf(Locale.ROOT, "nothing to train: %s already holds the %d curves x %d epochs of "
+                        + "these settings (--overwrite starts it over)%n", out, c.curves().size(), epochs);
+                return 0;
+            }
+            kept = c.curves().size();
+            continuing = true;
+            ObjectNode resumed = json.createObjectNode();
+            resumed.put("at", Instant.now().toString());
+            resumed.set("command", header.get("command"));
+            resumed.set("machine", header.get("machine"));
+            resumed.put("fromCurve", kept + 1);
+            ObjectNode h = c.header();
+            h.put("archs", archs);
+            (h.get("resumed") instanceof com.fasterxml.jackson.databind.node.ArrayNode a ? a
+                    : h.putArray("resumed")).add(resumed);
+            // rewritten whole and moved into place, so that a crash here leaves the old file, never half of one
+            Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                w.write(RecordedCurves.line(h));
+                w.newLine();
+                for (String l : c.curves()) {
+                    w.write(l);
+                    w.newLine();
+                }
+            }
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            System.err.printf(Locale.ROOT, "record-curves: continuing %s: %d of %d curves already recorded%s%n",
+                    out, kept, genomes.size(), c.droppedPartialLine() ? " (a partly written last line dropped)"
+                            : "");
+        }
         DjlCandidateTrainer trainer = new DjlCandidateTrainer();
         String searchId = "record-curves-" + seed;
         long t0 = System.nanoTime();
-        try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-            w.write(RecordedCurves.line(header));
-            w.newLine();
-            w.flush();
-            for (int i = 0; i < genomes.size(); i++) {
+        try (BufferedWriter w = continuing
+                ? Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.APPEND)
+                : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            if (!continuing) {
+                w.write(RecordedCurves.line(header));
+                w.newLine();
+                w.flush();
+            }
+            for (int i = kept; i < genomes.size(); i++) {
                 Genome g = genomes.get(i);
                 CandidateTask task = new CandidateTask(searchId, searchId + "-g0-c" + i, 0, i, g, space.canonical(g),
                         space.hash(g), epochs, seed, spec);
@@ -186,9 +245,83 @@ public final class BenchRecordCurvesCommand implements Callable<Integer> {
                         (System.nanoTime() - t0) / 1e9);
             }
         }
-        System.out.printf(Locale.ROOT, "wrote %d curves x %d epochs to %s in %.0f s%n", genomes.size(), epochs, out,
-                (System.nanoTime() - t0) / 1e9);
+        System.out.printf(Locale.ROOT, "wrote %d curves x %d epochs to %s in %.0f s%s%n", genomes.size() - kept,
+                epochs, out, (System.nanoTime() - t0) / 1e9, kept > 0 ? " (" + kept + " kept from before: "
+                        + genomes.size() + " in all)" : "");
         return 0;
+    }
+
+    /** An existing file to continue: its header and its complete curve lines, in order. */
+    record Continued(ObjectNode header, List<String> curves, boolean droppedPartialLine) {
+    }
+
+    /**
+     * Reads {@link #out} to continue it: its header must have been written with the same settings
+     * ({@link #SAME_SETTINGS}) and its curves must be the draw's first architectures, in order, each with all its
+     * epochs. A last line cut short (the process was killed while writing it) is dropped; any other damage is refused.
+     */
+    Continued continued(ObjectMapper json, ObjectNode now, List<Genome> genomes, SearchSpace space)
+            throws IOException {
+        String fix = "; fix: give another --out, or --overwrite to start " + out + " over";
+        String text = Files.readString(out, StandardCharsets.UTF_8);
+        List<String> lines = new ArrayList<>(text.lines().toList());
+        boolean endsComplete = text.endsWith("\n");
+        JsonNode h;
+        try {
+            h = json.readTree(lines.get(0));
+        } catch (IOException e) {
+            h = null;
+        }
+        if (!(h instanceof ObjectNode oh) || !"header".equals(h.path("kind").asText())
+                || !RecordedCurves.FORMAT.equals(h.path("format").asText())) {
+            throw new IllegalArgumentException("--out " + out + ": the file exists and is not a curves file (its "
+                    + "first line is not a " + RecordedCurves.FORMAT + " header)" + fix);
+        }
+        List<String> diffs = new ArrayList<>();
+        for (String f : SAME_SETTINGS) {
+            JsonNode a = h.get(f);
+            JsonNode b = now.get(f);
+            if (!java.util.Objects.equals(a, b)) {
+                diffs.add(a != null && b != null && a.isValueNode() && b.isValueNode()
+                        ? f + " " + a + " there, " + b + " here"
+                        : f + (a == null ? " absent there" : b == null ? " absent here" : " differs"));
+            }
+        }
+        if (!diffs.isEmpty()) {
+            throw new IllegalArgumentException("--out " + out + ": the file holds curves recorded with other "
+                    + "settings (" + String.join("; ", diffs) + "); run the command that wrote it ("
+                    + h.path("command").asText("?") + ") to continue it" + fix);
+        }
+        List<String> curves = new ArrayList<>();
+        boolean dropped = false;
+        for (int i = 1; i < lines.size(); i++) {
+            String l = lines.get(i).trim();
+            if (l.isEmpty()) {
+                continue;
+            }
+            String at = "--out " + out + " line " + (i + 1);
+            JsonNode n;
+            try {
+                n = json.readTree(l);
+            } catch (IOException e) {
+                if (i == lines.size() - 1 && !endsComplete) {
+                    dropped = true; // killed while writing it: that architecture trains again
+                    break;
+                }
+                throw new IllegalArgumentException(at + ": not JSON: the file is damaged" + fix);
+            }
+            int k = curves.size();
+            if (!"curve".equals(n.path("kind").asText()) || n.path("epochs").size() != epochs) {
+                throw new IllegalArgumentException(at + ": not a curve of " + epochs + " epochs" + fix);
+            }
+            if (k < genomes.size() && !space.hash(genomes.get(k)).equals(n.path("archHash").asText())) {
+                throw new IllegalArgumentException(at + ": architecture " + n.path("arch").asText("?") + " is not "
+                        + "architecture " + (k + 1) + " of the draw with seed " + seed + " ("
+                        + space.canonical(genomes.get(k)) + "): the file was not written by this command" + fix);
+            }
+            curves.add(l);
+        }
+        return new Continued(oh, curves, dropped);
     }
 
     private Map<String, Object> header(ObjectMapper json, ObjectNode spec) throws IOException {
