@@ -164,6 +164,11 @@ public final class ResultsFile {
                     + "export-results ID --out FILE')");
         }
         String spaceId = h.path("spaceId").asText("");
+        if (spaceId.isEmpty()) {
+            throw new IllegalArgumentException(file + " line " + (first + 1) + ": the header has no \"spaceId\" (the "
+                    + "space the results belong to) (fix: export the results again with 'nasflow search export-results "
+                    + "ID --out FILE')");
+        }
         if (!space.id().equals(spaceId)) {
             throw new IllegalArgumentException(file + ": results of space '" + spaceId + "', but this search's space is '"
                     + space.id() + "' (fix: warm-start only from results of the same space, or change this search's "

@@ -103,7 +103,8 @@ public final class SearchCommand implements Runnable {
                         dev.nasflow.spec.PathPolicy.fromEnvironment(), c).load(searchId, s);
                 if (!priors.ok()) {
                     throw new CliException(ExitCodes.USAGE, file + ": invalid warm start:\n  "
-                            + String.join("\n  ", priors.errors()), "fix the warmStart section (docs/SPEC.md)");
+                            + String.join("\n  ", priors.errors()),
+                            "correct the warmStart section as each line above says (docs/SPEC.md, warmStart)");
                 }
             }
             SearchWorkflow wf = c.newWorkflowStub(SearchWorkflow.class, WorkflowOptions.newBuilder()
@@ -309,9 +310,17 @@ public final class SearchCommand implements Runnable {
                 if (parent != null) {
                     Files.createDirectories(parent);
                 }
-                try (java.io.Writer w = Files.newBufferedWriter(out)) {
+                // written beside it and moved into place: a failed export never leaves half a file (a warm start
+                // reading it would refuse it) nor destroys the file it replaces
+                Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+                try (java.io.Writer w = Files.newBufferedWriter(tmp)) {
                     n = dev.nasflow.activity.ResultsFile.write(r, w);
+                } catch (java.io.IOException | RuntimeException e) {
+                    Files.deleteIfExists(tmp);
+                    throw e;
                 }
+                Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 System.err.println("exported " + n + " results of " + id + " to " + out);
             }
             return 0;

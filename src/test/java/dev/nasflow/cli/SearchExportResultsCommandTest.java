@@ -113,6 +113,12 @@ class SearchExportResultsCommandTest {
         assertEquals(12, read.results().size());
         assertEquals(fileIds, read.results().stream().map(CandidateResult::candidateId).toList());
 
+        // exported again over the same file (run twice in a row): replaced whole, the same lines, no file left beside
+        CliRun again = CliRun.of("search", "export-results", id, "--out", out.toString(), "--temporal", address);
+        assertEquals(0, again.exit(), again.toString());
+        assertEquals(lines, Files.readAllLines(out));
+        assertFalse(Files.exists(out.resolveSibling("src.jsonl.tmp")));
+
         // without --out: the same lines on standard output
         CliRun stdout = CliRun.of("search", "export-results", id, "--temporal", address);
         assertEquals(0, stdout.exit(), stdout.toString());
@@ -145,5 +151,31 @@ class SearchExportResultsCommandTest {
         assertTrue(r.ownErr().contains("no search 'no-such-search'") && r.ownErr().contains("fix:"), r.toString());
         assertTrue(r.noStackTrace(), r.toString());
         assertFalse(Files.exists(dir.resolve("none.jsonl")));
+    }
+
+    /**
+     * A warm start whose sources are wrong is refused by {@code search start} at once, every source's error on its own
+     * line with its fix, and no search is started.
+     */
+    @Test
+    void aBadWarmStartIsRefusedBeforeTheSearchStarts() throws Exception {
+        Path damaged = dir.resolve("damaged.jsonl");
+        Files.writeString(damaged, "{\"nasflowResults\": 1, \"results\": 3}\n{broken\n");
+        ObjectNode warm = (ObjectNode) JSON.readTree(Files.readString(spec("bad-warm", 4)));
+        ObjectNode ws = warm.putObject("warmStart");
+        ws.putArray("files").add(damaged.toString());
+        ws.putArray("searches").add("no-such-earlier-search");
+        String id = "bad-warm-" + System.nanoTime();
+        CliRun r = CliRun.of("search", "start", write("bad-warm.json", warm).toString(), "--id", id,
+                "--temporal", address);
+        assertEquals(ExitCodes.USAGE, r.exit(), r.toString());
+        assertTrue(r.ownErr().contains("invalid warm start:"), r.toString());
+        assertTrue(r.ownErr().contains("warmStart.searches[0]: no search 'no-such-earlier-search'"), r.toString());
+        assertTrue(r.ownErr().contains("warmStart.files[0]: ") && r.ownErr().contains("line 1: the header has no "
+                + "\"spaceId\""), r.toString());
+        assertTrue(r.ownErr().contains("fix: correct the warmStart section"), r.toString());
+        assertTrue(r.noStackTrace(), r.toString());
+        CliRun status = CliRun.of("search", "status", id, "--temporal", address);
+        assertEquals(ExitCodes.NOT_FOUND, status.exit(), "no search was started: " + status);
     }
 }
