@@ -163,36 +163,41 @@ public final class BenchRecordCurvesCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 return usage(e.getMessage());
             }
-            if (c.curves().size() >= genomes.size()) {
+            if (c == null) {
+                System.err.printf(Locale.ROOT, "record-curves: %s holds no curve yet (only a header of other "
+                        + "settings): starting it over%n", out);
+            } else if (c.curves().size() >= genomes.size()) {
                 System.out.printf(Locale.ROOT, "nothing to train: %s already holds the %d curves x %d epochs of "
                         + "these settings (--overwrite starts it over)%n", out, c.curves().size(), epochs);
                 return 0;
             }
-            kept = c.curves().size();
-            continuing = true;
-            ObjectNode resumed = json.createObjectNode();
-            resumed.put("at", Instant.now().toString());
-            resumed.set("command", header.get("command"));
-            resumed.set("machine", header.get("machine"));
-            resumed.put("fromCurve", kept + 1);
-            ObjectNode h = c.header();
-            h.put("archs", archs);
-            (h.get("resumed") instanceof com.fasterxml.jackson.databind.node.ArrayNode a ? a
-                    : h.putArray("resumed")).add(resumed);
-            // rewritten whole and moved into place, so that a crash here leaves the old file, never half of one
-            Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write(RecordedCurves.line(h));
-                w.newLine();
-                for (String l : c.curves()) {
-                    w.write(l);
+            if (c != null) {
+                kept = c.curves().size();
+                continuing = true;
+                ObjectNode resumed = json.createObjectNode();
+                resumed.put("at", Instant.now().toString());
+                resumed.set("command", header.get("command"));
+                resumed.set("machine", header.get("machine"));
+                resumed.put("fromCurve", kept + 1);
+                ObjectNode h = c.header();
+                h.put("archs", archs);
+                (h.get("resumed") instanceof com.fasterxml.jackson.databind.node.ArrayNode a ? a
+                        : h.putArray("resumed")).add(resumed);
+                // rewritten whole and moved into place, so that a crash here leaves the old file, never half of one
+                Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+                try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                    w.write(RecordedCurves.line(h));
                     w.newLine();
+                    for (String l : c.curves()) {
+                        w.write(l);
+                        w.newLine();
+                    }
                 }
+                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                System.err.printf(Locale.ROOT, "record-curves: continuing %s: %d of %d curves already recorded%s%n",
+                        out, kept, genomes.size(), c.droppedPartialLine() ? " (a partly written last line dropped)"
+                                : "");
             }
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            System.err.printf(Locale.ROOT, "record-curves: continuing %s: %d of %d curves already recorded%s%n",
-                    out, kept, genomes.size(), c.droppedPartialLine() ? " (a partly written last line dropped)"
-                            : "");
         }
         DjlCandidateTrainer trainer = new DjlCandidateTrainer();
         String searchId = "record-curves-" + seed;
@@ -259,6 +264,8 @@ public final class BenchRecordCurvesCommand implements Callable<Integer> {
      * Reads {@link #out} to continue it: its header must have been written with the same settings
      * ({@link #SAME_SETTINGS}) and its curves must be the draw's first architectures, in order, each with all its
      * epochs. A last line cut short (the process was killed while writing it) is dropped; any other damage is refused.
+     * Null when the file holds only a header of other settings (a run that failed before its first curve, e.g. on
+     * missing data): nothing to keep, it starts over.
      */
     Continued continued(ObjectMapper json, ObjectNode now, List<Genome> genomes, SearchSpace space)
             throws IOException {
@@ -286,6 +293,16 @@ public final class BenchRecordCurvesCommand implements Callable<Integer> {
                         ? f + " " + a + " there, " + b + " here"
                         : f + (a == null ? " absent there" : b == null ? " absent here" : " differs"));
             }
+        }
+        boolean holdsCurves = lines.stream().skip(1).anyMatch(l -> {
+            try {
+                return "curve".equals(json.readTree(l).path("kind").asText());
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        if (!diffs.isEmpty() && !holdsCurves) {
+            return null; // a header alone (e.g. the data was missing): nothing to keep, start over
         }
         if (!diffs.isEmpty()) {
             throw new IllegalArgumentException("--out " + out + ": the file holds curves recorded with other "

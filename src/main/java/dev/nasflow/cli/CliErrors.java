@@ -125,6 +125,18 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler, Command
                     + "without a result: " + failureMessage(failed), "'temporal workflow describe --workflow-id "
                     + failed.getExecution().getWorkflowId() + "' shows why; fix the cause and start it again");
         }
+        dev.nasflow.activity.NonRetryableTrainingException training =
+                find(ex, dev.nasflow.activity.NonRetryableTrainingException.class);
+        if (training != null && training.getMessage() != null) {
+            // a training that cannot succeed (missing or corrupt data, impossible shapes): its message says why
+            String msg = training.getMessage();
+            int at = msg.lastIndexOf(" (fix: ");
+            return at > 0 && msg.endsWith(")")
+                    ? new Verdict(ExitCodes.FAILED, "training cannot run: " + msg.substring(0, at),
+                            msg.substring(at + 7, msg.length() - 1))
+                    : new Verdict(ExitCodes.FAILED, "training cannot run: " + msg,
+                            "check the spec's data and trainer sections (docs/SPEC.md)");
+        }
         Throwable root = ex;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

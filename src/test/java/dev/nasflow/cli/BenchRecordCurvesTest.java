@@ -160,4 +160,33 @@ class BenchRecordCurvesTest {
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
     }
+
+    /**
+     * Data that is not there: the training error is the message (with its fix), not an "unexpected error"; the file
+     * it leaves holds only a header, and the run with the data path corrected starts it over instead of refusing it
+     * as a file of other settings.
+     */
+    @Test
+    void missingDataIsAClearErrorAndTheCorrectedRunStartsOver() throws Exception {
+        String spec = Files.readString(Path.of("workflows/quickstart-djl.json"));
+        String good = spec.substring(spec.indexOf("\"path\": \"") + 9);
+        good = good.substring(0, good.indexOf('"'));
+        Path specFile = dir.resolve("nodata.json");
+        Files.writeString(specFile, spec.replace(good, "activities/data/no-such-data"));
+        Path out = dir.resolve("curves.jsonl");
+        String[] args = {"bench", "record-curves", "--spec", specFile.toString(), "--out", out.toString(), "--archs",
+                "2", "--epochs", "2", "--data-fraction", "0.02"};
+        CliRun r = CliRun.of(args);
+        assertEquals(ExitCodes.FAILED, r.exit(), r.toString());
+        assertTrue(r.ownErr().contains("training cannot run: data.path ")
+                && r.ownErr().contains("no-such-data does not exist") && r.ownErr().contains("fix: point data.path at it"), r.toString());
+        assertTrue(!r.ownErr().contains("unexpected error") && r.noStackTrace(), r.toString());
+
+        Files.writeString(specFile, spec);
+        r = CliRun.of(args);
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.err().contains("holds no curve yet (only a header of other settings): starting it over"),
+                r.err());
+        assertEquals(2, RecordedCurves.read(out).curves().size());
+    }
 }

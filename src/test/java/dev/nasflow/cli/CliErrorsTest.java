@@ -134,6 +134,21 @@ class CliErrorsTest {
         assertTrue(v.fix().contains("--kafka HOST:PORT"), v.fix());
     }
 
+    /** A training that cannot run (data missing or corrupt), thrown by a command that trains in its own process. */
+    @Test
+    void aTrainingThatCannotRunSaysWhyWithItsFix() {
+        CommandLine cl = Main.commandLine();
+        CliErrors.Verdict v = CliErrors.classify(new RuntimeException("wrapped", new dev.nasflow.activity
+                .NonRetryableTrainingException("labels file is truncated (fix: download the data set again)")), cl);
+        assertEquals(ExitCodes.FAILED, v.exitCode(), v.toString());
+        assertEquals("training cannot run: labels file is truncated", v.problem());
+        assertEquals("download the data set again", v.fix());
+        v = CliErrors.classify(new dev.nasflow.activity.NonRetryableTrainingException("a kernel of 7 on 4 pixels"),
+                cl);
+        assertEquals("training cannot run: a kernel of 7 on 4 pixels", v.problem());
+        assertTrue(v.fix().contains("data and trainer sections"), v.fix());
+    }
+
     @Test
     void aSpecTheCommandCannotRun() {
         CliRun q = CliRun.of("quickstart", "--spec", "workflows/darts-fmnist-small.json");
