@@ -2,6 +2,7 @@ package dev.nasflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nasflow.model.EpochReport;
 import dev.nasflow.activity.StepListener;
@@ -34,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -170,30 +172,10 @@ public final class BenchRecordCurvesCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "nothing to train: %s already holds the %d curves x %d epochs of "
                         + "these settings (--overwrite starts it over)%n", out, c.curves().size(), epochs);
                 return 0;
-            }
-            if (c != null) {
+            } else {
                 kept = c.curves().size();
                 continuing = true;
-                ObjectNode resumed = json.createObjectNode();
-                resumed.put("at", Instant.now().toString());
-                resumed.set("command", header.get("command"));
-                resumed.set("machine", header.get("machine"));
-                resumed.put("fromCurve", kept + 1);
-                ObjectNode h = c.header();
-                h.put("archs", archs);
-                (h.get("resumed") instanceof com.fasterxml.jackson.databind.node.ArrayNode a ? a
-                        : h.putArray("resumed")).add(resumed);
-                // rewritten whole and moved into place, so that a crash here leaves the old file, never half of one
-                Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-                try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                    w.write(RecordedCurves.line(h));
-                    w.newLine();
-                    for (String l : c.curves()) {
-                        w.write(l);
-                        w.newLine();
-                    }
-                }
-                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                rewriteToContinue(json, c, header);
                 System.err.printf(Locale.ROOT, "record-curves: continuing %s: %d of %d curves already recorded%s%n",
                         out, kept, genomes.size(), c.droppedPartialLine() ? " (a partly written last line dropped)"
                                 : "");
@@ -256,6 +238,32 @@ public final class BenchRecordCurvesCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Rewrites {@link #out} as {@code c}: its own header (this run's {@code --archs}, and this restart appended to
+     * {@code resumed}) and its complete curves, written beside it and moved into place so that a crash here leaves
+     * the old file, never half of one. Training then appends.
+     */
+    private void rewriteToContinue(ObjectMapper json, Continued c, ObjectNode now) throws IOException {
+        ObjectNode restart = json.createObjectNode();
+        restart.put("at", Instant.now().toString());
+        restart.set("command", now.get("command"));
+        restart.set("machine", now.get("machine"));
+        restart.put("fromCurve", c.curves().size() + 1);
+        ObjectNode h = c.header();
+        h.put("archs", archs);
+        (h.get("resumed") instanceof ArrayNode a ? a : h.putArray("resumed")).add(restart);
+        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            w.write(RecordedCurves.line(h));
+            w.newLine();
+            for (String l : c.curves()) {
+                w.write(l);
+                w.newLine();
+            }
+        }
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
     /** An existing file to continue: its header and its complete curve lines, in order. */
     record Continued(ObjectNode header, List<String> curves, boolean droppedPartialLine) {
     }
@@ -288,7 +296,7 @@ public final class BenchRecordCurvesCommand implements Callable<Integer> {
         for (String f : SAME_SETTINGS) {
             JsonNode a = h.get(f);
             JsonNode b = now.get(f);
-            if (!java.util.Objects.equals(a, b)) {
+            if (!Objects.equals(a, b)) {
                 diffs.add(a != null && b != null && a.isValueNode() && b.isValueNode()
                         ? f + " " + a + " there, " + b + " here"
                         : f + (a == null ? " absent there" : b == null ? " absent here" : " differs"));
