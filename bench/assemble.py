@@ -299,7 +299,8 @@ def mo_stopping(raw):
     for name, key in (("mo-stopping", "nb201Modelled"), ("mo-stopping-tabulated", "nb201TabulatedOnly"),
                       ("mo-stopping-generational", "nb201ModelledGenerational"),
                       ("mo-stopping-recorded", "recordedCurves"),
-                      ("mo-stopping-recorded-val6k", "recordedCurvesVal6k")):
+                      ("mo-stopping-recorded-val6k", "recordedCurvesVal6k"),
+                      ("mo-stopping-recorded-val6k-16ep", "recordedCurvesVal6k16ep")):
         st, d = load(raw, name)
         if not d:
             sec[key] = not_ok(st, name, raw)
@@ -434,6 +435,7 @@ def main():
         "stoppingSavings": stopping(args.raw),
         "stoppingSavingsRecorded": stopping_recorded(args.raw),
         "stoppingSavingsRecordedVal6k": stopping_recorded(args.raw, "stopping-recorded-val6k"),
+        "stoppingSavingsRecordedVal6k16ep": stopping_recorded(args.raw, "stopping-recorded-val6k-16ep"),
         "moStopping": mo_stopping(args.raw),
         "runningSavings": running_savings(args.raw),
         "warmStart": warm_start(args.raw),
