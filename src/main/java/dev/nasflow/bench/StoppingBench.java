@@ -64,17 +64,22 @@ public final class StoppingBench {
 
     /**
      * Replay comparison (recorded curves): none, asha, median and its two variants, the curve rule and the surrogate
-     * rule, all with their defaults.
+     * rule, all with their defaults; and the surrogate rule's two halves apart: {@code ashaMin2} (asha minEpochs=2:
+     * the surrogate's default rungs ranked by value, no prediction) and {@code surrogateNoRungs} (criterion 1 alone,
+     * gracePeriod 1, confidence 0.95: the surrogate rule's defaults before 2026-12-06).
      */
     public static List<RuleConfig> replayRules() {
         return List.of(
                 new RuleConfig("none", "none", null),
                 new RuleConfig("asha", "asha", null),
+                new RuleConfig("ashaMin2", "asha", Map.of("minEpochs", 2)),
                 new RuleConfig("median", "median", null),
                 new RuleConfig("medianAvg", "median", Map.of("compare", "average")),
                 new RuleConfig("median25", "median", Map.of("percentile", 25)),
                 new RuleConfig("curve", "curve", null),
-                new RuleConfig("surrogate", "surrogate", null));
+                new RuleConfig("surrogate", "surrogate", null),
+                new RuleConfig("surrogateNoRungs", "surrogate",
+                        Map.of("gracePeriod", 1, "confidence", 0.95, "rungs", false)));
     }
 
     /**

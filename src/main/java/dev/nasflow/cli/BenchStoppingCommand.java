@@ -22,8 +22,9 @@ import java.util.concurrent.Callable;
                         + "the tabulated 12 epochs), medianAvg (median compare=average) and median25 (median "
                         + "percentile=25).",
                 "With --curves FILE it replays recorded learning curves (nasflow bench record-curves) instead; default "
-                        + "rules then: none, asha, median, medianAvg, median25, curve and surrogate (the surrogate "
-                        + "service's models fed by the simulation), and it also reports, per epoch of observation, "
+                        + "rules then: none, asha, ashaMin2 (asha minEpochs=2), median, medianAvg, median25, curve, "
+                        + "surrogate (the surrogate service's models fed by the simulation) and surrogateNoRungs "
+                        + "(surrogate gracePeriod=1, confidence=0.95, rungs=false), and it also reports, per epoch of observation, "
                         + "the Kendall tau of the curve rule's and the surrogate's predicted final values."})
 public final class BenchStoppingCommand implements Callable<Integer> {
     @Mixin

@@ -71,7 +71,8 @@ class BenchStoppingReplayTest {
         assertEquals(0, r.exit(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out().trim().lines().reduce((a, b) -> b).orElseThrow());
         assertEquals(f.toString(), j.get("curves").asText());
-        for (String rule : List.of("none", "asha", "median", "medianAvg", "median25", "curve", "surrogate")) {
+        for (String rule : List.of("none", "asha", "ashaMin2", "median", "medianAvg", "median25", "curve", "surrogate",
+                "surrogateNoRungs")) {
             JsonNode x = j.get("rules").get(rule);
             assertTrue(x != null && x.has("fewerEpochsFactor") && x.has("regretMean"), rule + ": " + x);
         }

@@ -15,6 +15,9 @@ class SurrogateRuleTest {
             "strong", new Prediction(89, 1),
             "nan", new Prediction(Double.NaN, 0));
     private final PredictionSource source = h -> Optional.ofNullable(predictions.get(h));
+    /** Criterion 1 alone from epoch 1 at confidence 0.95 (the defaults before rungs and gracePeriod 2). */
+    private static final Map<String, Object> CRITERION1_95 = Map.of("gracePeriod", 1, "confidence", 0.95,
+            "rungs", false);
 
     private static int stopEpoch(EarlyStopper st, String cand, String arch, int target, int epochs) {
         for (int e = 1; e <= epochs; e++) {
@@ -116,8 +119,8 @@ class SurrogateRuleTest {
     @Test
     void stopsWhenEvenTheOptimisticPredictionCannotReachTheBest() {
         PredictionSource src = byCandidate(Map.of("wide", new Prediction(86, 2), "narrow", new Prediction(86, 0.5)));
-        // the defaults: threshold 1, confidence 0.95 (z = 1.645), no rungs
-        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of(), src));
+        // criterion 1 alone: threshold 1 (the default), confidence 0.95 (z = 1.645), no rungs, from epoch 1
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", CRITERION1_95, src));
         Feed.finished(st, "ref", 80, 85, 87, 88);
         assertTrue(st.onEpoch(new CurvePoint(S, "wide", 1, 4, 70)).isEmpty(), "86 + 1.645 x 2 = 89.3 >= 88");
         assertTrue(st.onEpoch(new CurvePoint(S, "narrow", 1, 4, 70)).isPresent(), "86 + 1.645 x 0.5 = 86.8 < 88");
@@ -138,7 +141,7 @@ class SurrogateRuleTest {
                 "t3", new Prediction(86, 1, null, 3),
                 "t3low", new Prediction(85, 1, null, 3),
                 "t200", new Prediction(86, 1, null, 200)));
-        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of(), src));
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", CRITERION1_95, src));
         Feed.finished(st, "ref", 80, 85, 87, 88);
         assertTrue(st.onEpoch(new CurvePoint(S, "normal", 1, 4, 70)).isPresent(), "86 + 1.645 = 87.6 < 88");
         assertTrue(st.onEpoch(new CurvePoint(S, "t3", 1, 4, 70)).isEmpty(), "86 + 2.353 = 88.35 >= 88");
@@ -182,7 +185,7 @@ class SurrogateRuleTest {
 
     @Test
     void atARungWithoutMeasuredQualityTheTopThirdByValueGoesOnLikeAsha() {
-        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true),
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true, "gracePeriod", 1),
                 byCandidate(SIX)));
         // nothing finished, no rank quality measured: the rungs (1, 3 of 10) rank by the values at the rung
         assertTrue(st.onEpoch(new CurvePoint(S, "a", 1, 10, 90)).isEmpty(), "1 ranked < minTrials");
@@ -199,7 +202,7 @@ class SurrogateRuleTest {
     void atARungThePredictionsRankOnlyWhenTheyRankBetterThanTheValues() {
         Map<String, Double> now = Map.of("a", 80.0, "b", 82.0, "c", 78.0, "d", 81.0);
         PredictionSource good = reranking(SIX, now, new PredictionSource.RankQualityAt(1, 0.6, 0.3, 20));
-        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true),
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true, "gracePeriod", 1),
                 good));
         assertTrue(st.onEpoch(new CurvePoint(S, "a", 1, 10, 90)).isEmpty());
         assertTrue(st.onEpoch(new CurvePoint(S, "b", 1, 10, 10)).isEmpty());
@@ -210,7 +213,7 @@ class SurrogateRuleTest {
                 + "vs observed 0.3 on 20 finished) (eta 3, cutoff 82)", st.decision(S, "c").orElseThrow().reason());
 
         PredictionSource poor = reranking(SIX, now, new PredictionSource.RankQualityAt(1, 0.2, 0.3, 20));
-        EarlyStopper asha = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true),
+        EarlyStopper asha = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true, "gracePeriod", 1),
                 poor));
         asha.onEpoch(new CurvePoint(S, "a", 1, 10, 90));
         asha.onEpoch(new CurvePoint(S, "b", 1, 10, 10));
@@ -219,14 +222,14 @@ class SurrogateRuleTest {
         PredictionSource few = reranking(SIX, now, new PredictionSource.RankQualityAt(1, 0.9, 0.3,
                 SurrogateRule.MIN_QUALITY_PAIRS - 1));
         EarlyStopper unmeasured = new EarlyStopper(StoppingRules.create("surrogate",
-                Map.of("minTrials", 3, "rungs", true), few));
+                Map.of("minTrials", 3, "rungs", true, "gracePeriod", 1), few));
         unmeasured.onEpoch(new CurvePoint(S, "a", 1, 10, 90));
         unmeasured.onEpoch(new CurvePoint(S, "b", 1, 10, 10));
         assertTrue(unmeasured.onEpoch(new CurvePoint(S, "c", 1, 10, 95)).isEmpty(), "too few pairs: by value");
 
         Map<String, Double> partial = Map.of("a", 80.0, "c", 78.0);
         EarlyStopper missing = new EarlyStopper(StoppingRules.create("surrogate",
-                Map.of("minTrials", 3, "rungs", true),
+                Map.of("minTrials", 3, "rungs", true, "gracePeriod", 1),
                 reranking(SIX, partial, new PredictionSource.RankQualityAt(1, 0.6, 0.3, 20))));
         missing.onEpoch(new CurvePoint(S, "a", 1, 10, 90));
         missing.onEpoch(new CurvePoint(S, "b", 1, 10, 10));
@@ -237,7 +240,7 @@ class SurrogateRuleTest {
 
     @Test
     void atARungWithoutAPredictionRanksByValueInsteadOfTheMedianFallback() {
-        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true),
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true, "gracePeriod", 1),
                 byCandidate(Map.of())));
         st.onEpoch(new CurvePoint(S, "a", 1, 10, 90));
         st.onEpoch(new CurvePoint(S, "b", 1, 10, 80));
@@ -245,5 +248,31 @@ class SurrogateRuleTest {
         assertEquals("no surrogate prediction (no prediction available); at rung 0 (epoch 1) its value 70 is not in "
                 + "the top 1 of 3 values at epoch 1 (ranked as ASHA: no rank quality measured at epoch 1) (eta 3, "
                 + "cutoff 90)", st.decision(S, "c").orElseThrow().reason());
+    }
+
+    /**
+     * The defaults: nothing at epoch 1; from epoch 2 criterion 1 at confidence 0.99 (z = 2.326) and successive halving
+     * at the rungs 2, 6, 18, ... (eta 3), ranked by value where the model has not been measured to rank better.
+     */
+    @Test
+    void theDefaultsJudgeFromEpoch2AtConfidence099WithRungs() {
+        PredictionSource src = byCandidate(Map.of("x", new Prediction(86, 0.5), "y", new Prediction(86, 1),
+                "z", new Prediction(87, 1), "a", new Prediction(95, 1), "b", new Prediction(95, 1),
+                "c", new Prediction(95, 1)));
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of(), src));
+        Feed.finished(st, "ref", 80, 85, 87, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88);
+        assertTrue(st.onEpoch(new CurvePoint(S, "x", 1, 20, 70)).isEmpty(), "epoch 1 < gracePeriod 2");
+        assertTrue(st.onEpoch(new CurvePoint(S, "y", 3, 20, 70)).isEmpty(), "86 + 2.326 x 1 = 88.3 >= 88, no rung");
+        assertTrue(st.onEpoch(new CurvePoint(S, "x", 3, 20, 70)).isPresent(), "86 + 2.326 x 0.5 = 87.2 < 88");
+        assertEquals("surrogate predicts 86 +/- 0.5 (candidate x), optimistic 87.1632 (mean + 2.326 std, normal, "
+                + "confidence 0.99) < 1 x best final 88 = 88 (1 finished) at epoch 3",
+                st.decision(S, "x").orElseThrow().reason());
+        // rung 0 at epoch 2: ref reached it with 85; a and b go on above z's value, so z (the third) is cut
+        assertTrue(st.onEpoch(new CurvePoint(S, "a", 2, 20, 90)).isEmpty());
+        assertTrue(st.onEpoch(new CurvePoint(S, "b", 2, 20, 91)).isEmpty());
+        assertTrue(st.onEpoch(new CurvePoint(S, "z", 2, 20, 84)).isPresent(), "4 ranked, keep 1: 84 < 85, 90, 91");
+        assertTrue(st.decision(S, "z").orElseThrow().reason().contains("at rung 0 (epoch 2) its value 84 is not in the "
+                + "top 1 of 4 values at epoch 2"), st.decision(S, "z").orElseThrow().reason());
+        assertTrue(st.onEpoch(new CurvePoint(S, "c", 4, 20, 60)).isEmpty(), "epoch 4 is no rung; 95 + z > 88");
     }
 }
