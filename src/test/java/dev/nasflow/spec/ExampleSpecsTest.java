@@ -48,7 +48,7 @@ class ExampleSpecsTest {
         assertEquals(Set.of("quickstart.json", "nb201-random.json", "nb201-rea.json", "nb201-bananas.json",
                 "nb201-nsga2.json", "nb201-asha.json", "chain-fmnist.json", "darts-fmnist.json", "quickstart-djl.json",
                 "fmnist-evolution.json", "darts-fmnist-small.json", "nb201-warm-start.json",
-                "nb201-nsga2-pareto.json"),
+                "nb201-nsga2-pareto.json", "nb201-surrogate.json"),
                 names);
     }
 
@@ -68,6 +68,16 @@ class ExampleSpecsTest {
         SearchSpec s = BadSpecCorpusTest.VALIDATOR.validate(Path.of("workflows/nb201-nsga2.json")).effective();
         assertEquals(List.of(new Objective("validAccuracy", Direction.MAXIMIZE),
                 new Objective("params", Direction.MINIMIZE)), s.objectives());
+    }
+
+    @Test
+    void surrogateExampleStopsOnThePredictionsWithTheRulesDefaults() {
+        SearchSpec s = BadSpecCorpusTest.VALIDATOR.validate(Path.of("workflows/nb201-surrogate.json")).effective();
+        assertEquals("surrogate", s.stopping().rule());
+        assertEquals(2, s.stopping().gracePeriod());
+        assertEquals(Boolean.TRUE, s.stopping().rungs());
+        assertEquals(0.99, s.stopping().confidence());
+        assertEquals("bananas", s.strategy().type());
     }
 
     @Test
