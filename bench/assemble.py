@@ -441,6 +441,7 @@ def main():
         "stoppingSavingsRecorded": stopping_recorded(args.raw),
         "stoppingSavingsRecordedVal6k": stopping_recorded(args.raw, "stopping-recorded-val6k"),
         "stoppingSavingsRecordedVal6k16ep": stopping_recorded(args.raw, "stopping-recorded-val6k-16ep"),
+        "stoppingSavingsRecordedHeldout": stopping_recorded(args.raw, "stopping-recorded-heldout"),
         "moStopping": mo_stopping(args.raw),
         "runningSavings": running_savings(args.raw),
         "warmStart": warm_start(args.raw),

@@ -64,9 +64,9 @@ public final class StoppingBench {
 
     /**
      * Replay comparison (recorded curves): none, asha, median and its two variants, the curve rule and the surrogate
-     * rule, all with their defaults; and the surrogate rule's two halves apart: {@code ashaMin2} (asha minEpochs=2:
-     * the surrogate's default rungs ranked by value, no prediction) and {@code surrogateNoRungs} (criterion 1 alone,
-     * gracePeriod 1, confidence 0.95: the surrogate rule's defaults before 2026-12-06).
+     * rule, all with their defaults; and {@code surrogateRungs2} (surrogate gracePeriod=2, rungs=true,
+     * confidence=0.99: successive halving from epoch 2 besides the prediction criterion) with {@code ashaMin2} (asha
+     * minEpochs=2: the same rungs ranked by value, no prediction), to show what the predictions add to the rungs.
      */
     public static List<RuleConfig> replayRules() {
         return List.of(
@@ -78,8 +78,8 @@ public final class StoppingBench {
                 new RuleConfig("median25", "median", Map.of("percentile", 25)),
                 new RuleConfig("curve", "curve", null),
                 new RuleConfig("surrogate", "surrogate", null),
-                new RuleConfig("surrogateNoRungs", "surrogate",
-                        Map.of("gracePeriod", 1, "confidence", 0.95, "rungs", false)));
+                new RuleConfig("surrogateRungs2", "surrogate",
+                        Map.of("gracePeriod", 2, "rungs", true, "confidence", 0.99)));
     }
 
     /**

@@ -23,8 +23,8 @@ import java.util.concurrent.Callable;
                         + "percentile=25).",
                 "With --curves FILE it replays recorded learning curves (nasflow bench record-curves) instead; default "
                         + "rules then: none, asha, ashaMin2 (asha minEpochs=2), median, medianAvg, median25, curve, "
-                        + "surrogate (the surrogate service's models fed by the simulation) and surrogateNoRungs "
-                        + "(surrogate gracePeriod=1, confidence=0.95, rungs=false), and it also reports, per epoch of observation, "
+                        + "surrogate (the surrogate service's models fed by the simulation) and surrogateRungs2 "
+                        + "(surrogate gracePeriod=2, rungs=true, confidence=0.99), and it also reports, per epoch of observation, "
                         + "the Kendall tau of the curve rule's and the surrogate's predicted final values."})
 public final class BenchStoppingCommand implements Callable<Integer> {
     @Mixin

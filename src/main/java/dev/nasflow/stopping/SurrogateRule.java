@@ -39,32 +39,26 @@ import java.util.Optional;
  * learnt from, quality) and, at a rung, what the rung ranked by. Without a prediction for {@code c} (the surrogate has
  * not learnt enough yet, is not running, or was late), the rule, outside rungs, falls back to the median rule with its defaults ({@link #FALLBACK}) and says so in the
  * reason. The rule keeps no state: competitors' predictions are read from the source.
- *
- * <p>Defaults ({@link #DESCRIPTOR}): {@code gracePeriod} 2, rungs on ({@code eta} 3: rungs 2, 6, 18, ...),
- * {@code confidence} 0.99: on recorded real curves the first epoch ranks the finals poorly, the rungs do most of the
- * stopping and criterion 1, checked at every epoch, stops only what has under 1 % predicted chance to reach the best
- * (docs/BENCHMARKS.md, "The surrogate rule's defaults").
  */
 public final class SurrogateRule implements StoppingRule {
     /** {@code surrogate}: stop on the surrogate service's optimistic prediction (optionally also at rungs). */
     public static final StoppingRuleDescriptor DESCRIPTOR = StoppingRuleDescriptor.of("surrogate",
             (v, s) -> new SurrogateRule(s.source(), v.integer("gracePeriod"), v.integer("minTrials"),
                     v.number("threshold"), v.number("confidence"), v.bool("rungs") ? v.integer("eta") : 1),
-            ParamDef.integer("gracePeriod", 1, StoppingRules.MAX_INT, 2,
-                    "first epoch at which the prediction is checked, and the first rung"),
+            ParamDef.integer("gracePeriod", 1, StoppingRules.MAX_INT, 1, "first epoch at which the prediction is checked"),
             ParamDef.integer("minTrials", 1, StoppingRules.MAX_INT, 1, "finished candidates needed as references"),
             ParamDef.number("threshold", 0.01, 1.0, 1.0,
                     "stop when the optimistic predicted final value is below best final x threshold"),
-            ParamDef.number("confidence", 0.5, 0.999, 0.99,
+            ParamDef.number("confidence", 0.5, 0.999, 0.95,
                     "the optimistic prediction is mean + z std, z the quantile of confidence of the "
                             + "prediction's distribution (Student t with the degrees of freedom it carries, else "
-                            + "normal: 0.99 gives z = 2.326; stop when the chance of reaching the cut-off is below "
-                            + "1 %, checked at every epoch; 0.5: the mean alone)"),
+                            + "normal: 0.95 gives z = 1.645; stop when the chance of reaching the cut-off is below "
+                            + "5 %; 0.5: the mean alone)"),
             ParamDef.integer("eta", 2, 100, 3,
                     "rungs at gracePeriod x eta^k: only the top 1/eta of the candidates that reached a rung, "
                             + "ranked by their values there (ASHA), or by the current model's predictions from "
                             + "that epoch where its measured tau there beats the values', continue"),
-            ParamDef.bool("rungs", true,
+            ParamDef.bool("rungs", false,
                     "also stop at the rungs (successive halving); false: only when the optimistic "
                             + "prediction cannot reach the best final"));
 

@@ -72,7 +72,7 @@ class BenchStoppingReplayTest {
         JsonNode j = new ObjectMapper().readTree(r.out().trim().lines().reduce((a, b) -> b).orElseThrow());
         assertEquals(f.toString(), j.get("curves").asText());
         for (String rule : List.of("none", "asha", "ashaMin2", "median", "medianAvg", "median25", "curve", "surrogate",
-                "surrogateNoRungs")) {
+                "surrogateRungs2")) {
             JsonNode x = j.get("rules").get(rule);
             assertTrue(x != null && x.has("fewerEpochsFactor") && x.has("regretMean"), rule + ": " + x);
         }

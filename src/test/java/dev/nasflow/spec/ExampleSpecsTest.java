@@ -74,9 +74,9 @@ class ExampleSpecsTest {
     void surrogateExampleStopsOnThePredictionsWithTheRulesDefaults() {
         SearchSpec s = BadSpecCorpusTest.VALIDATOR.validate(Path.of("workflows/nb201-surrogate.json")).effective();
         assertEquals("surrogate", s.stopping().rule());
-        assertEquals(2, s.stopping().gracePeriod());
-        assertEquals(Boolean.TRUE, s.stopping().rungs());
-        assertEquals(0.99, s.stopping().confidence());
+        assertEquals(1, s.stopping().gracePeriod());
+        assertEquals(Boolean.FALSE, s.stopping().rungs());
+        assertEquals(0.95, s.stopping().confidence());
         assertEquals("bananas", s.strategy().type());
     }
 

@@ -15,9 +15,6 @@ class SurrogateRuleTest {
             "strong", new Prediction(89, 1),
             "nan", new Prediction(Double.NaN, 0));
     private final PredictionSource source = h -> Optional.ofNullable(predictions.get(h));
-    /** Criterion 1 alone from epoch 1 at confidence 0.95 (the defaults before rungs and gracePeriod 2). */
-    private static final Map<String, Object> CRITERION1_95 = Map.of("gracePeriod", 1, "confidence", 0.95,
-            "rungs", false);
 
     private static int stopEpoch(EarlyStopper st, String cand, String arch, int target, int epochs) {
         for (int e = 1; e <= epochs; e++) {
@@ -119,8 +116,8 @@ class SurrogateRuleTest {
     @Test
     void stopsWhenEvenTheOptimisticPredictionCannotReachTheBest() {
         PredictionSource src = byCandidate(Map.of("wide", new Prediction(86, 2), "narrow", new Prediction(86, 0.5)));
-        // criterion 1 alone: threshold 1 (the default), confidence 0.95 (z = 1.645), no rungs, from epoch 1
-        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", CRITERION1_95, src));
+        // the defaults: threshold 1, confidence 0.95 (z = 1.645), no rungs
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of(), src));
         Feed.finished(st, "ref", 80, 85, 87, 88);
         assertTrue(st.onEpoch(new CurvePoint(S, "wide", 1, 4, 70)).isEmpty(), "86 + 1.645 x 2 = 89.3 >= 88");
         assertTrue(st.onEpoch(new CurvePoint(S, "narrow", 1, 4, 70)).isPresent(), "86 + 1.645 x 0.5 = 86.8 < 88");
@@ -141,7 +138,7 @@ class SurrogateRuleTest {
                 "t3", new Prediction(86, 1, null, 3),
                 "t3low", new Prediction(85, 1, null, 3),
                 "t200", new Prediction(86, 1, null, 200)));
-        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", CRITERION1_95, src));
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of(), src));
         Feed.finished(st, "ref", 80, 85, 87, 88);
         assertTrue(st.onEpoch(new CurvePoint(S, "normal", 1, 4, 70)).isPresent(), "86 + 1.645 = 87.6 < 88");
         assertTrue(st.onEpoch(new CurvePoint(S, "t3", 1, 4, 70)).isEmpty(), "86 + 2.353 = 88.35 >= 88");
@@ -185,7 +182,7 @@ class SurrogateRuleTest {
 
     @Test
     void atARungWithoutMeasuredQualityTheTopThirdByValueGoesOnLikeAsha() {
-        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true, "gracePeriod", 1),
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true),
                 byCandidate(SIX)));
         // nothing finished, no rank quality measured: the rungs (1, 3 of 10) rank by the values at the rung
         assertTrue(st.onEpoch(new CurvePoint(S, "a", 1, 10, 90)).isEmpty(), "1 ranked < minTrials");
@@ -202,7 +199,7 @@ class SurrogateRuleTest {
     void atARungThePredictionsRankOnlyWhenTheyRankBetterThanTheValues() {
         Map<String, Double> now = Map.of("a", 80.0, "b", 82.0, "c", 78.0, "d", 81.0);
         PredictionSource good = reranking(SIX, now, new PredictionSource.RankQualityAt(1, 0.6, 0.3, 20));
-        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true, "gracePeriod", 1),
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true),
                 good));
         assertTrue(st.onEpoch(new CurvePoint(S, "a", 1, 10, 90)).isEmpty());
         assertTrue(st.onEpoch(new CurvePoint(S, "b", 1, 10, 10)).isEmpty());
@@ -213,7 +210,7 @@ class SurrogateRuleTest {
                 + "vs observed 0.3 on 20 finished) (eta 3, cutoff 82)", st.decision(S, "c").orElseThrow().reason());
 
         PredictionSource poor = reranking(SIX, now, new PredictionSource.RankQualityAt(1, 0.2, 0.3, 20));
-        EarlyStopper asha = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true, "gracePeriod", 1),
+        EarlyStopper asha = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true),
                 poor));
         asha.onEpoch(new CurvePoint(S, "a", 1, 10, 90));
         asha.onEpoch(new CurvePoint(S, "b", 1, 10, 10));
@@ -222,14 +219,14 @@ class SurrogateRuleTest {
         PredictionSource few = reranking(SIX, now, new PredictionSource.RankQualityAt(1, 0.9, 0.3,
                 SurrogateRule.MIN_QUALITY_PAIRS - 1));
         EarlyStopper unmeasured = new EarlyStopper(StoppingRules.create("surrogate",
-                Map.of("minTrials", 3, "rungs", true, "gracePeriod", 1), few));
+                Map.of("minTrials", 3, "rungs", true), few));
         unmeasured.onEpoch(new CurvePoint(S, "a", 1, 10, 90));
         unmeasured.onEpoch(new CurvePoint(S, "b", 1, 10, 10));
         assertTrue(unmeasured.onEpoch(new CurvePoint(S, "c", 1, 10, 95)).isEmpty(), "too few pairs: by value");
 
         Map<String, Double> partial = Map.of("a", 80.0, "c", 78.0);
         EarlyStopper missing = new EarlyStopper(StoppingRules.create("surrogate",
-                Map.of("minTrials", 3, "rungs", true, "gracePeriod", 1),
+                Map.of("minTrials", 3, "rungs", true),
                 reranking(SIX, partial, new PredictionSource.RankQualityAt(1, 0.6, 0.3, 20))));
         missing.onEpoch(new CurvePoint(S, "a", 1, 10, 90));
         missing.onEpoch(new CurvePoint(S, "b", 1, 10, 10));
@@ -240,7 +237,7 @@ class SurrogateRuleTest {
 
     @Test
     void atARungWithoutAPredictionRanksByValueInsteadOfTheMedianFallback() {
-        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true, "gracePeriod", 1),
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("minTrials", 3, "rungs", true),
                 byCandidate(Map.of())));
         st.onEpoch(new CurvePoint(S, "a", 1, 10, 90));
         st.onEpoch(new CurvePoint(S, "b", 1, 10, 80));
@@ -251,15 +248,17 @@ class SurrogateRuleTest {
     }
 
     /**
-     * The defaults: nothing at epoch 1; from epoch 2 criterion 1 at confidence 0.99 (z = 2.326) and successive halving
-     * at the rungs 2, 6, 18, ... (eta 3), ranked by value where the model has not been measured to rank better.
+     * {@code gracePeriod 2, rungs: true, confidence 0.99} (bench/run-all's {@code surrogateRungs2}): nothing at epoch 1;
+     * from epoch 2 criterion 1 at z = 2.326 and successive halving at the rungs 2, 6, 18 (eta 3), ranked by value where
+     * the model has not been measured to rank better.
      */
     @Test
-    void theDefaultsJudgeFromEpoch2AtConfidence099WithRungs() {
+    void withRungsFromEpoch2AtConfidence099BothCriteriaAct() {
         PredictionSource src = byCandidate(Map.of("x", new Prediction(86, 0.5), "y", new Prediction(86, 1),
                 "z", new Prediction(87, 1), "a", new Prediction(95, 1), "b", new Prediction(95, 1),
                 "c", new Prediction(95, 1)));
-        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of(), src));
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate",
+                Map.of("gracePeriod", 2, "rungs", true, "confidence", 0.99), src));
         Feed.finished(st, "ref", 80, 85, 87, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88);
         assertTrue(st.onEpoch(new CurvePoint(S, "x", 1, 20, 70)).isEmpty(), "epoch 1 < gracePeriod 2");
         assertTrue(st.onEpoch(new CurvePoint(S, "y", 3, 20, 70)).isEmpty(), "86 + 2.326 x 1 = 88.3 >= 88, no rung");
@@ -267,7 +266,7 @@ class SurrogateRuleTest {
         assertEquals("surrogate predicts 86 +/- 0.5 (candidate x), optimistic 87.1632 (mean + 2.326 std, normal, "
                 + "confidence 0.99) < 1 x best final 88 = 88 (1 finished) at epoch 3",
                 st.decision(S, "x").orElseThrow().reason());
-        // rung 0 at epoch 2: ref reached it with 85; a and b go on above z's value, so z (the third) is cut
+        // rung 0 at epoch 2: ref reached it with 85; a and b go on above z's value, so z (the fourth) is cut
         assertTrue(st.onEpoch(new CurvePoint(S, "a", 2, 20, 90)).isEmpty());
         assertTrue(st.onEpoch(new CurvePoint(S, "b", 2, 20, 91)).isEmpty());
         assertTrue(st.onEpoch(new CurvePoint(S, "z", 2, 20, 84)).isPresent(), "4 ranked, keep 1: 84 < 85, 90, 91");
