@@ -305,7 +305,8 @@ def mo_stopping(raw):
                       ("mo-stopping-generational", "nb201ModelledGenerational"),
                       ("mo-stopping-recorded", "recordedCurves"),
                       ("mo-stopping-recorded-val6k", "recordedCurvesVal6k"),
-                      ("mo-stopping-recorded-val6k-16ep", "recordedCurvesVal6k16ep")):
+                      ("mo-stopping-recorded-val6k-16ep", "recordedCurvesVal6k16ep"),
+                      ("mo-stopping-recorded-heldout-val6k", "recordedCurvesHeldoutVal6k")):
         st, d = load(raw, name)
         if not d:
             sec[key] = not_ok(st, name, raw)
@@ -442,6 +443,7 @@ def main():
         "stoppingSavingsRecordedVal6k": stopping_recorded(args.raw, "stopping-recorded-val6k"),
         "stoppingSavingsRecordedVal6k16ep": stopping_recorded(args.raw, "stopping-recorded-val6k-16ep"),
         "stoppingSavingsRecordedHeldout": stopping_recorded(args.raw, "stopping-recorded-heldout"),
+        "stoppingSavingsRecordedHeldoutVal6k": stopping_recorded(args.raw, "stopping-recorded-heldout-val6k"),
         "moStopping": mo_stopping(args.raw),
         "runningSavings": running_savings(args.raw),
         "warmStart": warm_start(args.raw),
