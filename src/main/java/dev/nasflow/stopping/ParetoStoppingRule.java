@@ -16,7 +16,7 @@ import java.util.Optional;
  * Multi-objective early stopping ({@code rule: pareto}): a running candidate is stopped when, at the chosen
  * {@code confidence}, it cannot enter the Pareto front: an optimistic estimate of its final objective vector is
  * dominated, by more than a margin, by a finished candidate or (with {@code runningReferences}) by a pessimistic
- * estimate of another running candidate's final vector.
+ * estimate of another running candidate's final vector, one that the rival has already reached.
  *
  * <p>Objectives: one learning-curve objective (the watched per-epoch metric, e.g. {@code validAccuracy}; curve points
  * are oriented so that larger is better) and one or more costs known before training ({@code params}, {@code flops},
@@ -40,8 +40,11 @@ import java.util.Optional;
  *       is no worse in every cost; the verdict names the dominating front point with the best final value;</li>
  *   <li>otherwise, with {@code runningReferences}: a running candidate {@code r} (not finished, not stopped, not
  *       {@linkplain CurveStore#end ended}, same target, costs no worse) dominates when its <b>pessimistic</b> final,
- *       its estimate at its latest epoch minus max(0, the same quantile of the scaled overshoot {@code estimate -
- *       final}) x its scale, beats the optimistic final by the margin.</li>
+ *       its best value so far at its latest epoch minus max(0, the same quantile of the references' scaled
+ *       overshoot {@code best so far - final} at that epoch) x its scale, beats the optimistic final by the margin.
+ *       The rival is credited with what it has reached, never with its extrapolated curve: on recorded real curves
+ *       an extrapolation from a few noisy epochs overshot often enough to stop front members (see
+ *       docs/BENCHMARKS.md, multi-objective stopping).</li>
  * </ol>
  * With {@code confidence} 1 the optimistic estimate covers the largest scaled surprise seen so far; below 1 the
  * guarantee is statistical (about {@code 1 - confidence} of candidates may beat their optimistic estimate). Like every
@@ -62,7 +65,7 @@ public final class ParetoStoppingRule implements StoppingRule {
                                     + "among finished candidates at the same epoch (1 = the largest)"),
                     ParamDef.bool("runningReferences", true,
                             "a running candidate counts as a front point by its pessimistic final value (its "
-                                    + "estimate less the same quantile of the estimate's overshoot)"))
+                                    + "best value so far less the same quantile of the best so far's overshoot)"))
             .withObjectives(ParetoStoppingRule::checkObjectives);
 
     private static StoppingRule create(ParamValues v, StoppingRuleDescriptor.Setting s) {
@@ -234,8 +237,9 @@ public final class ParetoStoppingRule implements StoppingRule {
         if (!runningReferences) {
             return Optional.empty();
         }
-        // a running candidate, no worse in every cost, whose pessimistic final (its estimate minus the same quantile of
-        // the estimate's overshoot, at its own epoch) beats the optimistic one: at the confidence, it will finish ahead
+        // a running candidate, no worse in every cost, whose pessimistic final (its best so far minus the same quantile
+        // of the best so far's overshoot, at its own epoch) beats the optimistic one: at the confidence, it will finish
+        // ahead. Not its extrapolated curve: a fit to a few noisy epochs can overshoot far beyond the calibration.
         String best = null;
         double bestPess = Double.NEGATIVE_INFINITY;
         int bestEpoch = 0;
@@ -253,7 +257,7 @@ public final class ParetoStoppingRule implements StoppingRule {
             if (rc == null || !noWorse(rc, cost) || !Double.isFinite(store.bestUpTo(r, tr))) {
                 continue;
             }
-            double est = pointEstimate(store, r, tr, target);
+            double est = store.bestUpTo(r, tr);
             if (!beats(est, optimistic) || est <= bestPess) {
                 continue;
             }
@@ -277,7 +281,7 @@ public final class ParetoStoppingRule implements StoppingRule {
             return Optional.empty();
         }
         String reason = head + "dominated by running candidate " + best + " (pessimistic final " + watched.metric()
-                + " " + show(bestPess) + costText(bestCost) + ": estimate " + show(bestEst) + " after " + bestEpoch
+                + " " + show(bestPess) + costText(bestCost) + ": best so far " + show(bestEst) + " after " + bestEpoch
                 + " epochs " + (max ? "- " : "+ ") + bestCal.describe("overshoot", confidence, bestScale) + ") with margin "
                 + Num.fmt(margin) + ": " + marginText(bestPess, optimistic);
         return Optional.of(new StopVerdict(p.searchId(), id, t, name(), reason));
@@ -296,8 +300,9 @@ public final class ParetoStoppingRule implements StoppingRule {
 
     /**
      * The calibration at epoch {@code e}: over the finished references that reported epoch {@code e}, the conformal
-     * quantiles of the point estimate's shortfall ({@code final - estimate}) and overshoot ({@code estimate -
-     * final}), each floored at 0; null with fewer than {@code minTrials} references. Memoised per call in {@code memo}.
+     * quantiles of the point estimate's shortfall ({@code final - estimate}) and of the best so far's overshoot
+     * ({@code best so far - final}), each scaled and floored at 0; null with fewer than {@code minTrials} references.
+     * Memoised per call in {@code memo}.
      */
     private Calibration calibration(CurveStore store, List<Ref> refs, int e, int target,
                                     Map<Integer, Calibration> memo) {
@@ -305,11 +310,13 @@ public final class ParetoStoppingRule implements StoppingRule {
             return memo.get(e);
         }
         double[] d = new double[refs.size()];
+        double[] over = new double[refs.size()];
         double[] climbs = new double[refs.size()];
         int n = 0;
         for (Ref r : refs) {
             if (store.has(r.id, e)) {
                 climbs[n] = climb(store, r.id, e);
+                over[n] = store.bestUpTo(r.id, e) - r.fin;
                 d[n++] = r.fin - pointEstimate(store, r.id, e, target);
             }
         }
@@ -321,17 +328,23 @@ public final class ParetoStoppingRule implements StoppingRule {
             for (int i = 0; i < n; i++) {
                 double sc = climbs[i] + kappa;
                 d[i] = sc > 0 ? d[i] / sc : d[i];
+                over[i] = sc > 0 ? over[i] / sc : over[i];
             }
             double[] s = Arrays.copyOf(d, n);
             Arrays.sort(s);
+            double[] o = Arrays.copyOf(over, n);
+            Arrays.sort(o);
             int rank = conformalRank(n, confidence);
-            c = new Calibration(Math.max(0, s[rank - 1]), Math.max(0, -s[n - rank]), n, rank, kappa);
+            c = new Calibration(Math.max(0, s[rank - 1]), Math.max(0, o[rank - 1]), n, rank, kappa);
         }
         memo.put(e, c);
         return c;
     }
 
-    /** Shortfall and overshoot quantiles of the point estimate at one epoch, from {@code n} finished references. */
+    /**
+     * At one epoch, from {@code n} finished references: the quantile of the point estimate's scaled shortfall and of
+     * the best so far's scaled overshoot.
+     */
     private record Calibration(double shortfall, double overshoot, int n, int rank, double kappa) {
         /** The scale of a curve that climbed {@code climb}: {@code climb + kappa}, or 1 when that is 0. */
         double scale(double climb) {
@@ -342,7 +355,8 @@ public final class ParetoStoppingRule implements StoppingRule {
         String describe(String what, double confidence, double scale) {
             double v = what.equals("shortfall") ? shortfall : overshoot;
             String which = rank == n ? "the largest" : "the " + ordinal(n - rank + 1) + " largest";
-            return "calibration " + Num.fmt(v * scale) + " (the estimate's scaled " + what + " " + Num.fmt(v)
+            return "calibration " + Num.fmt(v * scale) + " (the " + (what.equals("shortfall") ? "estimate" : "best so far")
+                    + "'s scaled " + what + " " + Num.fmt(v)
                     + " x scale " + Num.fmt(scale) + "; " + which + " among " + n + " finished"
                     + (confidence < 1 ? ": conformal quantile at confidence " + Num.fmt(confidence) : "") + ")";
         }

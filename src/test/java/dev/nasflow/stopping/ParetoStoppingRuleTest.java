@@ -221,6 +221,33 @@ class ParetoStoppingRuleTest {
     }
 
     @Test
+    void aRunningRivalCountsByWhatItReachedNotByItsExtrapolatedCurve() {
+        // a rival (params 120) after 3 steep epochs: its curve extrapolates far beyond 90, but its best so far is 84
+        CurveStore s = front();
+        s.recordStatics("steep", Map.of("params", 120.0));
+        double[] steep = {50, 70, 84};
+        for (int e = 1; e <= steep.length; e++) {
+            s.record(new CurvePoint("s", "steep", e, 10, steep[e - 1]));
+        }
+        assertTrue(ParetoStoppingRule.pointEstimate(s, "steep", 3, 10) > 90, "the extrapolation overshoots");
+        // a flat candidate at 85 (params 150): only a rival that has already reached more can dominate it
+        double[] c = {85, 85, 85, 85, 85};
+        assertTrue(judge(rule(Map.of("minTrials", 3, "gracePeriod", 3)), s, "c", c, 150).isEmpty(),
+                "stopped on the strength of a rival's extrapolated curve");
+        // once the rival's best so far passes the candidate's optimistic final, it dominates
+        CurveStore later = front();
+        later.recordStatics("steep", Map.of("params", 120.0));
+        for (int e = 1; e <= 6; e++) {
+            later.record(new CurvePoint("s", "steep", e, 10, e < 4 ? steep[e - 1] : 95));
+        }
+        Optional<StopVerdict> v = judge(rule(Map.of("minTrials", 3, "gracePeriod", 3)), later, "c", c, 150);
+        assertTrue(v.isPresent(), "a rival already at 95 dominates a flat 85");
+        assertTrue(v.get().reason().contains("dominated by running candidate steep (pessimistic final validAccuracy 95"
+                + ", params 120: best so far 95 after 6 epochs - calibration 0 (the best so far's scaled overshoot 0"),
+                v.get().reason());
+    }
+
+    @Test
     void badConfidenceNamesTheField() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> rule(Map.of("confidence", 0.2)));
