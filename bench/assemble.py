@@ -306,7 +306,9 @@ def mo_stopping(raw):
                       ("mo-stopping-recorded", "recordedCurves"),
                       ("mo-stopping-recorded-val6k", "recordedCurvesVal6k"),
                       ("mo-stopping-recorded-val6k-16ep", "recordedCurvesVal6k16ep"),
-                      ("mo-stopping-recorded-heldout-val6k", "recordedCurvesHeldoutVal6k")):
+                      ("mo-stopping-recorded-heldout-val6k", "recordedCurvesHeldoutVal6k"),
+                      ("mo-stopping-recorded-heldout", "recordedCurvesHeldout"),
+                      ("mo-stopping-recorded-heldout-seed3", "recordedCurvesHeldoutSeed3")):
         st, d = load(raw, name)
         if not d:
             sec[key] = not_ok(st, name, raw)
@@ -444,6 +446,7 @@ def main():
         "stoppingSavingsRecordedVal6k16ep": stopping_recorded(args.raw, "stopping-recorded-val6k-16ep"),
         "stoppingSavingsRecordedHeldout": stopping_recorded(args.raw, "stopping-recorded-heldout"),
         "stoppingSavingsRecordedHeldoutVal6k": stopping_recorded(args.raw, "stopping-recorded-heldout-val6k"),
+        "stoppingSavingsRecordedHeldoutSeed3": stopping_recorded(args.raw, "stopping-recorded-heldout-seed3"),
         "moStopping": mo_stopping(args.raw),
         "runningSavings": running_savings(args.raw),
         "warmStart": warm_start(args.raw),

@@ -71,12 +71,14 @@ public final class MoStoppingBench {
 
     /**
      * The rule with its defaults; with confidence 1 (the largest scaled shortfall instead of the conformal quantile);
-     * and with finished references only (no running candidate counts as a front point).
+     * with finished references only (no running candidate counts as a front point); and without the rank check
+     * ({@code minRankTau 0}: decisions at every epoch from the grace period on).
      */
     public static List<RuleConfig> defaultRules() {
         return List.of(new RuleConfig("pareto", Map.of()),
                 new RuleConfig("pareto-confidence1", Map.of("confidence", 1.0)),
-                new RuleConfig("pareto-finished", Map.of("runningReferences", false)));
+                new RuleConfig("pareto-finished", Map.of("runningReferences", false)),
+                new RuleConfig("pareto-noRankCheck", Map.of("minRankTau", 0.0)));
     }
 
     /**

@@ -21,8 +21,8 @@ import java.util.concurrent.Callable;
                 "NB201 curves are tabulated at 12 and 200 epochs and modelled between them and below 12; "
                         + "--tabulated-only keeps the two tabulated epochs only. With --curves FILE it replays "
                         + "recorded real curves (random order of the file's architectures, their params).",
-                "Default rules: pareto (its defaults), pareto-confidence1 (confidence=1) and pareto-finished "
-                        + "(runningReferences=false)."})
+                "Default rules: pareto (its defaults), pareto-confidence1 (confidence=1), pareto-finished "
+                        + "(runningReferences=false) and pareto-noRankCheck (minRankTau=0)."})
 public final class BenchMoStoppingCommand implements Callable<Integer> {
     @Mixin
     StoppingSimOptions sim;

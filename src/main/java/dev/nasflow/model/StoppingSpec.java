@@ -26,7 +26,8 @@ import java.util.Map;
  *       {@code gracePeriod}, with {@code minTrials} finished references, stop a candidate whose optimistic final
  *       objective vector (curve estimate plus the {@code confidence} conformal quantile of the estimate's scaled
  *       shortfall) is dominated by more than {@code margin} by a front point, or, with {@code runningReferences}, by
- *       a running candidate's pessimistic final vector.</li>
+ *       a running candidate's pessimistic final vector; only at epochs whose estimates rank the finished candidates'
+ *       finals with Kendall tau of at least {@code minRankTau}.</li>
  * </ul>
  * {@code metric} (every rule but {@code none}) is the per-epoch metric the rule watches. After {@link Defaults} the
  * chosen rule's parameters are all set and the others are null; {@link #params()} is the map
@@ -34,11 +35,19 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"rule", "gracePeriod", "minTrials", "eta", "threshold", "metric", "minEpochs", "completedOnly",
-        "percentile", "compare", "margin", "confidence", "runningReferences", "rungs"})
+        "percentile", "compare", "margin", "confidence", "runningReferences", "rungs", "minRankTau"})
 public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
                            String metric, Integer minEpochs, Boolean completedOnly, Double percentile,
                            String compare, Double margin, Double confidence, Boolean runningReferences,
-                           Boolean rungs) {
+                           Boolean rungs, Double minRankTau) {
+
+    /** The spec before the pareto rule's {@code minRankTau} existed (unset). */
+    public StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
+                        String metric, Integer minEpochs, Boolean completedOnly, Double percentile, String compare,
+                        Double margin, Double confidence, Boolean runningReferences, Boolean rungs) {
+        this(rule, gracePeriod, minTrials, eta, threshold, metric, minEpochs, completedOnly, percentile, compare, margin,
+                confidence, runningReferences, rungs, null);
+    }
 
     /** The spec before the surrogate rule's {@code rungs} existed (unset). */
     public StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
@@ -80,7 +89,7 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
 
     public static StoppingSpec none() {
         return new StoppingSpec("none", null, null, null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null);
     }
 
     @JsonIgnore
@@ -104,6 +113,7 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
         put(m, "confidence", confidence);
         put(m, "runningReferences", runningReferences);
         put(m, "rungs", rungs);
+        put(m, "minRankTau", minRankTau);
         return m;
     }
 
@@ -124,7 +134,8 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
                 params.get("margin") instanceof Number g ? g.doubleValue() : null,
                 params.get("confidence") instanceof Number q ? q.doubleValue() : null,
                 params.get("runningReferences") instanceof Boolean r ? r : null,
-                params.get("rungs") instanceof Boolean u ? u : null);
+                params.get("rungs") instanceof Boolean u ? u : null,
+                params.get("minRankTau") instanceof Number t ? t.doubleValue() : null);
     }
 
     private static Integer integer(Object v) {

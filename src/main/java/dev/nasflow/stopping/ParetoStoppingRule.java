@@ -4,6 +4,7 @@ import dev.nasflow.model.ParamValues;
 import dev.nasflow.model.ParamDef;
 import dev.nasflow.model.Direction;
 import dev.nasflow.model.Objective;
+import dev.nasflow.surrogate.RankQuality;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +32,11 @@ import java.util.Optional;
  *   <li>point estimate after {@code t} epochs: {@code max(best so far, v(T))} with {@code v} the {@code a - b*t^-c}
  *       least-squares fit of {@link CurveExtrapolationRule} (from 3 finite values on; before that, the best so
  *       far);</li>
+ *   <li>rank check (unless {@code minRankTau} is 0): nothing happens unless the references' estimates after
+ *       {@code t} epochs rank their final values with Kendall tau-b of at least {@code minRankTau}: on curves whose
+ *       first epochs rank the finals poorly (a warm-up, plateaus followed by jumps) no calibration from so few
+ *       references covers the late climbers, and the front members among them were stopped (see docs/BENCHMARKS.md,
+ *       multi-objective stopping); on curves that rank early the check costs nothing;</li>
  *   <li>calibration (split-conformal): each reference's shortfall {@code final - estimate(t)} divided by its scale
  *       {@code climb + kappa} (climb: best so far minus first value up to {@code t}; kappa: the references' median
  *       climb); the {@code ceil((n+1) x confidence)}-th smallest of the {@code n}, or the largest when that rank
@@ -65,7 +71,10 @@ public final class ParetoStoppingRule implements StoppingRule {
                                     + "among finished candidates at the same epoch (1 = the largest)"),
                     ParamDef.bool("runningReferences", true,
                             "a running candidate counts as a front point by its pessimistic final value (its "
-                                    + "best value so far less the same quantile of the best so far's overshoot)"))
+                                    + "best value so far less the same quantile of the best so far's overshoot)"),
+                    ParamDef.number("minRankTau", 0.0, 1.0, 0.3,
+                            "decide at an epoch only when the estimates after that many epochs rank the finished "
+                                    + "candidates' final values with Kendall tau at least this (0 = no check)"))
             .withObjectives(ParetoStoppingRule::checkObjectives);
 
     private static StoppingRule create(ParamValues v, StoppingRuleDescriptor.Setting s) {
@@ -73,7 +82,7 @@ public final class ParetoStoppingRule implements StoppingRule {
         Objective watched = watchedObjective(s.objectives(), s.metric());
         List<Objective> costs = s.objectives().stream().filter(o -> !o.metric().equals(watched.metric())).toList();
         return new ParetoStoppingRule(watched, costs, v.integer("gracePeriod"), v.integer("minTrials"),
-                v.number("margin"), v.number("confidence"), v.bool("runningReferences"));
+                v.number("margin"), v.number("confidence"), v.bool("runningReferences"), v.number("minRankTau"));
     }
 
     /**
@@ -120,6 +129,7 @@ public final class ParetoStoppingRule implements StoppingRule {
     private final double margin;
     private final double confidence;
     private final boolean runningReferences;
+    private final double minRankTau;
 
     /**
      * @param watched     the learning-curve objective (its metric and direction; curve values arrive oriented)
@@ -132,11 +142,13 @@ public final class ParetoStoppingRule implements StoppingRule {
     /* confidence in [0.5, 1]: the conformal quantile of the scaled shortfall (1 = the largest); runningReferences:
        running candidates dominate by their pessimistic final value */
     public ParetoStoppingRule(Objective watched, List<Objective> costs, int gracePeriod, int minTrials, double margin) {
-        this(watched, costs, gracePeriod, minTrials, margin, 1.0, false);
+        this(watched, costs, gracePeriod, minTrials, margin, 1.0, false, 0.0);
     }
 
+    /* minRankTau in [0, 1]: decide at epoch t only when the estimates at t rank the finished candidates' finals with
+       Kendall tau >= minRankTau (0 = no check) */
     public ParetoStoppingRule(Objective watched, List<Objective> costs, int gracePeriod, int minTrials, double margin,
-                              double confidence, boolean runningReferences) {
+                              double confidence, boolean runningReferences, double minRankTau) {
         if (watched == null) {
             throw new IllegalArgumentException("stopping.metric: the pareto rule needs the watched metric's objective");
         }
@@ -160,9 +172,14 @@ public final class ParetoStoppingRule implements StoppingRule {
         if (!(confidence >= 0.5 && confidence <= 1.0)) {
             throw new IllegalArgumentException("stopping.confidence: must be in [0.5, 1], e.g. 0.9, got " + confidence);
         }
+        if (!(minRankTau >= 0 && minRankTau <= 1.0)) {
+            throw new IllegalArgumentException("stopping.minRankTau: must be in [0, 1], e.g. 0.3 (0 = no check), got "
+                    + minRankTau);
+        }
         this.margin = margin;
         this.confidence = confidence;
         this.runningReferences = runningReferences;
+        this.minRankTau = minRankTau;
     }
 
     @Override
@@ -202,6 +219,13 @@ public final class ParetoStoppingRule implements StoppingRule {
         if (cal == null) {
             return Optional.empty();
         }
+        double tau = Double.NaN;
+        if (minRankTau > 0) {
+            tau = rankTau(store, refs, t, target);
+            if (!(tau >= minRankTau)) {
+                return Optional.empty();
+            }
+        }
         double point = pointEstimate(store, id, t, target);
         double scale = cal.scale(climb(store, id, t));
         double optimistic = point + cal.shortfall * scale;
@@ -214,7 +238,9 @@ public final class ParetoStoppingRule implements StoppingRule {
         boolean max = watched.direction() == Direction.MAXIMIZE;
         String head = "optimistic final (" + watched.metric() + " " + show(optimistic) + costText(cost) + "): estimate "
                 + show(point) + " after " + t + " of " + target + " epochs " + (max ? "+ " : "- ")
-                + cal.describe("shortfall", confidence, scale) + "; ";
+                + cal.describe("shortfall", confidence, scale) + (minRankTau > 0 ? "; estimates after " + t
+                + " epochs rank the " + cal.n + " finished by final with tau " + Num.fmt(tau) + " >= minRankTau "
+                + Num.fmt(minRankTau) : "") + "; ";
         if (!dominating.isEmpty()) {
             Ref front = null;
             for (Ref r : dominating) {
@@ -372,6 +398,23 @@ public final class ParetoStoppingRule implements StoppingRule {
     }
 
     /**
+     * Kendall tau-b between the finished references' point estimates after {@code t} epochs and their final values
+     * (those that reported epoch {@code t}); NaN with fewer than 2 or when one side is constant.
+     */
+    static double rankTau(CurveStore store, List<Ref> refs, int t, int target) {
+        double[] est = new double[refs.size()];
+        double[] fin = new double[refs.size()];
+        int n = 0;
+        for (Ref r : refs) {
+            if (store.has(r.id, t)) {
+                est[n] = pointEstimate(store, r.id, t, target);
+                fin[n++] = r.fin;
+            }
+        }
+        return n < 2 ? Double.NaN : RankQuality.kendallTau(Arrays.copyOf(est, n), Arrays.copyOf(fin, n));
+    }
+
+    /**
      * The rank (1 = smallest) of the split-conformal quantile at {@code confidence} among {@code n} calibration
      * values: {@code ceil((n + 1) x confidence)}, capped at {@code n} (with too few values for the confidence, the
      * largest: the small-sample fallback).
@@ -468,7 +511,7 @@ public final class ParetoStoppingRule implements StoppingRule {
     @Override
     public String toString() {
         return "pareto(gracePeriod=" + gracePeriod + ", minTrials=" + minTrials + ", margin=" + margin
-                + ", confidence=" + confidence + ", runningReferences=" + runningReferences
+                + ", confidence=" + confidence + ", runningReferences=" + runningReferences + ", minRankTau=" + minRankTau
                 + ", objectives=" + watched.metric() + costs.stream().map(o -> "," + o.metric()).reduce("", String::concat)
                 + ")";
     }

@@ -81,6 +81,19 @@ class ParetoStoppingSpecTest {
     }
 
     @Test
+    void minRankTauIsBoundedAndBelongsToPareto() throws Exception {
+        assertTrue(validate(s -> ((ObjectNode) s.get("stopping")).put("minRankTau", 0)).ok());
+        assertTrue(validate(s -> ((ObjectNode) s.get("stopping")).put("minRankTau", 0.5)).ok());
+        assertEquals("/stopping/minRankTau", only(validate(s -> ((ObjectNode) s.get("stopping"))
+                .put("minRankTau", 1.5))).pointer());
+        assertEquals("/stopping/minRankTau", only(validate(s -> ((ObjectNode) s.get("stopping"))
+                .put("minRankTau", -0.1))).pointer());
+        SpecError e = only(validate(s -> s.putObject("stopping").put("rule", "median").put("minRankTau", 0.3)));
+        assertEquals("/stopping/minRankTau", e.pointer());
+        assertTrue(e.message().contains("minRankTau"), e.message());
+    }
+
+    @Test
     void theDefaultsAreTheDocumentedOnes() throws Exception {
         SearchSpec s = validate(s2 -> s2.putObject("stopping").put("rule", "pareto")).effective();
         assertEquals(0.0, s.stopping().margin());
@@ -88,5 +101,6 @@ class ParetoStoppingSpecTest {
         assertEquals(Boolean.TRUE, s.stopping().runningReferences());
         assertEquals(3, s.stopping().gracePeriod());
         assertEquals(5, s.stopping().minTrials());
+        assertEquals(0.3, s.stopping().minRankTau());
     }
 }

@@ -181,10 +181,12 @@ class ParetoStoppingRuleTest {
     @Test
     void theConfidenceQuantileIgnoresTheRareSurpriseThatTheLargestShortfallWouldCover() {
         double[] flat = {70, 70, 70, 70, 70, 70, 70, 70, 70, 70};
+        // (the rank check off: the references' estimates, 19 equal ones and the jumper's, do not rank their finals)
         // confidence 1: the jumper's shortfall (35 points) covers every candidate, nothing is stopped
-        assertTrue(judge(rule(Map.of("confidence", 1.0)), withOutlier(), "c", flat, 200).isEmpty());
+        assertTrue(judge(rule(Map.of("confidence", 1.0, "minRankTau", 0)), withOutlier(), "c", flat, 200).isEmpty());
         // confidence 0.9 over 20 references: the 19th smallest scaled shortfall, that of the rising references
-        Optional<StopVerdict> v = judge(rule(Map.of("confidence", 0.9)), withOutlier(), "c", flat, 200);
+        Optional<StopVerdict> v = judge(rule(Map.of("confidence", 0.9, "minRankTau", 0)), withOutlier(), "c", flat,
+                200);
         assertTrue(v.isPresent(), "a flat curve far below the front is stopped at confidence 0.9");
         assertEquals(3, v.get().epoch());
         assertTrue(v.get().reason().contains("; the 2nd largest among 20 finished: conformal quantile at confidence 0.9)"),
@@ -247,6 +249,52 @@ class ParetoStoppingRuleTest {
                 v.get().reason());
     }
 
+    /**
+     * Six finished references (params 100) whose first epochs rank their finals backwards: three start at 75 and end at
+     * 80, three sit at 60 for five epochs and then jump to 90, 91 and 92.
+     */
+    static CurveStore lateJumpers() {
+        CurveStore s = new CurveStore("s");
+        for (int i = 0; i < 3; i++) {
+            s.recordStatics("early" + i, Map.of("params", 100.0));
+            s.recordStatics("late" + i, Map.of("params", 100.0));
+            for (int e = 1; e <= 10; e++) {
+                s.record(new CurvePoint("s", "early" + i, e, 10, 75 + Math.min(e, 5) + i * 0.1));
+                s.record(new CurvePoint("s", "late" + i, e, 10, e <= 5 ? 60 + i * 0.1 : 90 + i));
+            }
+            s.finish("early" + i);
+            s.finish("late" + i);
+        }
+        return s;
+    }
+
+    @Test
+    void noDecisionAtEpochsWhoseEstimatesDoNotRankTheFinishedFinals() {
+        CurveStore s = lateJumpers();
+        // a candidate (params 200) that looks like the late jumpers: at 60 for five epochs, then 95 (it would be on
+        // the front); after 3 epochs the references' estimates rank their finals backwards
+        double[] jumper = {60, 60, 60, 60, 60, 95, 95, 95, 95, 95};
+        Map<String, Object> p = Map.of("minTrials", 3, "gracePeriod", 3, "runningReferences", false);
+        Optional<StopVerdict> unchecked = judge(rule(withParam(p, "minRankTau", 0)), lateJumpers(), "c", jumper, 200);
+        assertTrue(unchecked.isPresent() && unchecked.get().epoch() <= 5,
+                "without the check the jumper is stopped on its plateau: " + unchecked);
+        assertTrue(judge(rule(p), s, "c", jumper, 200).isEmpty(), "the default check waits for the estimates to rank");
+        // once the estimates rank the finals (after the jump, epoch 6 on), a flat candidate far below is stopped, and
+        // the decision says how well they rank
+        double[] flat = {60, 60, 60, 60, 60, 60, 60, 60, 60, 60};
+        Optional<StopVerdict> v = judge(rule(p), lateJumpers(), "f", flat, 200);
+        assertTrue(v.isPresent(), "a flat 60 is dominated once the estimates rank");
+        assertTrue(v.get().epoch() >= 6, "not before the estimates rank: epoch " + v.get().epoch());
+        assertTrue(v.get().reason().contains("rank the 6 finished by final with tau "), v.get().reason());
+        assertTrue(v.get().reason().contains(" >= minRankTau 0.3;"), v.get().reason());
+    }
+
+    private static Map<String, Object> withParam(Map<String, Object> p, String k, Object v) {
+        Map<String, Object> m = new java.util.HashMap<>(p);
+        m.put(k, v);
+        return m;
+    }
+
     @Test
     void badConfidenceNamesTheField() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -255,5 +303,8 @@ class ParetoStoppingRuleTest {
         IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
                 () -> rule(Map.of("runningReferences", "sometimes")));
         assertTrue(b.getMessage().startsWith("stopping.runningReferences: "), b.getMessage());
+        IllegalArgumentException t = assertThrows(IllegalArgumentException.class,
+                () -> rule(Map.of("minRankTau", 1.5)));
+        assertEquals("stopping.minRankTau: must be between 0.0 and 1.0, got 1.5", t.getMessage());
     }
 }
