@@ -2,6 +2,7 @@ package dev.nasflow.stopping;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,9 @@ public final class CurveStore {
     private final int maxCandidates;
     private final int maxEpochs;
     private final LinkedHashMap<String, Curve> curves = new LinkedHashMap<>();
+    /** Bumped whenever the finished candidates or anything of theirs changes (see {@link #finishedMemo}). */
+    private long finishedVersion;
+    private final Map<String, double[]> finishedMemos = new HashMap<>();
 
     public CurveStore(String searchId) {
         this(searchId, DEFAULT_MAX_CANDIDATES, DEFAULT_MAX_EPOCHS);
@@ -93,6 +97,9 @@ public final class CurveStore {
         if (c.archHash == null && p.archHash() != null) {
             c.archHash = p.archHash();
         }
+        if (c.finished) {
+            finishedVersion++;
+        }
         c.targetEpochs = p.targetEpochs();
         return c.put(p.epoch(), p.value());
     }
@@ -108,6 +115,7 @@ public final class CurveStore {
             curves.put(candidateId, c);
         }
         c.finished = true;
+        finishedVersion++;
     }
 
     /**
@@ -311,6 +319,9 @@ public final class CurveStore {
             c = new Curve();
             curves.put(candidateId, c);
         }
+        if (c.finished) {
+            finishedVersion++;
+        }
         for (Map.Entry<String, ? extends Number> e : metrics.entrySet()) {
             if (e.getKey() != null && e.getValue() != null && Double.isFinite(e.getValue().doubleValue())) {
                 if (c.statics == null) {
@@ -356,11 +367,27 @@ public final class CurveStore {
         c.estimates[epoch] = value;
     }
 
+    /**
+     * A rule's memo of a statistic over the finished candidates (e.g. how well their estimates at one epoch rank their
+     * finals), valid while no candidate finishes, is evicted, or has a finished curve or cost changed; NaN when none is
+     * stored or it is stale. Caching such a pure function of the finished curves changes no decision.
+     */
+    public double finishedMemo(String key) {
+        double[] m = finishedMemos.get(key);
+        return m != null && (long) m[0] == finishedVersion ? m[1] : Double.NaN;
+    }
+
+    /** Stores a memo for {@link #finishedMemo}. */
+    public void putFinishedMemo(String key, double value) {
+        finishedMemos.put(key, new double[] {finishedVersion, value});
+    }
+
     /** The best finished value at an epoch: which candidate, its value, and how many finished references exist. */
     public record Reference(String candidateId, double value, int count) {
     }
 
     private void evictOne() {
+        finishedVersion++;
         Iterator<Map.Entry<String, Curve>> it = curves.entrySet().iterator();
         while (it.hasNext()) {
             Curve c = it.next().getValue();

@@ -130,6 +130,8 @@ public final class ParetoStoppingRule implements StoppingRule {
     private final double confidence;
     private final boolean runningReferences;
     private final double minRankTau;
+    /** The {@link CurveStore#finishedMemo} key of the rank check, less target and epoch. */
+    private final String rankMemoKey;
 
     /**
      * @param watched     the learning-curve objective (its metric and direction; curve values arrive oriented)
@@ -180,6 +182,8 @@ public final class ParetoStoppingRule implements StoppingRule {
         this.confidence = confidence;
         this.runningReferences = runningReferences;
         this.minRankTau = minRankTau;
+        this.rankMemoKey = "pareto.rankTau|" + watched.metric() + costs.stream().map(o -> "," + o.metric())
+                .reduce("", String::concat) + "|";
     }
 
     @Override
@@ -221,7 +225,12 @@ public final class ParetoStoppingRule implements StoppingRule {
         }
         double tau = Double.NaN;
         if (minRankTau > 0) {
-            tau = rankTau(store, refs, t, target);
+            String key = rankMemoKey + target + "|" + t;
+            tau = store.finishedMemo(key);
+            if (Double.isNaN(tau)) {
+                tau = rankTau(store, refs, t, target);
+                store.putFinishedMemo(key, tau);
+            }
             if (!(tau >= minRankTau)) {
                 return Optional.empty();
             }
@@ -399,7 +408,8 @@ public final class ParetoStoppingRule implements StoppingRule {
 
     /**
      * Kendall tau-b between the finished references' point estimates after {@code t} epochs and their final values
-     * (those that reported epoch {@code t}); NaN with fewer than 2 or when one side is constant.
+     * (those that reported epoch {@code t}); NaN with fewer than 2 or when one side is constant. O(n^2) in the
+     * references, so the caller memoises it in the store while the finished candidates stay the same.
      */
     static double rankTau(CurveStore store, List<Ref> refs, int t, int target) {
         double[] est = new double[refs.size()];

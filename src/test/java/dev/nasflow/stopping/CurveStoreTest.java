@@ -114,4 +114,29 @@ class CurveStoreTest {
         assertEquals(500.5, s.runningAverage("a", 1000));
         assertEquals(1000, s.bestUpTo("a", 1000));
     }
+
+    @Test
+    void aFinishedMemoHoldsUntilTheFinishedCandidatesChange() {
+        CurveStore s = new CurveStore(S, 3, 100);
+        s.record(pt("a", 1, 10, 50));
+        s.finish("a");
+        s.putFinishedMemo("k", 0.5);
+        assertEquals(0.5, s.finishedMemo("k"));
+        s.record(pt("b", 1, 10, 60));                        // a running candidate's point: still valid
+        s.recordStatics("b", java.util.Map.of("params", 10));
+        assertEquals(0.5, s.finishedMemo("k"));
+        s.record(pt("a", 2, 10, 55));                        // a late point of a finished curve: stale
+        assertTrue(Double.isNaN(s.finishedMemo("k")));
+        s.putFinishedMemo("k", 0.6);
+        s.recordStatics("a", java.util.Map.of("params", 10)); // a finished candidate's cost: stale
+        assertTrue(Double.isNaN(s.finishedMemo("k")));
+        s.putFinishedMemo("k", 0.7);
+        s.finish("b");                                        // one more finished: stale
+        assertTrue(Double.isNaN(s.finishedMemo("k")));
+        s.putFinishedMemo("k", 0.8);
+        s.record(pt("c", 1, 10, 70));
+        s.record(pt("d", 1, 10, 70));                         // a fourth curve evicts a finished one: stale
+        assertTrue(Double.isNaN(s.finishedMemo("k")));
+        assertTrue(Double.isNaN(s.finishedMemo("other")));
+    }
 }
