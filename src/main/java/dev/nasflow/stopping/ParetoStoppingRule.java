@@ -218,11 +218,7 @@ public final class ParetoStoppingRule implements StoppingRule {
         if (refs.size() < minTrials) {
             return Optional.empty();
         }
-        Map<Integer, Calibration> calibrations = new HashMap<>();
-        Calibration cal = calibration(store, refs, t, target, calibrations);
-        if (cal == null) {
-            return Optional.empty();
-        }
+        // the rank check first: memoised, it spares the calibration (O(n log n)) at epochs that do not rank
         double tau = Double.NaN;
         if (minRankTau > 0) {
             String key = rankMemoKey + target + "|" + t;
@@ -234,6 +230,11 @@ public final class ParetoStoppingRule implements StoppingRule {
             if (!(tau >= minRankTau)) {
                 return Optional.empty();
             }
+        }
+        Map<Integer, Calibration> calibrations = new HashMap<>();
+        Calibration cal = calibration(store, refs, t, target, calibrations);
+        if (cal == null) {
+            return Optional.empty();
         }
         double point = pointEstimate(store, id, t, target);
         double scale = cal.scale(climb(store, id, t));
