@@ -8,6 +8,7 @@ import dev.nasflow.surrogate.CurveSurrogate;
 import dev.nasflow.surrogate.SurrogateModel;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,6 +18,11 @@ import java.util.Optional;
  * candidate its prior when it starts, and the learning-curve model ({@link CurveSurrogate}) predicts each candidate's
  * final value after every epoch, before the rule judges that epoch; the surrogate rule reads that prediction, as the
  * stopper reads the service's in a running stack. Values are oriented (larger is better), as in the simulator.
+ *
+ * <p>With priors (a warm start's results measured on the same task, see {@code nasflow bench stopping --priors}) the
+ * architecture model is pre-trained on their final values before the first candidate starts, as the surrogate service
+ * pre-trains it on a warm start's same-task priors ({@link SurrogateModel#addPrior}); their curves are not used (a
+ * warm start carries final results only).
  */
 final class SimSurrogate implements StoppingSimulator.Listener, PredictionSource {
     private final SurrogateModel arch;
@@ -31,10 +37,25 @@ final class SimSurrogate implements StoppingSimulator.Listener, PredictionSource
         void made(StoppingSimulator.Candidate c, int epoch, double predicted);
     }
 
+    /** A prior result: architecture hash, encoding and final value (oriented: larger is better). */
+    record Prior(String archHash, double[] encoding, double value) {
+    }
+
     SimSurrogate(Map<String, double[]> encodings, int retrainEvery, long seed, Predictions log) {
+        this(encodings, retrainEvery, seed, log, List.of());
+    }
+
+    SimSurrogate(Map<String, double[]> encodings, int retrainEvery, long seed, Predictions log, List<Prior> priors) {
         this.encodings = encodings;
         this.arch = new SurrogateModel(retrainEvery, 50, seed);
         this.log = log;
+        boolean added = false;
+        for (Prior p : priors) {
+            added |= arch.addPrior(p.archHash(), p.encoding(), p.value());
+        }
+        if (added && arch.fitDueForPriors()) {
+            arch.fit();
+        }
     }
 
     @Override

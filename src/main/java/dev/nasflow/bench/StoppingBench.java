@@ -92,14 +92,28 @@ public final class StoppingBench {
      * @param runs        populations (run i draws with seed {@code seed + i})
      * @param curves      a recorded-curves file to replay instead of the modelled NB201 curves (null: NB201)
      * @param metric      with {@code curves}: the per-epoch metric the rules watch (losses are minimised)
+     * @param priors      with {@code curves}: recorded-curves files of earlier searches on the same task (space,
+     *                    recipe, data and epochs as {@code curves}) whose final values pre-train the simulated
+     *                    surrogate's architecture model, as a warm start's same-task priors pre-train the surrogate
+     *                    service's (empty: none)
      */
     public record Config(int candidates, int epochs, int concurrency, int runs, long seed, List<RuleConfig> rules,
-                         Path curves, String metric) {
+                         Path curves, String metric, List<Path> priors) {
         public Config(int candidates, int epochs, int concurrency, int runs, long seed, List<RuleConfig> rules) {
-            this(candidates, epochs, concurrency, runs, seed, rules, null, null);
+            this(candidates, epochs, concurrency, runs, seed, rules, null, null, null);
+        }
+
+        public Config(int candidates, int epochs, int concurrency, int runs, long seed, List<RuleConfig> rules,
+                      Path curves, String metric) {
+            this(candidates, epochs, concurrency, runs, seed, rules, curves, metric, null);
         }
 
         public Config {
+            priors = priors == null ? List.of() : List.copyOf(priors);
+            if (!priors.isEmpty() && curves == null) {
+                throw new IllegalArgumentException("--priors applies to --curves only (the priors pre-train the "
+                        + "surrogate on recorded curves of the same task); add --curves FILE or leave --priors out");
+            }
             int maxEpochs = curves == null ? Nb201Table.FULL_EPOCHS : 100_000;
             if (candidates < 2 || epochs < 2 || epochs > maxEpochs || concurrency < 1 || runs < 1) {
                 throw new IllegalArgumentException("need --candidates >= 2, --epochs in 2.." + maxEpochs
@@ -186,9 +200,76 @@ public final class StoppingBench {
         return file;
     }
 
+    /** Header fields that must match for a prior file to be the same task as the replayed one. */
+    static final List<String> SAME_TASK = List.of("space", "recipe", "data", "trainer", "epochs");
+
+    /**
+     * The same-task priors of {@code c} for {@code file}: each prior file's curves at epoch {@code c.epochs()} (their
+     * final value; oriented like the replay), one per architecture, leaving out every architecture of the replayed
+     * file (its final would leak into the prediction of that very candidate). Priors of another task (space, recipe,
+     * data, trainer or epochs differ from the replayed file's header) are refused with the field that differs, as the
+     * surrogate service skips a warm start's transferred priors.
+     */
+    static Priors priors(Config c, RecordedCurves file) {
+        java.util.Set<String> own = new java.util.HashSet<>();
+        file.curves().forEach(k -> own.add(k.archHash()));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<SimSurrogate.Prior> out = new ArrayList<>();
+        int sameArch = 0;
+        int repeated = 0;
+        boolean minimise = c.metric().endsWith("Loss");
+        for (Path f : c.priors()) {
+            RecordedCurves pf;
+            try {
+                pf = RecordedCurves.read(f);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage().replaceFirst("^--curves ", "--priors "));
+            }
+            for (String key : SAME_TASK) {
+                com.fasterxml.jackson.databind.JsonNode a = file.header().get(key);
+                com.fasterxml.jackson.databind.JsonNode b = pf.header().get(key);
+                if (!java.util.Objects.equals(a, b)) {
+                    throw new IllegalArgumentException("--priors " + f + ": recorded on another task than --curves "
+                            + c.curves() + " (header field '" + key + "': " + b + " there, " + a + " here); priors "
+                            + "must share the space, recipe, data, trainer and epochs (a schedule of another length "
+                            + "ends elsewhere), as the surrogate service uses only a warm start's same-task priors");
+                }
+            }
+            if (pf.minEpochs() < c.epochs()) {
+                throw new IllegalArgumentException("--priors " + f + ": its shortest curve has " + pf.minEpochs()
+                        + " epochs, fewer than --epochs " + c.epochs());
+            }
+            for (RecordedCurves.Curve k : pf.curves()) {
+                if (k.archHash() == null || k.encoding() == null || k.encoding().length == 0) {
+                    throw new IllegalArgumentException("--priors " + f + ": curve " + k.arch() + " has no archHash "
+                            + "or encoding; record the file with 'nasflow bench record-curves', which writes them");
+                }
+                double v = k.values(c.metric(), c.epochs())[c.epochs() - 1];
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException("--priors " + f + ": curve " + k.arch() + " has no "
+                            + c.metric() + " at epoch " + c.epochs());
+                }
+                if (own.contains(k.archHash())) {
+                    sameArch++;
+                } else if (!seen.add(k.archHash())) {
+                    repeated++;
+                } else {
+                    out.add(new SimSurrogate.Prior(k.archHash(), k.encoding(), minimise ? -v : v));
+                }
+            }
+        }
+        return new Priors(List.copyOf(out), sameArch, repeated);
+    }
+
+    /** Priors used, and those left out (an architecture of the replayed file; an architecture seen before). */
+    record Priors(List<SimSurrogate.Prior> used, int sameArchitecture, int repeated) {
+        static final Priors NONE = new Priors(List.of(), 0, 0);
+    }
+
     public Map<String, Object> run(Config c) {
         long t0 = System.nanoTime();
         RecordedCurves file = c.curves() == null ? null : load(c);
+        Priors priors = file == null || c.priors().isEmpty() ? Priors.NONE : priors(c, file);
         Map<String, List<Outcome>> byRule = new LinkedHashMap<>();
         c.rules().forEach(r -> byRule.put(r.label(), new ArrayList<>()));
         StoppingSimulator unlimited = new StoppingSimulator(c.concurrency(), 0);
@@ -204,7 +285,7 @@ public final class StoppingBench {
                     ? population(c.candidates(), c.epochs(), c.seed() + run)
                     : population(file, c.candidates(), c.epochs(), c.metric(), c.seed() + run, encodings);
             if (predicting) {
-                Map<String, double[]> tau = taus(pop, c, encodings, c.seed() + run);
+                Map<String, double[]> tau = taus(pop, c, encodings, c.seed() + run, priors.used());
                 tauRuns.get("surrogate").add(tau.get("surrogate"));
                 tauRuns.get("curve").add(tau.get("curve"));
                 tauRuns.get("lastObserved").add(tau.get("lastObserved"));
@@ -212,7 +293,8 @@ public final class StoppingBench {
             for (RuleConfig rc : c.rules()) {
                 StoppingSimulator.Result res;
                 if (rc.rule().equals("surrogate")) {
-                    SimSurrogate sim = new SimSurrogate(encodings, SURROGATE_RETRAIN_EVERY, c.seed() + run, null);
+                    SimSurrogate sim = new SimSurrogate(encodings, SURROGATE_RETRAIN_EVERY, c.seed() + run, null,
+                            priors.used());
                     res = unlimited.run(pop, rc.create(sim), sim);
                 } else {
                     res = unlimited.run(pop, rc.create(PredictionSource.none()));
@@ -246,6 +328,18 @@ public final class StoppingBench {
                     c.epochs(), c.concurrency(), c.metric(), c.epochs()));
             out.put("curves", c.curves().toString());
             out.put("curvesHeader", file.header());
+            if (!c.priors().isEmpty()) {
+                Map<String, Object> pr = new LinkedHashMap<>();
+                pr.put("files", c.priors().stream().map(Path::toString).toList());
+                pr.put("used", priors.used().size());
+                pr.put("leftOutSameArchitecture", priors.sameArchitecture());
+                pr.put("leftOutRepeated", priors.repeated());
+                pr.put("how", "warm start on the same task: before each run the simulated surrogate's architecture "
+                        + "model is trained on these final values (epoch " + c.epochs() + "), as the surrogate "
+                        + "service is on a warm start's same-task priors; their curves are not used; architectures "
+                        + "of the replayed file are left out (their finals would leak)");
+                out.put("priors", pr);
+            }
         }
         Map<String, Object> rules = new LinkedHashMap<>();
         for (RuleConfig rc : c.rules()) {
@@ -317,7 +411,7 @@ public final class StoppingBench {
      * true ones, from a no-stopping pass over {@code pop}.
      */
     static Map<String, double[]> taus(List<StoppingSimulator.Candidate> pop, Config c, Map<String, double[]> enc,
-                                      long seed) {
+                                      long seed, List<SimSurrogate.Prior> priors) {
         int t = c.epochs();
         List<List<double[]>> sur = new ArrayList<>();
         List<List<double[]>> cur = new ArrayList<>();
@@ -331,7 +425,7 @@ public final class StoppingBench {
             sur.get(epoch).add(new double[] {predicted, cand.finalValue()});
             // the baseline on the same candidates: the value observed at that epoch taken as the final one
             last.get(epoch).add(new double[] {cand.curve()[epoch - 1], cand.finalValue()});
-        });
+        }, priors);
         StoppingSimulator.Listener both = new StoppingSimulator.Listener() {
             @Override
             public void started(StoppingSimulator.Candidate cand) {

@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -35,6 +36,13 @@ public final class BenchStoppingCommand implements Callable<Integer> {
                     + "--rule asha=asha --rule slow=asha:minEpochs=3,eta=2.")
     List<String> rules;
 
+    @Option(names = "--priors", paramLabel = "FILE",
+            description = "With --curves: recorded curves of earlier searches on the same task (space, recipe, data, "
+                    + "trainer and epochs as --curves; repeatable) whose final values pre-train the surrogate's "
+                    + "architecture model before each run, as a warm start's same-task priors pre-train the "
+                    + "surrogate service's; architectures of --curves are left out.")
+    List<Path> priors;
+
     @Option(names = "--json", description = "Print exactly one JSON object.")
     boolean json;
 
@@ -46,8 +54,13 @@ public final class BenchStoppingCommand implements Callable<Integer> {
             if (sim.curves != null) {
                 config = new StoppingBench.Config(sim.candidates(100), sim.epochs(200), sim.concurrency, sim.runs,
                         sim.seed, rules == null || rules.isEmpty() ? StoppingBench.replayRules() : parseRules(rules),
-                        sim.curves, sim.metric);
+                        sim.curves, sim.metric, priors);
             } else {
+                if (priors != null && !priors.isEmpty()) {
+                    throw new IllegalArgumentException("--priors applies to --curves only (the priors pre-train the "
+                            + "surrogate on recorded curves of the same task); add --curves FILE or leave --priors "
+                            + "out");
+                }
                 if (!"validAccuracy".equals(sim.metric)) {
                     throw new IllegalArgumentException("--metric applies to --curves only (the NB201 curves are "
                             + "validation accuracy); add --curves FILE or leave --metric out");
