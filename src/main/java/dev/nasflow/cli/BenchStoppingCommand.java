@@ -56,17 +56,12 @@ public final class BenchStoppingCommand implements Callable<Integer> {
                         sim.seed, rules == null || rules.isEmpty() ? StoppingBench.replayRules() : parseRules(rules),
                         sim.curves, sim.metric, priors);
             } else {
-                if (priors != null && !priors.isEmpty()) {
-                    throw new IllegalArgumentException("--priors applies to --curves only (the priors pre-train the "
-                            + "surrogate on recorded curves of the same task); add --curves FILE or leave --priors "
-                            + "out");
-                }
                 if (!"validAccuracy".equals(sim.metric)) {
                     throw new IllegalArgumentException("--metric applies to --curves only (the NB201 curves are "
                             + "validation accuracy); add --curves FILE or leave --metric out");
                 }
                 config = new StoppingBench.Config(sim.candidates(100), sim.epochs(200), sim.concurrency, sim.runs,
-                        sim.seed, parseRules(rules));
+                        sim.seed, parseRules(rules), null, null, priors);
             }
             report = new StoppingBench(Nb201Table.cifar10()).run(config);
         } catch (IllegalArgumentException e) {
