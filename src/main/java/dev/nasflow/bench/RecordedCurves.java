@@ -79,14 +79,19 @@ public final class RecordedCurves {
      * and what a valid file holds.
      */
     public static RecordedCurves read(Path file) {
+        return read(file, "--curves");
+    }
+
+    /** {@link #read(Path)}, its errors naming {@code flag} (e.g. {@code --priors}) as the option that gave the file. */
+    public static RecordedCurves read(Path file, String flag) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("--curves " + file + ": no such file (record one with 'nasflow bench "
+            throw new IllegalArgumentException(flag + " " + file + ": no such file (record one with 'nasflow bench "
                     + "record-curves --out FILE', or give a file of format " + FORMAT + ")");
         } catch (IOException e) {
-            throw new IllegalArgumentException("--curves " + file + ": cannot be read: " + e.getMessage());
+            throw new IllegalArgumentException(flag + " " + file + ": cannot be read: " + e.getMessage());
         }
         ObjectNode header = null;
         List<Curve> curves = new ArrayList<>();
@@ -95,7 +100,7 @@ public final class RecordedCurves {
             if (line.isEmpty()) {
                 continue;
             }
-            String at = "--curves " + file + " line " + (i + 1);
+            String at = flag + " " + file + " line " + (i + 1);
             JsonNode n;
             try {
                 n = JSON.readTree(line);
@@ -165,11 +170,11 @@ public final class RecordedCurves {
             curves.add(new Curve(arch, hash, enc, list, params));
         }
         if (header == null) {
-            throw new IllegalArgumentException("--curves " + file + ": no header line ({\"kind\": \"header\", "
+            throw new IllegalArgumentException(flag + " " + file + ": no header line ({\"kind\": \"header\", "
                     + "\"format\": \"" + FORMAT + "\", ...})");
         }
         if (curves.size() < 2) {
-            throw new IllegalArgumentException("--curves " + file + ": needs at least 2 curves, has " + curves.size());
+            throw new IllegalArgumentException(flag + " " + file + ": needs at least 2 curves, has " + curves.size());
         }
         return new RecordedCurves(header, curves);
     }

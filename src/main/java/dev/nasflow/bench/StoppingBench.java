@@ -219,12 +219,7 @@ public final class StoppingBench {
         int repeated = 0;
         boolean minimise = c.metric().endsWith("Loss");
         for (Path f : c.priors()) {
-            RecordedCurves pf;
-            try {
-                pf = RecordedCurves.read(f);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(e.getMessage().replaceFirst("^--curves ", "--priors "));
-            }
+            RecordedCurves pf = RecordedCurves.read(f, "--priors");
             for (String key : SAME_TASK) {
                 com.fasterxml.jackson.databind.JsonNode a = file.header().get(key);
                 com.fasterxml.jackson.databind.JsonNode b = pf.header().get(key);
