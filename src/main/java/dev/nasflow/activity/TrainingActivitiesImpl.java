@@ -32,9 +32,10 @@ import java.util.Map;
  *
  * <p>Events are sent without waiting ({@link TrainingEvents#startedAsync}, {@link TrainingEvents#epochAsync},
  * {@link TrainingEvents#finishedAsync}) and
- * every event sent so far is awaited (acknowledged by Kafka) before any heartbeat and before the activity returns: an
- * epoch metric is thus durable before the heartbeat that records its epoch (the stopper and the de-duplication rely on
- * it), and a candidate's finish event before its result, while the start event, the epoch and the finish event of a
+ * every event sent so far is awaited (acknowledged by Kafka) before any heartbeat, before a checkpoint of a trainer that
+ * keeps them ({@link TrainingSession#keepsCheckpoints()}) and before the activity returns: an epoch metric is thus
+ * durable before the heartbeat or checkpoint that records its epoch (the stopper, the de-duplication and the resume
+ * after a crash rely on it), and a candidate's finish event before its result, while the start event, the epoch and the finish event of a
  * short candidate share one acknowledgement round trip instead of costing one each.
  */
 public class TrainingActivitiesImpl implements TrainingActivities {
@@ -169,8 +170,14 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             if (!Double.isNaN(v) && (Double.isNaN(best) || primary.direction().better(v, best))) {
                 best = v;
             }
-            String ckpt = session.checkpoint();
             outbox.add(events.epochAsync(task, rep, sim));
+            if (session.keepsCheckpoints()) {
+                // a retry resumes after the newest checkpoint on disk, which may postdate the last heartbeat: the
+                // epoch's metrics must be on the topic before its checkpoint, or a crash between the two leaves a
+                // hole in the candidate's curve
+                outbox.awaitAll();
+            }
+            String ckpt = session.checkpoint();
             point[0] = new ResumePoint(done, ckpt, best, last, sim);
             if (done >= task.epochs() && rep.wallMillis() < FINAL_HEARTBEAT_MIN_MILLIS) {
                 // the result follows at once: a heartbeat here would only save redoing this (cheap) epoch

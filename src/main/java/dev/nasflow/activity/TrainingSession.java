@@ -14,6 +14,15 @@ public interface TrainingSession extends AutoCloseable {
     /** Persist the state after the last epoch; returns its reference (path) or null when the trainer has no state. */
     String checkpoint() throws Exception;
 
+    /**
+     * Whether {@link #checkpoint()} persists state that a later attempt resumes from. When it does, the training
+     * activity awaits an epoch's metrics (acknowledged by Kafka) before checkpointing that epoch: a resume starts after
+     * the newest checkpoint on disk, so a checkpoint must never be ahead of the published epochs.
+     */
+    default boolean keepsCheckpoints() {
+        return true;
+    }
+
     /** Metrics known without training (params, flops, latencyMs...). */
     Map<String, Double> staticMetrics();
 

@@ -135,6 +135,11 @@ public final class TableCandidateTrainer implements CandidateTrainer {
         }
 
         @Override
+        public boolean keepsCheckpoints() {
+            return false;
+        }
+
+        @Override
         public Map<String, Double> staticMetrics() {
             Map<String, Double> m = trainer.metrics(genome, 1);
             Map<String, Double> out = new LinkedHashMap<>();

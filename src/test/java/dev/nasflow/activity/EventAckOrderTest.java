@@ -82,9 +82,58 @@ class EventAckOrderTest {
         }
     }
 
+    /**
+     * The table trainer with checkpoints, as DJL's: its sessions log "checkpoint N" where a DJL session would write
+     * epoch N's state to disk (which a retry resumes from, newest first, whatever the last heartbeat says).
+     */
+    private final class CheckpointingTrainer implements CandidateTrainer {
+        private final TableCandidateTrainer table = new TableCandidateTrainer();
+
+        @Override
+        public String type() {
+            return table.type();
+        }
+
+        @Override
+        public TrainingSession open(CandidateTask task, ResumePoint resume) throws Exception {
+            TrainingSession s = table.open(task, resume);
+            return new TrainingSession() {
+                @Override
+                public int epochsDone() {
+                    return s.epochsDone();
+                }
+
+                @Override
+                public EpochReport trainEpoch(StepListener steps) throws Exception {
+                    return s.trainEpoch(steps);
+                }
+
+                @Override
+                public String checkpoint() {
+                    log.add("checkpoint " + s.epochsDone());
+                    return "ckpt-" + s.epochsDone();
+                }
+
+                @Override
+                public Map<String, Double> staticMetrics() {
+                    return s.staticMetrics();
+                }
+
+                @Override
+                public void close() {
+                    s.close();
+                }
+            };
+        }
+    }
+
     private TrainingActivities activities(String failAck) {
+        return activities(failAck, new TableCandidateTrainer());
+    }
+
+    private TrainingActivities activities(String failAck, CandidateTrainer trainer) {
         env = TestActivityEnvironment.newInstance();
-        env.registerActivitiesImplementations(new TrainingActivitiesImpl(List.of(new TableCandidateTrainer()),
+        env.registerActivitiesImplementations(new TrainingActivitiesImpl(List.of(trainer),
                 new RecordingEvents(failAck), TrainingObserver.NONE));
         env.setActivityHeartbeatListener(ResumePoint.class, p -> log.add("heartbeat " + p.epoch()));
         return env.newActivityStub(TrainingActivities.class, ActivityOptions.newBuilder()
@@ -143,6 +192,32 @@ class EventAckOrderTest {
             }
         }
         assertEquals("acked CANDIDATE_FINISHED", log.get(log.size() - 1));
+    }
+
+    @Test
+    void noCheckpointIsWrittenBeforeItsEpochIsAcknowledged() {
+        // fast epochs (no pacing): the final one is not heartbeaten, yet its checkpoint still waits for its metrics
+        CandidateResult r = activities(null, new CheckpointingTrainer()).train(task(3, 0));
+        assertEquals(Outcome.COMPLETED, r.outcome());
+        int checkpoints = 0;
+        for (int i = 0; i < log.size(); i++) {
+            String e = log.get(i);
+            if (e.startsWith("checkpoint ")) {
+                checkpoints++;
+                int epoch = Integer.parseInt(e.substring("checkpoint ".length()));
+                assertTrue(log.subList(0, i).contains("acked epoch" + epoch),
+                        "epoch " + epoch + " acknowledged before its checkpoint: " + log);
+            }
+        }
+        assertEquals(3, checkpoints, log.toString());
+    }
+
+    @Test
+    void aMissingAcknowledgementWritesNoCheckpointOfTheEpoch() {
+        TrainingActivities a = activities("epoch1", new CheckpointingTrainer());
+        assertThrows(RuntimeException.class, () -> a.train(task(2, 0)));
+        assertTrue(log.contains("sent epoch1"), log.toString());
+        assertTrue(log.stream().noneMatch(e -> e.startsWith("checkpoint ")), log.toString());
     }
 
     @Test
