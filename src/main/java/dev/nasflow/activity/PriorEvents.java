@@ -102,6 +102,8 @@ final class PriorEvents {
             payload.put("direction", primary.direction().json());
             payload.put("sameTaskPriors", priors.sameTask());
             payload.put("transferredPriors", priors.transferred());
+            payload.put("sourceSearches", spec.warmStart() == null || spec.warmStart().searches() == null
+                    ? List.of() : spec.warmStart().searches());
             payload.put("chunk", i);
             payload.put("chunks", chunks.size());
             payload.put("priors", chunks.get(i));

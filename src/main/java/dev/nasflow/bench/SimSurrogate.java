@@ -21,8 +21,9 @@ import java.util.Optional;
  *
  * <p>With priors (a warm start's results measured on the same task, see {@code nasflow bench stopping --priors}) the
  * architecture model is pre-trained on their final values before the first candidate starts, as the surrogate service
- * pre-trains it on a warm start's same-task priors ({@link SurrogateModel#addPrior}); their curves are not used (a
- * warm start carries final results only).
+ * pre-trains it on a warm start's same-task priors ({@link SurrogateModel#addPrior}), and the learning-curve model
+ * learns their curves ({@link CurveSurrogate#learnPrior}, each with an out-of-fold architecture prior), as the service
+ * does with the curves of a warm start's source searches that it followed.
  */
 final class SimSurrogate implements StoppingSimulator.Listener, PredictionSource {
     private final SurrogateModel arch;
@@ -38,8 +39,15 @@ final class SimSurrogate implements StoppingSimulator.Listener, PredictionSource
     }
 
     /** A prior result: architecture hash, encoding and final value (oriented: larger is better). */
-    record Prior(String archHash, double[] encoding, double value) {
+    record Prior(String archHash, double[] encoding, double value, double[] curve) {
+        Prior(String archHash, double[] encoding, double value) {
+            this(archHash, encoding, value, null);
+        }
     }
+
+    /** Out-of-fold architecture priors of a priors list, computed once per list (the lists live for one bench run). */
+    private static final Map<List<Prior>, double[]> OUT_OF_FOLD = new java.util.concurrent.ConcurrentHashMap<>();
+    static final int PRIOR_FOLDS = 5;
 
     SimSurrogate(Map<String, double[]> encodings, int retrainEvery, long seed, Predictions log) {
         this(encodings, retrainEvery, seed, log, List.of());
@@ -55,6 +63,18 @@ final class SimSurrogate implements StoppingSimulator.Listener, PredictionSource
         }
         if (added && arch.fitDueForPriors()) {
             arch.fit();
+        }
+        List<Prior> withCurves = priors.stream().filter(p -> p.curve() != null).toList();
+        if (!withCurves.isEmpty()) {
+            double[] oof = OUT_OF_FOLD.computeIfAbsent(withCurves, ps -> SurrogateModel.outOfFold(
+                    ps.stream().map(Prior::encoding).toList(), ps.stream().map(Prior::value).toList(), PRIOR_FOLDS,
+                    0));
+            List<CurveSurrogate.PriorCurve> pc = new java.util.ArrayList<>();
+            for (int i = 0; i < withCurves.size(); i++) {
+                pc.add(new CurveSurrogate.PriorCurve("prior:" + withCurves.get(i).archHash(), oof[i],
+                        withCurves.get(i).curve()));
+            }
+            curves.learnPriors(pc);
         }
     }
 

@@ -94,8 +94,8 @@ public final class StoppingBench {
      * @param metric      with {@code curves}: the per-epoch metric the rules watch (losses are minimised)
      * @param priors      with {@code curves}: recorded-curves files of earlier searches on the same task (space,
      *                    recipe, data and epochs as {@code curves}) whose final values pre-train the simulated
-     *                    surrogate's architecture model, as a warm start's same-task priors pre-train the surrogate
-     *                    service's (empty: none)
+     *                    surrogate's architecture model and whose curves its learning-curve model, as a warm start
+     *                    from a search the surrogate service followed pre-trains the service's (empty: none)
      */
     public record Config(int candidates, int epochs, int concurrency, int runs, long seed, List<RuleConfig> rules,
                          Path curves, String metric, List<Path> priors) {
@@ -204,8 +204,8 @@ public final class StoppingBench {
     static final List<String> SAME_TASK = List.of("space", "recipe", "data", "trainer", "epochs");
 
     /**
-     * The same-task priors of {@code c} for {@code file}: each prior file's curves at epoch {@code c.epochs()} (their
-     * final value; oriented like the replay), one per architecture, leaving out every architecture of the replayed
+     * The same-task priors of {@code c} for {@code file}: each prior file's curves up to epoch {@code c.epochs()} (and
+     * their final value; oriented like the replay), one per architecture, leaving out every architecture of the replayed
      * file (its final would leak into the prediction of that very candidate). Priors of another task (space, recipe,
      * data, trainer or epochs differ from the replayed file's header) are refused with the field that differs, as the
      * surrogate service skips a warm start's transferred priors.
@@ -249,7 +249,11 @@ public final class StoppingBench {
                 } else if (!seen.add(k.archHash())) {
                     repeated++;
                 } else {
-                    out.add(new SimSurrogate.Prior(k.archHash(), k.encoding(), minimise ? -v : v));
+                    double[] curve = k.values(c.metric(), c.epochs()).clone();
+                    for (int e = 0; e < curve.length && minimise; e++) {
+                        curve[e] = -curve[e];
+                    }
+                    out.add(new SimSurrogate.Prior(k.archHash(), k.encoding(), minimise ? -v : v, curve));
                 }
             }
         }
@@ -330,9 +334,11 @@ public final class StoppingBench {
                 pr.put("leftOutSameArchitecture", priors.sameArchitecture());
                 pr.put("leftOutRepeated", priors.repeated());
                 pr.put("how", "warm start on the same task: before each run the simulated surrogate's architecture "
-                        + "model is trained on these final values (epoch " + c.epochs() + "), as the surrogate "
-                        + "service is on a warm start's same-task priors; their curves are not used; architectures "
-                        + "of the replayed file are left out (their finals would leak)");
+                        + "model is trained on these final values (epoch " + c.epochs() + ") and its learning-curve "
+                        + "model on their curves (epochs 1-" + c.epochs() + ", each with an out-of-fold "
+                        + "architecture prior), as the surrogate service's are on a warm start from a search it "
+                        + "followed (from a results file or a search it did not follow: final values only); "
+                        + "architectures of the replayed file are left out (their finals would leak)");
                 out.put("priors", pr);
             }
         }

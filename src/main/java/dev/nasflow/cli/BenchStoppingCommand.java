@@ -38,9 +38,10 @@ public final class BenchStoppingCommand implements Callable<Integer> {
 
     @Option(names = "--priors", paramLabel = "FILE",
             description = "With --curves: recorded curves of earlier searches on the same task (space, recipe, data, "
-                    + "trainer and epochs as --curves; repeatable) whose final values pre-train the surrogate's "
-                    + "architecture model before each run, as a warm start's same-task priors pre-train the "
-                    + "surrogate service's; architectures of --curves are left out.")
+                    + "trainer and epochs as --curves; repeatable): before each run their final values pre-train "
+                    + "the surrogate's architecture model and their curves its learning-curve model, as a warm "
+                    + "start from a search the surrogate service followed does; architectures of --curves are left "
+                    + "out.")
     List<Path> priors;
 
     @Option(names = "--json", description = "Print exactly one JSON object.")

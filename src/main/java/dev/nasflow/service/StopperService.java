@@ -176,7 +176,7 @@ public final class StopperService implements AutoCloseable {
                 dev.nasflow.stream.SurrogatePrediction sp = latest.get();
                 SurrogatePredictionQuality q = SurrogatePredictionQuality.of(sp);
                 String src = "surrogate prediction of " + sp.candidateId() + " after epoch " + sp.epoch() + " of "
-                        + sp.fidelity() + ", model v" + sp.modelVersion() + " on " + sp.trainedOn() + " finished"
+                        + sp.fidelity() + ", model v" + sp.modelVersion() + " on " + sp.trainedOn() + " finished curves"
                         + q.text();
                 return Optional.of(new Prediction(info.watched().direction().oriented(sp.mean()), sp.std(), src,
                         sp.dofOrInfinite()));

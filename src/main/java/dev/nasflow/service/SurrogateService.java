@@ -53,7 +53,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * architecture prior, the stopper's {@code surrogate} rule, a proposer's acquisition). They still reach the service
  * the measured way: strategies evaluate the best transferred priors first, and those results arrive as ordinary
  * {@code CANDIDATE_FINISHED} events (BANANAS' own predictor, which maps transferred values onto the search's scale,
- * uses them directly).
+ * uses them directly). Where the event names source searches ({@code warmStart.searches}) that this service followed
+ * since it started, the same-task priors that completed there with the same value also give their <b>curves</b> to
+ * the search's learning-curve model ({@link #learnPriorCurves}): it then predicts the search's candidates from their
+ * first epoch, instead of only once some of them finished. After a restart a source search that had finished is not
+ * re-read, so a warm search re-read then keeps its priors' final values but not their curves (logged).
  *
  * <p>State is rebuilt on restart by re-reading, up
  * to the committed offset, the records of the searches that had not finished at the last commit
@@ -83,6 +87,17 @@ public final class SurrogateService implements AutoCloseable {
         final Map<String, Pending> pending = Collections.synchronizedMap(new LinkedHashMap<>());
         final CurveSurrogate curves;
         final AtomicBoolean fitQueued = new AtomicBoolean();
+        /**
+         * This search's completed candidates by architecture hash (the latest per hash), so that a later search
+         * warm-started from this one learns their curves ({@link #learnPriorCurves}); bounded like the curves the
+         * learning-curve model keeps.
+         */
+        final Map<String, String> completedByArch = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                return size() > MAX_KEPT_CURVES;
+            }
+        });
         volatile String metric;
         volatile boolean finished;
 
@@ -94,6 +109,11 @@ public final class SurrogateService implements AutoCloseable {
 
     private record Pending(String arch, String archHash, double[] encoding, String metric) {
     }
+
+    /** Completed candidates remembered per search for later warm starts (the learning-curve model keeps as many). */
+    static final int MAX_KEPT_CURVES = 2_000;
+    /** Folds of the out-of-fold architecture priors given to a warm start's prior curves. */
+    static final int PRIOR_FOLDS = 5;
 
     public SurrogateService(KafkaClients kafka, int retrainEvery, SurrogateObserver observer) {
         this(kafka, retrainEvery, observer, GROUP_ID);
@@ -172,6 +192,9 @@ public final class SurrogateService implements AutoCloseable {
                 Double value = finalValue(e.payload());
                 if (value != null) {
                     s.curves.finish(e.candidateId(), value);
+                    if (p != null) {
+                        s.completedByArch.put(p.archHash(), e.candidateId());
+                    }
                 } else {
                     s.curves.drop(e.candidateId());
                 }
@@ -263,6 +286,86 @@ public final class SurrogateService implements AutoCloseable {
         if (added > 0 && s.model.fitDueForPriors()) {
             scheduleFit(e.searchId(), s, replay);
         }
+        learnPriorCurves(e, s, replay);
+    }
+
+    /**
+     * The curves of a warm start's same-task priors, where this service followed their source search (named in the
+     * event's {@code sourceSearches}; a search it followed since its start, not a file): each same-task prior whose
+     * architecture completed there with the very same final value is replayed into the search's learning-curve
+     * model ({@link CurveSurrogate#learnPrior}) with an out-of-fold architecture prior (an ensemble fitted on the
+     * other priors of the event: the prior it would have had as a candidate of this search), so that the model
+     * predicts the search's first candidates from their first epoch, before any of them finished. Priors without such
+     * a curve (a results file, a source search finished before this service started, another value) are counted in
+     * the log; they pre-train the architecture model only.
+     */
+    private void learnPriorCurves(SearchEvent e, SearchState s, boolean replay) {
+        if (!(e.payload().get("sourceSearches") instanceof List<?> sources) || sources.isEmpty()
+                || !(e.payload().get("priors") instanceof List<?> priors)) {
+            return;
+        }
+        List<SearchState> followed = new ArrayList<>();
+        for (Object id : sources) {
+            SearchState src = id instanceof String sid && !sid.equals(e.searchId()) ? searches.get(sid) : null;
+            if (src != null) {
+                followed.add(src);
+            }
+        }
+        List<double[]> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        List<String> hashes = new ArrayList<>();
+        List<double[]> curves = new ArrayList<>();
+        int without = 0;
+        for (Object o : priors) {
+            if (!(o instanceof Map<?, ?> m) || Boolean.TRUE.equals(m.get("transferred"))) {
+                continue;
+            }
+            double[] x = encoding(m.get("encoding"));
+            if (!(m.get("archHash") instanceof String hash) || x == null || !(m.get("value") instanceof Number v)
+                    || !Double.isFinite(v.doubleValue())) {
+                continue;
+            }
+            xs.add(x);
+            ys.add(v.doubleValue());
+            hashes.add(hash);
+            double[] curve = null;
+            for (SearchState src : followed) {
+                String cid = src.completedByArch.get(hash);
+                double[] c = cid == null ? null : src.curves.finishedCurve(cid);
+                if (c != null && c.length >= 2 && sameValue(c[c.length - 1], v.doubleValue())) {
+                    curve = c;
+                    break;
+                }
+            }
+            curves.add(curve);
+            if (curve == null) {
+                without++;
+            }
+        }
+        int learnt = 0;
+        if (without < curves.size()) {
+            double[] oof = SurrogateModel.outOfFold(xs, ys, PRIOR_FOLDS, e.searchId().hashCode());
+            List<CurveSurrogate.PriorCurve> pc = new ArrayList<>();
+            for (int i = 0; i < curves.size(); i++) {
+                if (curves.get(i) != null) {
+                    pc.add(new CurveSurrogate.PriorCurve("prior:" + hashes.get(i), oof[i], curves.get(i)));
+                }
+            }
+            learnt = s.curves.learnPriors(pc);
+        }
+        String line = "surrogate: search {} warm start: {} prior curves learnt by its learning-curve model from "
+                + "source searches {} ({} followed by this service since its start); {} same-task priors without "
+                + "such a curve";
+        Object[] args = {e.searchId(), learnt, sources, followed.size(), without};
+        if (replay) {
+            log.debug(line, args);
+        } else {
+            log.info(line, args);
+        }
+    }
+
+    private static boolean sameValue(double a, double b) {
+        return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
     }
 
     /**

@@ -307,6 +307,59 @@ public final class CurveSurrogate {
         }
     }
 
+    /**
+     * A prior curve of a warm start: {@code id}, the architecture prior it would have had as a candidate here (made
+     * without its result, e.g. {@link SurrogateModel#outOfFold}; NaN: none) and its values after epochs 1..T
+     * ({@code T = curve.length}, oriented as this model's values; NaN where an epoch is missing).
+     */
+    public record PriorCurve(String id, double prior, double[] curve) {
+    }
+
+    /**
+     * Learns a warm start's prior curves (completed candidates of an earlier search on the same task) as training
+     * rows, as if they had finished here: the models predict from the first epoch of the first candidate, before any
+     * candidate of this search finished. The new models are installed at once (each (t, T) model is fitted on its
+     * first use), so a prediction right after this call already uses them. The priors are not predicted while they
+     * are learnt: the quality measure and the rank gate ({@link #rankGate}) stay those of this search's own
+     * candidates. Skipped: curves with fewer than 2 epochs or no finite final value, and ids already known. Returns
+     * the curves learnt.
+     */
+    public int learnPriors(List<PriorCurve> priors) {
+        int learnt = 0;
+        for (PriorCurve p : priors) {
+            double[] v = p.curve();
+            if (v == null || v.length < 2 || !Double.isFinite(v[v.length - 1]) || running.containsKey(p.id())
+                    || finishedById.containsKey(p.id()) || ended.containsKey(p.id())) {
+                continue;
+            }
+            Curve c = new Curve();
+            c.target = v.length;
+            for (int e = 1; e <= v.length; e++) {
+                c.put(e, v[e - 1]);
+            }
+            if (Double.isFinite(p.prior())) {
+                c.prior = p.prior();
+            }
+            finished.addLast(c);
+            finishedById.put(p.id(), c);
+            learnt++;
+        }
+        if (learnt == 0) {
+            return 0;
+        }
+        while (finished.size() > MAX_FINISHED) {
+            finished.removeFirst();
+        }
+        while (finishedById.size() > MAX_FINISHED) {
+            Iterator<String> it = finishedById.keySet().iterator();
+            it.next();
+            it.remove();
+        }
+        version++;
+        install(new Models(version, List.copyOf(finished)));
+        return learnt;
+    }
+
     /** The candidate ended without completing (stopped, failed): it is forgotten, it teaches nothing. */
     public void drop(String candidateId) {
         Curve c = running.remove(candidateId);
@@ -318,6 +371,15 @@ public final class CurveSurrogate {
                 it.remove();
             }
         }
+    }
+
+    /**
+     * The values of a finished candidate after epochs 1..T (a copy; NaN where an epoch was not seen), or null when
+     * no finished candidate has that id (any more: the oldest are dropped beyond {@value #MAX_FINISHED}).
+     */
+    public double[] finishedCurve(String candidateId) {
+        Curve c = finishedById.get(candidateId);
+        return c == null || c.target < 1 ? null : Arrays.copyOfRange(c.v, 1, c.target + 1);
     }
 
     public boolean knows(String candidateId) {

@@ -143,6 +143,39 @@ public final class SurrogateModel {
         }
     }
 
+    /**
+     * Out-of-fold predictions of {@code y} from {@code x}: row i is predicted by an ensemble fitted on the other folds
+     * only (row i is in fold {@code i % folds}), so each prediction is made without that row's value, as the
+     * architecture prior of a running candidate is made before its result is known. Used to give a warm start's prior
+     * curves the architecture prior they would have had ({@link CurveSurrogate#learnPrior}). NaN rows where fewer than
+     * two other rows exist. Deterministic for a seed.
+     */
+    public static double[] outOfFold(List<double[]> x, List<Double> y, int folds, long seed) {
+        int n = x.size();
+        double[] out = new double[n];
+        java.util.Arrays.fill(out, Double.NaN);
+        int k = Math.max(2, Math.min(folds, n));
+        for (int f = 0; f < k; f++) {
+            List<double[]> tx = new ArrayList<>();
+            List<Double> ty = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (i % k != f) {
+                    tx.add(x.get(i));
+                    ty.add(y.get(i));
+                }
+            }
+            if (tx.size() < 2) {
+                continue;
+            }
+            MlpEnsemble m = MlpEnsemble.withDefaults(5, seed + f);
+            m.fit(tx.toArray(new double[0][]), ty.stream().mapToDouble(Double::doubleValue).toArray());
+            for (int i = f; i < n; i += k) {
+                out[i] = m.predict(x.get(i)).mean();
+            }
+        }
+        return out;
+    }
+
     /** Finished results of this search the installed model was fitted on (0 before the first fit; priors apart). */
     public synchronized int trainedOn() {
         return trainedOn;

@@ -92,6 +92,56 @@ class SurrogateLoopTest {
         }
     }
 
+    /**
+     * A search warm-started from a search the stack's surrogate service followed: the service learns the source's
+     * curves, so the warm search's candidates are predicted from their first epochs, before any of them finished
+     * (the first prediction already learnt from every completed source candidate), and the surrogate rule stops
+     * candidates citing those predictions.
+     */
+    @Test
+    void aWarmStartFromAFollowedSearchPredictsFromTheFirstEpochs() throws Exception {
+        String sourceId = "surrogate-warm-source";
+        String warmId = "surrogate-warm";
+        ObjectNode source = Stacks.spec(sourceId, "random", 40, 10, 100);
+        ((ObjectNode) source.get("trainer")).put("pacing", "tabulated");
+        ObjectNode warm = Stacks.surrogateSpec(warmId, 40, 10);
+        warm.put("seed", 5);
+        warm.putObject("warmStart").putArray("searches").add(sourceId);
+        try (DevStack stack = Stacks.surrogateStack(dir, 10)) {
+            Stacks.start(stack.client(), sourceId, source, null);
+            SearchResult src = Stacks.result(stack.client(), sourceId, Duration.ofSeconds(240));
+            int completed = src.status().evaluations() - src.status().stoppedEarly();
+            assertEquals(40, completed, "no stopping in the source search");
+
+            Stacks.start(stack.client(), warmId, warm, null);
+            SearchResult r = Stacks.result(stack.client(), warmId, Duration.ofSeconds(240));
+            assertEquals("COMPLETED", r.status().phase());
+            assertTrue(r.status().warmStart() != null && r.status().warmStart().priors() > 0, "warm-started");
+
+            // the warm search's candidate predictions in publication order: the first ones came before any of its
+            // candidates finished, from a model that had learnt the source's curves
+            List<SurrogatePrediction> preds = new ArrayList<>();
+            for (Stacks.Rec<SurrogatePrediction> rec : Stacks.readAll(stack.kafka(), Topics.SURROGATE_PREDICTIONS,
+                    EventSerde.SURROGATE_PREDICTION, p -> p.forCandidate() && p.searchId().equals(warmId))) {
+                preds.add(rec.value());
+            }
+            assertFalse(preds.isEmpty(), "candidate predictions of the warm search");
+            SurrogatePrediction first = preds.stream().min(java.util.Comparator.comparingLong(
+                    p -> p.metricTimestamp() == null ? Long.MAX_VALUE : p.metricTimestamp())).orElseThrow();
+            assertTrue(first.trainedOn() != null && first.trainedOn() >= completed,
+                    "the first prediction learnt from the source's " + completed + " curves: " + first);
+            assertTrue(preds.stream().anyMatch(p -> p.epoch() != null && p.epoch() <= 2
+                    && p.trainedOn() != null && p.trainedOn() >= completed), "predicted from the first epochs");
+
+            List<Stacks.Rec<StopDecision>> decisions = Stacks.readAll(stack.kafka(), Topics.STOP_DECISIONS,
+                    EventSerde.STOP_DECISION, d -> d.searchId().equals(warmId));
+            long cited = decisions.stream().filter(d -> d.value().reason().startsWith("surrogate predicts ")).count();
+            System.out.printf(Locale.ROOT, "surrogate warm loop: %d stops, %d citing a prediction; first prediction "
+                    + "at epoch %s learnt from %s curves%n", decisions.size(), cited, first.epoch(), first.trainedOn());
+            assertTrue(cited > 0, "the surrogate rule stopped candidates citing predictions: " + decisions);
+        }
+    }
+
     /** Per candidate prediction of the search: its publication time minus its metric's (ms), sorted. */
     static double[] latencies(KafkaClients kafka, String searchId) {
         List<Double> out = new ArrayList<>();

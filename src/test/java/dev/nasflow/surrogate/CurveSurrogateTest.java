@@ -164,4 +164,40 @@ class CurveSurrogateTest {
         assertTrue(!g.predictionsBetter(1), "not strictly better");
         assertEquals(0, s.rankGate(2).n(), "nothing was predicted from epoch 2");
     }
+
+    /** Prior curves of an earlier search on the same task: rows from the start, installed at once, ids once. */
+    @Test
+    void priorCurvesPredictTheFirstCandidateFromItsFirstEpoch() {
+        java.util.concurrent.ExecutorService refits = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            for (CurveSurrogate s : new CurveSurrogate[] {new CurveSurrogate(), new CurveSurrogate(refits)}) {
+                java.util.Random rnd = new java.util.Random(5);
+                java.util.List<CurveSurrogate.PriorCurve> priors = new java.util.ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    double fin = 80 + 10 * rnd.nextDouble();
+                    priors.add(new CurveSurrogate.PriorCurve("prior-" + i, fin + rnd.nextGaussian(),
+                            new double[] {fin - 12 + rnd.nextGaussian(), fin - 6 + rnd.nextGaussian(), fin - 2, fin}));
+                }
+                priors.add(new CurveSurrogate.PriorCurve("short", 85, new double[] {85}));
+                priors.add(new CurveSurrogate.PriorCurve("nan", 85, new double[] {70, Double.NaN}));
+                assertEquals(20, s.learnPriors(priors), "one epoch or no final: nothing to learn");
+                assertEquals(0, s.learnPriors(priors.subList(0, 3)), "ids already known");
+                assertEquals(20, s.finishedCount());
+                assertEquals(0, s.qualityPairs(), "quality stays this search's own");
+                assertEquals(0, s.rankGate(1).n());
+                s.start("c0", 88);
+                s.observe("c0", 1, 4, 75);
+                CurveSurrogate.Estimate e = s.predict("c0", 1);
+                assertNotNull(e, "predicted after epoch 1 with no candidate of its own finished, no refit awaited");
+                assertTrue(e.mean() > 75 && e.trainedOn() == 20, e.toString());
+                assertEquals(4, s.finishedCurve("prior-3").length);
+                assertNull(s.finishedCurve("c0"));
+                s.observe("c0", 4, 4, 85);
+                s.finish("c0", 85.0);
+                assertEquals(85, s.finishedCurve("c0")[3], 1e-12);
+            }
+        } finally {
+            refits.shutdown();
+        }
+    }
 }

@@ -1,0 +1,176 @@
+package dev.nasflow.activity;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nasflow.carried.WarmStartPriors;
+import dev.nasflow.embedded.SharedKafka;
+import dev.nasflow.model.Outcome;
+import dev.nasflow.model.SearchEventType;
+import dev.nasflow.model.SearchSpec;
+import dev.nasflow.service.SurrogateObserver;
+import dev.nasflow.service.SurrogateService;
+import dev.nasflow.space.Genome;
+import dev.nasflow.space.SearchSpace;
+import dev.nasflow.space.Spaces;
+import dev.nasflow.spec.SpecValidation;
+import dev.nasflow.spec.SpecValidator;
+import dev.nasflow.strategy.Prior;
+import dev.nasflow.stream.EpochMetric;
+import dev.nasflow.stream.EventSerde;
+import dev.nasflow.stream.KafkaClients;
+import dev.nasflow.stream.KafkaSettings;
+import dev.nasflow.stream.MetricsPublisher;
+import dev.nasflow.stream.SearchEvent;
+import dev.nasflow.stream.SurrogatePrediction;
+import dev.nasflow.stream.TopicReader;
+import dev.nasflow.stream.TopicSettings;
+import dev.nasflow.stream.Topics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A warm start from a search the surrogate service followed gives the new search's learning-curve model the priors'
+ * curves: its first candidate gets a predicted final after its first epoch, before any candidate of the search
+ * finished. A warm start from a results file (no source search followed) pre-trains the architecture model only, so
+ * its first candidate's epochs get no curve prediction yet.
+ */
+@ExtendWith(SharedKafka.class)
+class WarmStartCurvesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int EPOCHS = 4;
+    private final SearchSpace space = Spaces.create(PriorFiles.spec("probe").space());
+
+    /** A validated NB201 spec of {@value #EPOCHS} epochs warm-started from {@code searches}. */
+    private static SearchSpec spec(List<String> searches) {
+        ObjectNode s = JSON.createObjectNode();
+        s.put("name", "curves");
+        s.put("seed", 3);
+        s.putObject("space").put("type", "nb201");
+        s.putObject("strategy").put("type", "rea");
+        s.putObject("budget").put("evaluations", 10);
+        s.putArray("objectives").addObject().put("metric", "validAccuracy").put("direction", "maximize");
+        s.putObject("fidelity").put("epochs", EPOCHS);
+        s.putObject("trainer").put("type", "nb201");
+        if (!searches.isEmpty()) {
+            var a = s.putObject("warmStart").putArray("searches");
+            searches.forEach(a::add);
+        }
+        SpecValidation v = new SpecValidator().validate(s.toString(), "test");
+        assertTrue(v.ok(), v::report);
+        return v.effective();
+    }
+
+    private Map<String, Object> payload(Genome g) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("fromEpoch", 0);
+        p.put("arch", space.canonical(g));
+        p.put("archHash", space.hash(g));
+        p.put("genome", g.choices());
+        p.put("space", g.space());
+        p.put("encoding", space.pathEncoding(g));
+        p.put("primaryMetric", "validAccuracy");
+        return p;
+    }
+
+    /** Value after epoch e (1..EPOCHS) of an architecture whose final is {@code fin}: a rising, crossing curve. */
+    private static double value(double fin, int e) {
+        return fin - (EPOCHS - e) * (3 + 0.1 * (fin - 60));
+    }
+
+    /** Trains {@code g} in {@code searchId} to its final {@code fin}, as the training activity reports it. */
+    private void trainToEnd(MetricsPublisher pub, String searchId, String cid, Genome g, double fin) throws Exception {
+        pub.publish(SearchEvent.of(searchId, SearchEventType.CANDIDATE_STARTED, cid, 0, payload(g)))
+                .get(10, TimeUnit.SECONDS);
+        for (int e = 1; e <= EPOCHS; e++) {
+            pub.publish(EpochMetric.of(searchId, cid, 0, e, EPOCHS, Map.of("validAccuracy", value(fin, e)), 1, 1))
+                    .get(10, TimeUnit.SECONDS);
+        }
+        Map<String, Object> done = payload(g);
+        done.put("outcome", "COMPLETED");
+        done.put("metrics", Map.of("validAccuracy", fin, "epochs", (double) EPOCHS));
+        pub.publish(SearchEvent.of(searchId, SearchEventType.CANDIDATE_FINISHED, cid, 0, done))
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    private static SurrogatePrediction awaitCandidatePrediction(KafkaClients kafka, String searchId, String cid,
+                                                               Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        do {
+            Thread.sleep(200);
+            for (SurrogatePrediction p : TopicReader.readToEnd(kafka, Topics.SURROGATE_PREDICTIONS,
+                    EventSerde.SURROGATE_PREDICTION, Duration.ofSeconds(30),
+                    q -> q.forCandidate() && q.searchId().equals(searchId) && q.candidateId().equals(cid))) {
+                return p;
+            }
+        } while (System.nanoTime() < deadline);
+        return null;
+    }
+
+    @Test
+    void priorCurvesOfAFollowedSearchPredictTheFirstEpoch() throws Exception {
+        String run = Long.toString(System.nanoTime());
+        String source = "wc-src-" + run;
+        String warmId = "wc-warm-" + run;
+        String fileId = "wc-file-" + run;
+        List<PriorFiles.Line> lines = PriorFiles.completed(space, 24, 21);
+        List<Genome> fresh = PriorFiles.completed(space, 40, 22).stream().map(PriorFiles.Line::genome)
+                .filter(g -> lines.stream().noneMatch(l -> l.genome().equals(g))).toList();
+
+        KafkaClients kafka = new KafkaClients(KafkaSettings.of(SharedKafka.bootstrapServers()));
+        kafka.ensureTopics(TopicSettings.defaults());
+        try (MetricsPublisher pub = kafka.publisher("wc-test");
+             SurrogateService service = new SurrogateService(kafka, 5, SurrogateObserver.NONE, "wc-" + run).start()) {
+            assertTrue(service.awaitReady(Duration.ofSeconds(60)));
+            // the source search, followed by the service: every candidate trained to the end, then the search ends
+            for (int i = 0; i < lines.size(); i++) {
+                trainToEnd(pub, source, source + "-g0-c" + i, lines.get(i).genome(), lines.get(i).validAccuracy());
+            }
+            pub.publish(SearchEvent.of(source, SearchEventType.COMPLETED, null, null, Map.of()))
+                    .get(10, TimeUnit.SECONDS);
+
+            // its results as a warm start's priors (what LoadPriors reads from the source's workflow result)
+            List<Prior> priors = new ArrayList<>();
+            for (PriorFiles.Line l : lines) {
+                priors.add(new Prior(l.genome(), EPOCHS, Map.of("validAccuracy", l.validAccuracy()),
+                        Outcome.COMPLETED, false));
+            }
+            WarmStartPriors wp = WarmStartPriors.of(space, priors, List.of("search " + source));
+            for (String[] target : new String[][] {{warmId, source}, {fileId, null}}) {
+                SearchSpec spec = spec(target[1] == null ? List.of() : List.of(target[1]));
+                for (Map<String, Object> p : PriorEvents.plan(spec, wp).payloads()) {
+                    pub.publish(SearchEvent.of(target[0], SearchEventType.WARM_START_PRIORS, null, null, p))
+                            .get(10, TimeUnit.SECONDS);
+                }
+            }
+
+            // each search's first candidate reports its first epoch
+            Genome g = fresh.get(0);
+            for (String id : List.of(warmId, fileId)) {
+                String cid = id + "-g0-c0";
+                pub.publish(SearchEvent.of(id, SearchEventType.CANDIDATE_STARTED, cid, 0, payload(g)))
+                        .get(10, TimeUnit.SECONDS);
+                pub.publish(EpochMetric.of(id, cid, 0, 1, EPOCHS, Map.of("validAccuracy", 55.0), 1, 1))
+                        .get(10, TimeUnit.SECONDS);
+            }
+            SurrogatePrediction p = awaitCandidatePrediction(kafka, warmId, warmId + "-g0-c0",
+                    Duration.ofSeconds(60));
+            assertTrue(p != null, "a curve prediction after epoch 1, before any candidate of the search finished");
+            assertEquals(Integer.valueOf(1), p.epoch());
+            assertTrue(Double.isFinite(p.mean()) && p.mean() > 55, "mean " + p.mean());
+            assertTrue(p.trainedOn() != null && p.trainedOn() >= lines.size() - 1,
+                    "learnt from the priors' curves: " + p.trainedOn());
+            assertEquals(null, awaitCandidatePrediction(kafka, fileId, fileId + "-g0-c0", Duration.ofSeconds(2)),
+                    "no followed source search: no curve, no curve prediction before a result");
+        }
+    }
+}
