@@ -133,7 +133,7 @@ public final class SurrogateService implements AutoCloseable {
                 List.of(Topics.SEARCH_EVENTS, Topics.EPOCH_METRICS), this::handle).retention(id -> {
                     SearchState s = searches.get(id);
                     return s == null || !s.finished;
-                }).start();
+                }).beforeEachPoll(this::runConsumerTasks).start();
         return this;
     }
 
@@ -146,7 +146,18 @@ public final class SurrogateService implements AutoCloseable {
                 id -> new SearchState(new SurrogateModel(retrainEvery, 50, id.hashCode()), fits));
     }
 
+    /** Work handed to the consumer thread (which alone touches the learning-curve models), oldest first. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> consumerTasks =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private void runConsumerTasks() {
+        for (Runnable r = consumerTasks.poll(); r != null; r = consumerTasks.poll()) {
+            r.run();
+        }
+    }
+
     private CompletableFuture<?> handle(ConsumerRecord<byte[], byte[]> rec, boolean replay) {
+        runConsumerTasks(); // before the record: e.g. a warm start's prior curves before its candidates' epochs
         if (Topics.EPOCH_METRICS.equals(rec.topic())) {
             return onMetric(rec, replay);
         }
@@ -283,10 +294,10 @@ public final class SurrogateService implements AutoCloseable {
         } else {
             log.info(line, args);
         }
+        learnPriorCurves(e, s, replay); // first: its out-of-fold fits go ahead of the architecture model's fit
         if (added > 0 && s.model.fitDueForPriors()) {
             scheduleFit(e.searchId(), s, replay);
         }
-        learnPriorCurves(e, s, replay);
     }
 
     /**
@@ -342,26 +353,43 @@ public final class SurrogateService implements AutoCloseable {
                 without++;
             }
         }
-        int learnt = 0;
-        if (without < curves.size()) {
-            double[] oof = SurrogateModel.outOfFold(xs, ys, PRIOR_FOLDS, e.searchId().hashCode());
-            List<CurveSurrogate.PriorCurve> pc = new ArrayList<>();
-            for (int i = 0; i < curves.size(); i++) {
-                if (curves.get(i) != null) {
-                    pc.add(new CurveSurrogate.PriorCurve("prior:" + hashes.get(i), oof[i], curves.get(i)));
-                }
-            }
-            learnt = s.curves.learnPriors(pc);
-        }
         String line = "surrogate: search {} warm start: {} prior curves learnt by its learning-curve model from "
                 + "source searches {} ({} followed by this service since its start); {} same-task priors without "
                 + "such a curve";
-        Object[] args = {e.searchId(), learnt, sources, followed.size(), without};
-        if (replay) {
-            log.debug(line, args);
-        } else {
-            log.info(line, args);
+        int nFollowed = followed.size();
+        int nWithout = without;
+        if (without == curves.size()) {
+            Object[] args = {e.searchId(), 0, sources, nFollowed, nWithout};
+            if (replay) {
+                log.debug(line, args);
+            } else {
+                log.info(line, args);
+            }
+            return;
         }
+        // the out-of-fold fits (seconds for a thousand priors) run on the fit thread; the curves are then learnt
+        // on this thread, before the next record or poll
+        String searchId = e.searchId();
+        CompletableFuture.supplyAsync(() -> SurrogateModel.outOfFold(xs, ys, PRIOR_FOLDS, searchId.hashCode()), fits)
+                .thenAccept(oof -> consumerTasks.add(() -> {
+                    List<CurveSurrogate.PriorCurve> pc = new ArrayList<>();
+                    for (int i = 0; i < curves.size(); i++) {
+                        if (curves.get(i) != null) {
+                            pc.add(new CurveSurrogate.PriorCurve("prior:" + hashes.get(i), oof[i], curves.get(i)));
+                        }
+                    }
+                    int learnt = s.curves.learnPriors(pc);
+                    Object[] args = {searchId, learnt, sources, nFollowed, nWithout};
+                    if (replay) {
+                        log.debug(line, args);
+                    } else {
+                        log.info(line, args);
+                    }
+                }))
+                .exceptionally(err -> {
+                    log.warn("surrogate: search {} warm start: prior curves not learnt: {}", searchId, err.toString());
+                    return null;
+                });
     }
 
     private static boolean sameValue(double a, double b) {

@@ -90,6 +90,7 @@ public final class ReplayingConsumer implements AutoCloseable {
     private final String name;
     private Retention retention;
     private long idleMs = DEFAULT_IDLE_MS;
+    private volatile Runnable beforeEachPoll;
     /** Poll batches whose actions may run at once before the loop waits for the oldest. */
     static final int MAX_PENDING_BATCHES = 64;
     static final long DRAIN_TIMEOUT_MS = 10_000;
@@ -132,6 +133,15 @@ public final class ReplayingConsumer implements AutoCloseable {
     /** A unit idle this long (by record time) no longer holds back replayFrom (default 1 h). */
     public ReplayingConsumer idleAfter(Duration idle) {
         this.idleMs = idle.toMillis();
+        return this;
+    }
+
+    /**
+     * Runs {@code task} on the consumer thread before every poll (at least every 50 ms), e.g. to apply on the
+     * handler's (single-threaded) state a result computed elsewhere; an exception is logged and the loop goes on.
+     */
+    public ReplayingConsumer beforeEachPoll(Runnable task) {
+        this.beforeEachPoll = task;
         return this;
     }
 
@@ -208,6 +218,14 @@ public final class ReplayingConsumer implements AutoCloseable {
             try {
                 while (running.get()) {
                     commitCompleted(c, pending, false);
+                    Runnable before = beforeEachPoll;
+                    if (before != null) {
+                        try {
+                            before.run();
+                        } catch (RuntimeException e) {
+                            log.warn("{}: task before poll failed: {}", name, e.toString());
+                        }
+                    }
                     ConsumerRecords<byte[], byte[]> batch = c.poll(Duration.ofMillis(50));
                     if (batch.isEmpty()) {
                         checkCaughtUp(c, replayUntil, t0);
