@@ -271,16 +271,7 @@ public final class CurveSurrogate {
             }
         }
         gateCache.clear();
-        finished.addLast(c);
-        finishedById.put(candidateId, c);
-        while (finished.size() > MAX_FINISHED) {
-            finished.removeFirst();
-        }
-        while (finishedById.size() > MAX_FINISHED) {
-            Iterator<String> it = finishedById.keySet().iterator();
-            it.next();
-            it.remove();
-        }
+        addFinished(candidateId, c);
         qualityStale = true;
         version++;
         Models old = models;
@@ -298,6 +289,20 @@ public final class CurveSurrogate {
             });
         } catch (RuntimeException rejected) {
             install(next); // the executor is shut down: fit lazily
+        }
+    }
+
+    /** A training row, by id too; the oldest are dropped beyond {@value #MAX_FINISHED}. */
+    private void addFinished(String id, Curve c) {
+        finished.addLast(c);
+        finishedById.put(id, c);
+        while (finished.size() > MAX_FINISHED) {
+            finished.removeFirst();
+        }
+        while (finishedById.size() > MAX_FINISHED) {
+            Iterator<String> it = finishedById.keySet().iterator();
+            it.next();
+            it.remove();
         }
     }
 
@@ -340,20 +345,11 @@ public final class CurveSurrogate {
             if (Double.isFinite(p.prior())) {
                 c.prior = p.prior();
             }
-            finished.addLast(c);
-            finishedById.put(p.id(), c);
+            addFinished(p.id(), c);
             learnt++;
         }
         if (learnt == 0) {
             return 0;
-        }
-        while (finished.size() > MAX_FINISHED) {
-            finished.removeFirst();
-        }
-        while (finishedById.size() > MAX_FINISHED) {
-            Iterator<String> it = finishedById.keySet().iterator();
-            it.next();
-            it.remove();
         }
         version++;
         install(new Models(version, List.copyOf(finished)));

@@ -52,6 +52,19 @@ final class PriorFiles {
         return v.effective();
     }
 
+    /** The payload of {@code g}'s CANDIDATE_STARTED event, as the training activity publishes it (validAccuracy). */
+    static java.util.Map<String, Object> startPayload(SearchSpace space, Genome g) {
+        java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+        p.put("fromEpoch", 0);
+        p.put("arch", space.canonical(g));
+        p.put("archHash", space.hash(g));
+        p.put("genome", g.choices());
+        p.put("space", g.space());
+        p.put("encoding", space.pathEncoding(g));
+        p.put("primaryMetric", "validAccuracy");
+        return p;
+    }
+
     /** {@code n} distinct random architectures, each COMPLETED, with a value that depends on the architecture. */
     static List<Line> completed(SearchSpace space, int n, long seed) {
         Random rnd = new Random(seed);

@@ -30,7 +30,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -71,15 +70,7 @@ class WarmStartCurvesTest {
     }
 
     private Map<String, Object> payload(Genome g) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("fromEpoch", 0);
-        p.put("arch", space.canonical(g));
-        p.put("archHash", space.hash(g));
-        p.put("genome", g.choices());
-        p.put("space", g.space());
-        p.put("encoding", space.pathEncoding(g));
-        p.put("primaryMetric", "validAccuracy");
-        return p;
+        return PriorFiles.startPayload(space, g);
     }
 
     /** Value after epoch e (1..EPOCHS) of an architecture whose final is {@code fin}: a rising, crossing curve. */

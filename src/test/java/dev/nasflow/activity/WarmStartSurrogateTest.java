@@ -27,7 +27,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,15 +71,8 @@ class WarmStartSurrogateTest {
 
     /** CANDIDATE_STARTED of {@code g} in {@code searchId}, as the training activity publishes it. */
     private SearchEvent started(String searchId, String candidateId, Genome g) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("fromEpoch", 0);
-        p.put("arch", space.canonical(g));
-        p.put("archHash", space.hash(g));
-        p.put("genome", g.choices());
-        p.put("space", g.space());
-        p.put("encoding", space.pathEncoding(g));
-        p.put("primaryMetric", "validAccuracy");
-        return SearchEvent.of(searchId, SearchEventType.CANDIDATE_STARTED, candidateId, 0, p);
+        return SearchEvent.of(searchId, SearchEventType.CANDIDATE_STARTED, candidateId, 0,
+                PriorFiles.startPayload(space, g));
     }
 
     /** Architecture predictions of {@code searches} published so far (waits {@code settle} for late ones). */
