@@ -38,6 +38,9 @@ public final class SurrogateModel {
     private int trainedOn;
     private int priorsTrainedOn;
 
+    /** Rows each out-of-fold ensemble is fitted on at most ({@link #outOfFold}). */
+    static final int OUT_OF_FOLD_ROWS = 400;
+
     public SurrogateModel(int retrainEvery, int window, long seed) {
         this.retrainEvery = Math.max(1, retrainEvery);
         this.window = Math.max(2, window);
@@ -147,8 +150,10 @@ public final class SurrogateModel {
      * Out-of-fold predictions of {@code y} from {@code x}: row i is predicted by an ensemble fitted on the other folds
      * only (row i is in fold {@code i % folds}), so each prediction is made without that row's value, as the
      * architecture prior of a running candidate is made before its result is known. Used to give a warm start's prior
-     * curves the architecture prior they would have had ({@link CurveSurrogate#learnPrior}). NaN rows where fewer than
-     * two other rows exist. Deterministic for a seed.
+     * curves the architecture prior they would have had ({@link CurveSurrogate#learnPriors}). Each fold's ensemble
+     * is fitted on at most {@value #OUT_OF_FOLD_ROWS} of the other rows (every j-th, so spread over the list), which
+     * bounds the cost for a large warm start (2,000 priors) at that of about 500. NaN rows where fewer than two other
+     * rows exist. Deterministic for a seed.
      */
     public static double[] outOfFold(List<double[]> x, List<Double> y, int folds, long seed) {
         int n = x.size();
@@ -158,8 +163,10 @@ public final class SurrogateModel {
         for (int f = 0; f < k; f++) {
             List<double[]> tx = new ArrayList<>();
             List<Double> ty = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                if (i % k != f) {
+            int others = n - (n - f + k - 1) / k;
+            int stride = Math.max(1, (others + OUT_OF_FOLD_ROWS - 1) / OUT_OF_FOLD_ROWS);
+            for (int i = 0, seen = 0; i < n; i++) {
+                if (i % k != f && seen++ % stride == 0) {
                     tx.add(x.get(i));
                     ty.add(y.get(i));
                 }

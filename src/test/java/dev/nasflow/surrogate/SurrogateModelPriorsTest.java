@@ -65,4 +65,33 @@ class SurrogateModelPriorsTest {
         assertFalse(m.fitDueForPriors());
         assertTrue(m.addData("r", x(2), 72), "two rows: the first fit is due");
     }
+
+    /** Out-of-fold predictions rank rows they were not fitted on; a large list is fitted on bounded folds. */
+    @Test
+    void outOfFoldPredictionsRankUnseenRows() {
+        java.util.Random rnd = new java.util.Random(4);
+        for (int n : new int[] {40, 1_200}) {
+            java.util.List<double[]> xs = new java.util.ArrayList<>();
+            java.util.List<Double> ys = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                double[] x = new double[6];
+                double v = 70;
+                for (int j = 0; j < x.length; j++) {
+                    x[j] = rnd.nextInt(2);
+                    v += (j + 1) * x[j];
+                }
+                xs.add(x);
+                ys.add(v + 0.3 * rnd.nextGaussian());
+            }
+            double[] oof = SurrogateModel.outOfFold(xs, ys, 5, 9);
+            assertEquals(n, oof.length);
+            double[] y = ys.stream().mapToDouble(Double::doubleValue).toArray();
+            double tau = RankQuality.kendallTau(oof, y);
+            assertTrue(tau > 0.6, n + " rows: tau " + tau);
+            assertTrue(java.util.Arrays.equals(oof, SurrogateModel.outOfFold(xs, ys, 5, 9)), "deterministic");
+        }
+        double[] two = SurrogateModel.outOfFold(java.util.List.of(new double[] {1}, new double[] {0}),
+                java.util.List.of(1.0, 0.0), 5, 1);
+        assertTrue(Double.isNaN(two[0]) && Double.isNaN(two[1]), "one other row: nothing to fit");
+    }
 }
