@@ -22,7 +22,7 @@ import java.util.Optional;
  * <p>With priors (a warm start's results measured on the same task, see {@code nasflow bench stopping --priors}) the
  * architecture model is pre-trained on their final values before the first candidate starts, as the surrogate service
  * pre-trains it on a warm start's same-task priors ({@link SurrogateModel#addPrior}), and the learning-curve model
- * learns their curves ({@link CurveSurrogate#learnPrior}, each with an out-of-fold architecture prior), as the service
+ * learns their curves ({@link CurveSurrogate#learnPriors}, each with an out-of-fold architecture prior), as the service
  * does with the curves of a warm start's source searches that it followed.
  */
 final class SimSurrogate implements StoppingSimulator.Listener, PredictionSource {

@@ -289,11 +289,7 @@ public final class SurrogateService implements AutoCloseable {
         Object[] args = {e.searchId(), added, s.model.priors(), transferred, repeated, unusable,
                 e.payload().get("chunks") instanceof Number n && n.intValue() > 1
                         ? " (chunk " + e.payload().get("chunk") + " of " + n + ")" : ""};
-        if (replay) {
-            log.debug(line, args);
-        } else {
-            log.info(line, args);
-        }
+        warmStartLog(replay, line, args);
         learnPriorCurves(e, s, replay); // first: its out-of-fold fits go ahead of the architecture model's fit
         if (added > 0 && s.model.fitDueForPriors()) {
             scheduleFit(e.searchId(), s, replay);
@@ -304,7 +300,7 @@ public final class SurrogateService implements AutoCloseable {
      * The curves of a warm start's same-task priors, where this service followed their source search (named in the
      * event's {@code sourceSearches}; a search it followed since its start, not a file): each same-task prior whose
      * architecture completed there with the very same final value is replayed into the search's learning-curve
-     * model ({@link CurveSurrogate#learnPrior}) with an out-of-fold architecture prior (an ensemble fitted on the
+     * model ({@link CurveSurrogate#learnPriors}) with an out-of-fold architecture prior (an ensemble fitted on the
      * other priors of the event: the prior it would have had as a candidate of this search), so that the model
      * predicts the search's first candidates from their first epoch, before any of them finished. Priors without such
      * a curve (a results file, a source search finished before this service started, another value) are counted in
@@ -360,11 +356,7 @@ public final class SurrogateService implements AutoCloseable {
         int nWithout = without;
         if (without == curves.size()) {
             Object[] args = {e.searchId(), 0, sources, nFollowed, nWithout};
-            if (replay) {
-                log.debug(line, args);
-            } else {
-                log.info(line, args);
-            }
+            warmStartLog(replay, line, args);
             return;
         }
         // the out-of-fold fits (seconds for a thousand priors) run on the fit thread; the curves are then learnt
@@ -380,16 +372,21 @@ public final class SurrogateService implements AutoCloseable {
                     }
                     int learnt = s.curves.learnPriors(pc);
                     Object[] args = {searchId, learnt, sources, nFollowed, nWithout};
-                    if (replay) {
-                        log.debug(line, args);
-                    } else {
-                        log.info(line, args);
-                    }
+                    warmStartLog(replay, line, args);
                 }))
                 .exceptionally(err -> {
                     log.warn("surrogate: search {} warm start: prior curves not learnt: {}", searchId, err.toString());
                     return null;
                 });
+    }
+
+    /** A warm start's log line: at info live, at debug when re-read on restart. */
+    private static void warmStartLog(boolean replay, String line, Object[] args) {
+        if (replay) {
+            log.debug(line, args);
+        } else {
+            log.info(line, args);
+        }
     }
 
     private static boolean sameValue(double a, double b) {
