@@ -6,6 +6,7 @@ import dev.nasflow.model.Direction;
 import dev.nasflow.model.Objective;
 import dev.nasflow.space.Genome;
 import dev.nasflow.stopping.NoStopping;
+import dev.nasflow.stopping.PredictionSource;
 import dev.nasflow.stopping.StoppingRule;
 import dev.nasflow.stopping.StoppingRules;
 import dev.nasflow.stopping.StoppingSimulator;
@@ -62,10 +63,16 @@ public final class MoStoppingBench {
             StoppingRules.validate("pareto", params);
         }
 
-        StoppingRule create(String metric) {
+        /** With {@code estimate: surrogate}: the rule reads a simulated surrogate's predictions. */
+        boolean readsPredictions() {
+            Object e = params.get("estimate");
+            return e != null && e.toString().trim().equalsIgnoreCase("surrogate");
+        }
+
+        StoppingRule create(String metric, PredictionSource source) {
             List<Objective> obj = List.of(new Objective(metric, metric.endsWith("Loss") ? Direction.MINIMIZE
                     : Direction.MAXIMIZE), OBJECTIVES.get(1));
-            return StoppingRules.create("pareto", params, null, obj, metric);
+            return StoppingRules.create("pareto", params, source, obj, metric);
         }
     }
 
@@ -98,8 +105,14 @@ public final class MoStoppingBench {
      */
     public record Config(int candidates, int epochs, int concurrency, int runs, long seed, List<String> strategies,
                          List<RuleConfig> rules, boolean tabulatedOnly, Path curves, String metric,
-                         String scheduling) {
+                         String scheduling, List<Path> priors) {
         public static final List<String> SCHEDULING = List.of("async", "generational");
+
+        public Config(int candidates, int epochs, int concurrency, int runs, long seed, List<String> strategies,
+                      List<RuleConfig> rules, boolean tabulatedOnly, Path curves, String metric, String scheduling) {
+            this(candidates, epochs, concurrency, runs, seed, strategies, rules, tabulatedOnly, curves, metric,
+                    scheduling, null);
+        }
 
         public Config(int candidates, int epochs, int concurrency, int runs, long seed, List<String> strategies,
                       List<RuleConfig> rules, boolean tabulatedOnly, Path curves, String metric) {
@@ -137,6 +150,12 @@ public final class MoStoppingBench {
                         + Nb201Table.FULL_EPOCHS + " (the tabulated epochs are 12 and 200)");
             }
             rules = rules == null || rules.isEmpty() ? defaultRules() : List.copyOf(rules);
+            priors = priors == null ? List.of() : List.copyOf(priors);
+            if (!priors.isEmpty() && curves == null) {
+                throw new IllegalArgumentException("--priors applies to --curves only (the priors warm-start the "
+                        + "simulated surrogate on recorded curves of the same task); add --curves FILE or leave "
+                        + "--priors out");
+            }
         }
     }
 
@@ -161,6 +180,8 @@ public final class MoStoppingBench {
             file = RecordedCurves.read(c.curves());
             checkFile(file, c);
         }
+        StoppingBench.Priors priors = file == null || c.priors().isEmpty() ? StoppingBench.Priors.NONE
+                : StoppingBench.priors(c.priors(), c.curves(), file, c.epochs(), c.metric());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("simulation", "yes: no training; learning curves replayed through the stopping simulator");
         out.put("protocol", protocol(c, file));
@@ -175,12 +196,12 @@ public final class MoStoppingBench {
             }
             for (int r = 0; r < c.runs(); r++) {
                 long seed = c.seed() + r;
-                Run base = simulate(c, file, strategy, seed, NoStopping.INSTANCE, 0);
+                Run base = simulate(c, file, strategy, seed, null, 0, priors.used());
                 none.add(base);
                 for (RuleConfig rc : c.rules()) {
-                    Run run = simulate(c, file, strategy, seed, rc.create(c.metric()), 0);
+                    Run run = simulate(c, file, strategy, seed, rc, 0, priors.used());
                     byRule.get(rc.label()).add(run);
-                    equal.get(rc.label()).add(simulate(c, file, strategy, seed, NoStopping.INSTANCE, run.epochs()));
+                    equal.get(rc.label()).add(simulate(c, file, strategy, seed, null, run.epochs(), priors.used()));
                 }
             }
             Map<String, Object> s = new LinkedHashMap<>();
@@ -222,6 +243,18 @@ public final class MoStoppingBench {
             byStrategy.put(strategy, s);
         }
         out.put("strategies", byStrategy);
+        if (!c.priors().isEmpty()) {
+            Map<String, Object> pr = new LinkedHashMap<>();
+            pr.put("files", c.priors().stream().map(Path::toString).toList());
+            pr.put("used", priors.used().size());
+            pr.put("leftOutSameArchitecture", priors.sameArchitecture());
+            pr.put("leftOutRepeated", priors.repeated());
+            pr.put("what", "the rules with estimate: surrogate read a simulated surrogate warm-started on these "
+                    + "same-task curves (their finals pre-train its architecture model, their curves its "
+                    + "learning-curve model), as the surrogate service is by a warm start from a search it followed; "
+                    + "the rules with estimate: curve do not use them");
+            out.put("priors", pr);
+        }
         out.put("hypervolume", "per run: front of the finished candidates, accuracy and params normalised by the ideal "
                 + "and nadir of the no-stopping run's front (0 = ideal, 1 = nadir), reference point (1.1, 1.1); "
                 + "hvRatio = HV(rule) / HV(none) of the same seed; frontRecall (random: same candidates) = share of "
@@ -272,16 +305,43 @@ public final class MoStoppingBench {
         }
     }
 
-    /** One search: the strategy's candidates through the simulator with {@code rule} (epoch budget 0 = none). */
-    Run simulate(Config c, RecordedCurves file, String strategy, long seed, StoppingRule rule, long epochBudget) {
-        StoppingSimulator.Source source = file != null ? fileSource(file, c, seed) : tableSource(c, strategy, seed);
+    /**
+     * One search: the strategy's candidates through the simulator with the rule of {@code rc} (null: no stopping;
+     * epoch budget 0 = none). A rule with {@code estimate: surrogate} reads a {@link SimSurrogate} fed by this search's
+     * epochs and warm-started on {@code priors}.
+     */
+    Run simulate(Config c, RecordedCurves file, String strategy, long seed, RuleConfig rc, long epochBudget,
+                 List<SimSurrogate.Prior> priors) {
+        Map<String, double[]> encodings = new HashMap<>();
+        StoppingSimulator.Source source = file != null ? fileSource(file, c, seed, encodings)
+                : tableSource(c, strategy, seed);
         if (c.scheduling().equals("generational")) {
             source = generational(source, NSGA2_POPULATION);
         }
+        SimSurrogate sim = rc != null && rc.readsPredictions()
+                ? new SimSurrogate(encodings, StoppingBench.SURROGATE_RETRAIN_EVERY, seed, null, priors) : null;
+        StoppingRule rule = rc == null ? NoStopping.INSTANCE : rc.create(c.metric(), sim);
         List<Point> finished = new ArrayList<>();
         StoppingSimulator.Listener listener = new StoppingSimulator.Listener() {
             @Override
+            public void started(StoppingSimulator.Candidate cand) {
+                if (sim != null) {
+                    sim.started(cand);
+                }
+            }
+
+            @Override
+            public void epoch(StoppingSimulator.Candidate cand, dev.nasflow.stopping.CurvePoint p) {
+                if (sim != null) {
+                    sim.epoch(cand, p);
+                }
+            }
+
+            @Override
             public void finished(StoppingSimulator.Candidate cand) {
+                if (sim != null) {
+                    sim.finished(cand);
+                }
                 finished.add(new Point(cand.id(), cand.finalValue(), cand.statics().get("params")));
             }
         };
@@ -325,7 +385,8 @@ public final class MoStoppingBench {
         };
     }
 
-    private StoppingSimulator.Source fileSource(RecordedCurves file, Config c, long seed) {
+    private StoppingSimulator.Source fileSource(RecordedCurves file, Config c, long seed,
+                                                Map<String, double[]> encodings) {
         List<RecordedCurves.Curve> all = new ArrayList<>(file.curves());
         Collections.shuffle(all, new Random(seed));
         boolean minimise = c.metric().endsWith("Loss");
@@ -341,6 +402,9 @@ public final class MoStoppingBench {
                 for (int e = 0; e < v.length; e++) {
                     v[e] = -v[e];
                 }
+            }
+            if (rc.encoding() != null) {
+                encodings.put("c" + i, rc.encoding());
             }
             return new StoppingSimulator.Candidate("c" + i, rc.archHash(), v, Map.of("params", rc.params()));
         };

@@ -130,6 +130,12 @@ final class SimSurrogate implements StoppingSimulator.Listener, PredictionSource
     }
 
     @Override
+    public Optional<Prediction> predictFrom(CurvePoint p) {
+        Integer at = lastEpoch.get(p.candidateId());
+        return at != null && at == p.epoch() ? predict(p) : Optional.empty();
+    }
+
+    @Override
     public Optional<Prediction> repredict(CurvePoint p) {
         CurveSurrogate.Estimate e = curves.repredict(p.candidateId(), p.epoch());
         return e == null ? Optional.empty() : Optional.of(new Prediction(e.mean(), e.std(),

@@ -211,45 +211,50 @@ public final class StoppingBench {
      * surrogate service skips a warm start's transferred priors.
      */
     static Priors priors(Config c, RecordedCurves file) {
+        return priors(c.priors(), c.curves(), file, c.epochs(), c.metric());
+    }
+
+    /** {@link #priors(Config, RecordedCurves)} for any bench replaying {@code file} ({@code curves}) to {@code epochs}. */
+    static Priors priors(List<Path> priorFiles, Path curves, RecordedCurves file, int epochs, String metric) {
         java.util.Set<String> own = new java.util.HashSet<>();
         file.curves().forEach(k -> own.add(k.archHash()));
         java.util.Set<String> seen = new java.util.HashSet<>();
         List<SimSurrogate.Prior> out = new ArrayList<>();
         int sameArch = 0;
         int repeated = 0;
-        boolean minimise = c.metric().endsWith("Loss");
-        for (Path f : c.priors()) {
+        boolean minimise = metric.endsWith("Loss");
+        for (Path f : priorFiles) {
             RecordedCurves pf = RecordedCurves.read(f, "--priors");
             for (String key : SAME_TASK) {
                 com.fasterxml.jackson.databind.JsonNode a = file.header().get(key);
                 com.fasterxml.jackson.databind.JsonNode b = pf.header().get(key);
                 if (!java.util.Objects.equals(a, b)) {
                     throw new IllegalArgumentException("--priors " + f + ": recorded on another task than --curves "
-                            + c.curves() + " (header field '" + key + "': " + b + " there, " + a + " here); priors "
+                            + curves + " (header field '" + key + "': " + b + " there, " + a + " here); priors "
                             + "must share the space, recipe, data, trainer and epochs (a schedule of another length "
                             + "ends elsewhere), as the surrogate service uses only a warm start's same-task priors");
                 }
             }
-            if (pf.minEpochs() < c.epochs()) {
+            if (pf.minEpochs() < epochs) {
                 throw new IllegalArgumentException("--priors " + f + ": its shortest curve has " + pf.minEpochs()
-                        + " epochs, fewer than --epochs " + c.epochs());
+                        + " epochs, fewer than --epochs " + epochs);
             }
             for (RecordedCurves.Curve k : pf.curves()) {
                 if (k.archHash() == null || k.encoding() == null || k.encoding().length == 0) {
                     throw new IllegalArgumentException("--priors " + f + ": curve " + k.arch() + " has no archHash "
                             + "or encoding; record the file with 'nasflow bench record-curves', which writes them");
                 }
-                double v = k.values(c.metric(), c.epochs())[c.epochs() - 1];
+                double v = k.values(metric, epochs)[epochs - 1];
                 if (!Double.isFinite(v)) {
                     throw new IllegalArgumentException("--priors " + f + ": curve " + k.arch() + " has no "
-                            + c.metric() + " at epoch " + c.epochs());
+                            + metric + " at epoch " + epochs);
                 }
                 if (own.contains(k.archHash())) {
                     sameArch++;
                 } else if (!seen.add(k.archHash())) {
                     repeated++;
                 } else {
-                    double[] curve = k.values(c.metric(), c.epochs()).clone();
+                    double[] curve = k.values(metric, epochs).clone();
                     for (int e = 0; e < curve.length && minimise; e++) {
                         curve[e] = -curve[e];
                     }

@@ -46,6 +46,13 @@ public final class BenchMoStoppingCommand implements Callable<Integer> {
                     + "workflow's budget.scheduling.")
     String scheduling;
 
+    @Option(names = "--priors", paramLabel = "FILE",
+            description = "With --curves: recorded curves of earlier searches on the same task (space, recipe, data, "
+                    + "trainer and epochs as --curves; repeatable) that warm-start the simulated surrogate read by "
+                    + "rules with estimate=surrogate (their finals pre-train its architecture model, their curves its "
+                    + "learning-curve model); architectures of --curves are left out.")
+    List<java.nio.file.Path> priors;
+
     @Option(names = "--json", description = "Print exactly one JSON object.")
     boolean json;
 
@@ -55,7 +62,7 @@ public final class BenchMoStoppingCommand implements Callable<Integer> {
         try {
             MoStoppingBench.Config config = new MoStoppingBench.Config(sim.candidates(100),
                     sim.epochs(Nb201Table.FULL_EPOCHS), sim.concurrency, sim.runs, sim.seed, strategies,
-                    parseRules(rules), tabulatedOnly, sim.curves, sim.metric, scheduling);
+                    parseRules(rules), tabulatedOnly, sim.curves, sim.metric, scheduling, priors);
             report = new MoStoppingBench(Nb201Table.cifar10()).run(config);
         } catch (IllegalArgumentException e) {
             System.err.println("nasflow bench mo-stopping: " + e.getMessage());

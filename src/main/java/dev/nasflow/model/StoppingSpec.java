@@ -27,7 +27,8 @@ import java.util.Map;
  *       objective vector (curve estimate plus the {@code confidence} conformal quantile of the estimate's scaled
  *       shortfall) is dominated by more than {@code margin} by a front point, or, with {@code runningReferences}, by
  *       a running candidate's pessimistic final vector; only at epochs whose estimates rank the finished candidates'
- *       finals with Kendall tau of at least {@code minRankTau}.</li>
+ *       finals with Kendall tau of at least {@code minRankTau}; {@code estimate} says what estimates a final value:
+ *       the {@code curve} fit or the {@code surrogate} service's prediction from the epoch judged.</li>
  * </ul>
  * {@code metric} (every rule but {@code none}) is the per-epoch metric the rule watches. After {@link Defaults} the
  * chosen rule's parameters are all set and the others are null; {@link #params()} is the map
@@ -35,18 +36,27 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"rule", "gracePeriod", "minTrials", "eta", "threshold", "metric", "minEpochs", "completedOnly",
-        "percentile", "compare", "margin", "confidence", "runningReferences", "rungs", "minRankTau"})
+        "percentile", "compare", "margin", "confidence", "runningReferences", "rungs", "minRankTau", "estimate"})
 public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
                            String metric, Integer minEpochs, Boolean completedOnly, Double percentile,
                            String compare, Double margin, Double confidence, Boolean runningReferences,
-                           Boolean rungs, Double minRankTau) {
+                           Boolean rungs, Double minRankTau, String estimate) {
+
+    /** The spec before the pareto rule's {@code estimate} existed (unset: curve). */
+    public StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
+                        String metric, Integer minEpochs, Boolean completedOnly, Double percentile, String compare,
+                        Double margin, Double confidence, Boolean runningReferences, Boolean rungs,
+                        Double minRankTau) {
+        this(rule, gracePeriod, minTrials, eta, threshold, metric, minEpochs, completedOnly, percentile, compare, margin,
+                confidence, runningReferences, rungs, minRankTau, null);
+    }
 
     /** The spec before the pareto rule's {@code minRankTau} existed (unset). */
     public StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
                         String metric, Integer minEpochs, Boolean completedOnly, Double percentile, String compare,
                         Double margin, Double confidence, Boolean runningReferences, Boolean rungs) {
         this(rule, gracePeriod, minTrials, eta, threshold, metric, minEpochs, completedOnly, percentile, compare, margin,
-                confidence, runningReferences, rungs, null);
+                confidence, runningReferences, rungs, (Double) null);
     }
 
     /** The spec before the surrogate rule's {@code rungs} existed (unset). */
@@ -89,7 +99,7 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
 
     public static StoppingSpec none() {
         return new StoppingSpec("none", null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     @JsonIgnore
@@ -114,6 +124,7 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
         put(m, "runningReferences", runningReferences);
         put(m, "rungs", rungs);
         put(m, "minRankTau", minRankTau);
+        put(m, "estimate", estimate);
         return m;
     }
 
@@ -135,7 +146,8 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
                 params.get("confidence") instanceof Number q ? q.doubleValue() : null,
                 params.get("runningReferences") instanceof Boolean r ? r : null,
                 params.get("rungs") instanceof Boolean u ? u : null,
-                params.get("minRankTau") instanceof Number t ? t.doubleValue() : null);
+                params.get("minRankTau") instanceof Number t ? t.doubleValue() : null,
+                params.get("estimate") instanceof String e ? e : null);
     }
 
     private static Integer integer(Object v) {

@@ -50,6 +50,8 @@ public final class PredictionFeed implements AutoCloseable {
     private final LinkedHashMap<String, SurrogatePrediction> latest = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, List<Waiter>> waiters = new HashMap<>();
     private final AtomicLong received = new AtomicLong();
+    private final List<java.util.function.Consumer<SurrogatePrediction>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean running = true;
 
     private record Waiter(int epoch, CompletableFuture<Void> done) {
@@ -70,6 +72,14 @@ public final class PredictionFeed implements AutoCloseable {
     /** Waits until the partitions are assigned and positioned (predictions published from then on are read). */
     public boolean awaitReady(Duration timeout) throws InterruptedException {
         return assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Tells {@code listener} of every candidate prediction read from now on (on the feed's thread, in the order read;
+     * it must not block): the stopper records each one for the rules that calibrate predictions on finished candidates.
+     */
+    public void onPrediction(java.util.function.Consumer<SurrogatePrediction> listener) {
+        listeners.add(listener);
     }
 
     /** Candidate predictions read so far. */
@@ -159,6 +169,13 @@ public final class PredictionFeed implements AutoCloseable {
             }
         }
         received.incrementAndGet();
+        for (java.util.function.Consumer<SurrogatePrediction> l : listeners) {
+            try {
+                l.accept(p);
+            } catch (RuntimeException e) {
+                log.warn("prediction listener failed on {}: {}", p.candidateId(), e.toString());
+            }
+        }
         ready.forEach(f -> f.complete(null));
     }
 

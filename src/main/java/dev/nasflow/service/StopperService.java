@@ -115,7 +115,7 @@ public final class StopperService implements AutoCloseable {
     private PoisonHandler poison;
     private ReplayingConsumer loop;
 
-    private record SearchInfo(String ruleName, Objective watched, boolean active) {
+    private record SearchInfo(String ruleName, Objective watched, boolean active, boolean readsPredictions) {
     }
 
     public StopperService(KafkaClients kafka, WorkflowClient temporal, PredictionSource predictions,
@@ -151,7 +151,25 @@ public final class StopperService implements AutoCloseable {
     public StopperService predictionFeed(PredictionFeed feed, java.time.Duration wait) {
         this.feed = feed;
         this.predictionWait = wait;
+        feed.onPrediction(this::recordPrediction);
         return this;
+    }
+
+    /**
+     * Keeps every candidate prediction of a search whose rule reads predictions in the search's curve store, when it
+     * arrives (also after the wait for it ended): finished candidates' predictions from each epoch are what the
+     * {@code pareto} rule with {@code estimate: surrogate} calibrates running candidates' predictions by.
+     */
+    private void recordPrediction(dev.nasflow.stream.SurrogatePrediction sp) {
+        SearchInfo info = searches.get(sp.searchId());
+        if (info == null || !info.readsPredictions() || info.watched() == null || sp.epoch() == null
+                || !info.watched().metric().equals(sp.metric())) {
+            return;
+        }
+        double v = info.watched().direction().oriented(sp.mean());
+        synchronized (stopper) {
+            stopper.store(sp.searchId()).ifPresent(s -> s.putPrediction(sp.candidateId(), sp.epoch(), v));
+        }
     }
 
     /** The prediction source of the surrogate rule: the feed, judged against the search's watched metric. */
@@ -180,6 +198,12 @@ public final class StopperService implements AutoCloseable {
                         + q.text();
                 return Optional.of(new Prediction(info.watched().direction().oriented(sp.mean()), sp.std(), src,
                         sp.dofOrInfinite()));
+            }
+
+            @Override
+            public Optional<Prediction> predictFrom(CurvePoint p) {
+                Optional<dev.nasflow.stream.SurrogatePrediction> latest = feed.latest(p.candidateId());
+                return latest.isPresent() && latest.get().epoch() == p.epoch() ? predict(p) : Optional.empty();
             }
 
             @Override
@@ -334,7 +358,7 @@ public final class StopperService implements AutoCloseable {
         double value = info.watched().direction().oriented(raw);
         CurvePoint p = new CurvePoint(m.searchId(), m.candidateId(), m.epoch(), m.fidelity(), value,
                 archHashes.get(m.candidateId()));
-        if (feed != null && !replay && "surrogate".equals(info.ruleName())) {
+        if (feed != null && !replay && info.readsPredictions()) {
             // the surrogate service predicts from this same metric: wait (without blocking this thread) for that
             // prediction, or the wait's end, then judge; the batch's offsets are committed once that is done
             try {
@@ -545,7 +569,7 @@ public final class StopperService implements AutoCloseable {
     }
 
     /** A search this service does not act on (finished, rule none, unknown to Temporal, not a search). */
-    private static final SearchInfo INACTIVE = new SearchInfo("none", null, false);
+    private static final SearchInfo INACTIVE = new SearchInfo("none", null, false, false);
 
     /** The search's primary objective and stopping rule, from the workflow's status query (cached). */
     private SearchInfo searchInfo(String searchId) {
@@ -569,7 +593,8 @@ public final class StopperService implements AutoCloseable {
             synchronized (stopper) {
                 stopper.configure(searchId, rule);
             }
-            SearchInfo info = new SearchInfo(s.rule(), watched(spec), !"none".equals(s.rule()));
+            SearchInfo info = new SearchInfo(s.rule(), watched(spec), !"none".equals(s.rule()),
+                    rule.readsPredictions());
             searches.put(searchId, info);
             log.info("stopper: search {} uses rule {}", searchId, s.rule());
             if (info.active()) {

@@ -368,6 +368,42 @@ public final class CurveStore {
     }
 
     /**
+     * The surrogate's prediction of the candidate's final value (oriented: larger is better) made from its curve up to
+     * exactly {@code epoch}, as a rule recorded it with {@link #putPrediction}; NaN when none was recorded.
+     */
+    public double prediction(String candidateId, int epoch) {
+        Curve c = curves.get(candidateId);
+        return c == null || c.predictions == null || epoch < 1 || epoch >= c.predictions.length ? Double.NaN
+                : c.predictions[epoch];
+    }
+
+    /**
+     * Records the prediction made from epoch {@code epoch} of the candidate's curve (ignored for an unknown candidate,
+     * an epoch outside 1..maxEpochs, or a value that is not finite; the epoch's metric may be recorded later, as a
+     * prediction can overtake it). Predictions of finished candidates are what a rule calibrates the predictions of
+     * running ones by; they go with the candidate's curve when it is evicted.
+     */
+    public void putPrediction(String candidateId, int epoch, double value) {
+        Curve c = curves.get(candidateId);
+        if (c == null || epoch < 1 || epoch > maxEpochs || !Double.isFinite(value)) {
+            return;
+        }
+        if (c.predictions == null || epoch >= c.predictions.length) {
+            int n = Math.max(epoch + 1, c.values.length);
+            double[] e = new double[n];
+            Arrays.fill(e, Double.NaN);
+            if (c.predictions != null) {
+                System.arraycopy(c.predictions, 0, e, 0, c.predictions.length);
+            }
+            c.predictions = e;
+        }
+        if (c.finished) {
+            finishedVersion++;
+        }
+        c.predictions[epoch] = value;
+    }
+
+    /**
      * A rule's memo of a statistic over the finished candidates (e.g. how well their estimates at one epoch rank their
      * finals), valid while no candidate finishes, is evicted, or has a finished curve or cost changed; NaN when none is
      * stored or it is stale. Caching such a pure function of the finished curves changes no decision.
@@ -415,6 +451,7 @@ public final class CurveStore {
         StopVerdict decision;
         Map<String, Double> statics;     // known before training (cost model): params, flops, latencyMs
         double[] estimates;              // a rule's memo per epoch (NaN = none)
+        double[] predictions;            // a surrogate's predicted final made from epoch e (NaN = none)
 
         boolean has(int e) {
             return e >= 1 && e <= last && present[e];

@@ -57,6 +57,9 @@ import java.util.Optional;
  * rule it keeps no state: the curve fits it memoises ({@link CurveStore#estimate}) are functions of the curves.
  */
 public final class ParetoStoppingRule implements StoppingRule {
+    /** The values of {@code estimate}. */
+    public static final List<String> ESTIMATES = List.of("curve", "surrogate");
+
     /** {@code pareto}: stop candidates dominated on several objectives (needs cost objectives). */
     public static final StoppingRuleDescriptor DESCRIPTOR = StoppingRuleDescriptor.of("pareto",
                     ParetoStoppingRule::create,
@@ -74,15 +77,31 @@ public final class ParetoStoppingRule implements StoppingRule {
                                     + "best value so far less the same quantile of the best so far's overshoot)"),
                     ParamDef.number("minRankTau", 0.0, 1.0, 0.3,
                             "decide at an epoch only when the estimates after that many epochs rank the finished "
-                                    + "candidates' final values with Kendall tau at least this (0 = no check)"))
+                                    + "candidates' final values with Kendall tau at least this (0 = no check)"),
+                    ParamDef.choice("estimate", ESTIMATES, "curve",
+                            "what estimates a candidate's final value after each epoch: curve (a fit of its own "
+                                    + "curve) or surrogate (the surrogate service's prediction made from that epoch, "
+                                    + "calibrated like the fit on the finished candidates' predictions; the curve "
+                                    + "fit where there is none)"))
             .withObjectives(ParetoStoppingRule::checkObjectives);
 
     private static StoppingRule create(ParamValues v, StoppingRuleDescriptor.Setting s) {
         checkObjectives(s.objectives(), s.metric());
         Objective watched = watchedObjective(s.objectives(), s.metric());
         List<Objective> costs = s.objectives().stream().filter(o -> !o.metric().equals(watched.metric())).toList();
+        PredictionSource source = null;
+        if ("surrogate".equals(v.text("estimate"))) {
+            if (s.source() == null) {
+                throw new IllegalArgumentException("stopping.estimate: surrogate needs the surrogate service's "
+                        + "predictions, and this process reads none; run the search where a surrogate service and "
+                        + "a stopper reading its predictions run (nasflow dev, quickstart, nasflow stopper) or use "
+                        + "estimate: curve");
+            }
+            source = s.source();
+        }
         return new ParetoStoppingRule(watched, costs, v.integer("gracePeriod"), v.integer("minTrials"),
-                v.number("margin"), v.number("confidence"), v.bool("runningReferences"), v.number("minRankTau"));
+                v.number("margin"), v.number("confidence"), v.bool("runningReferences"), v.number("minRankTau"),
+                source);
     }
 
     /**
@@ -132,6 +151,8 @@ public final class ParetoStoppingRule implements StoppingRule {
     private final double minRankTau;
     /** The {@link CurveStore#finishedMemo} key of the rank check, less target and epoch. */
     private final String rankMemoKey;
+    /** With {@code estimate: surrogate}: the surrogate's predictions; null: curve fits only. */
+    private final PredictionSource source;
 
     /**
      * @param watched     the learning-curve objective (its metric and direction; curve values arrive oriented)
@@ -151,6 +172,14 @@ public final class ParetoStoppingRule implements StoppingRule {
        Kendall tau >= minRankTau (0 = no check) */
     public ParetoStoppingRule(Objective watched, List<Objective> costs, int gracePeriod, int minTrials, double margin,
                               double confidence, boolean runningReferences, double minRankTau) {
+        this(watched, costs, gracePeriod, minTrials, margin, confidence, runningReferences, minRankTau, null);
+    }
+
+    /* source: with it, a candidate's final value is estimated by the surrogate's prediction made from the epoch
+       judged (estimate: surrogate), calibrated on the finished candidates' predictions; null: by curve fits */
+    public ParetoStoppingRule(Objective watched, List<Objective> costs, int gracePeriod, int minTrials, double margin,
+                              double confidence, boolean runningReferences, double minRankTau,
+                              PredictionSource source) {
         if (watched == null) {
             throw new IllegalArgumentException("stopping.metric: the pareto rule needs the watched metric's objective");
         }
@@ -184,6 +213,12 @@ public final class ParetoStoppingRule implements StoppingRule {
         this.minRankTau = minRankTau;
         this.rankMemoKey = "pareto.rankTau|" + watched.metric() + costs.stream().map(o -> "," + o.metric())
                 .reduce("", String::concat) + "|";
+        this.source = source;
+    }
+
+    @Override
+    public boolean readsPredictions() {
+        return source != null;
     }
 
     @Override
@@ -196,6 +231,13 @@ public final class ParetoStoppingRule implements StoppingRule {
         int t = p.epoch();
         int target = p.targetEpochs();
         String id = p.candidateId();
+        Optional<Prediction> prediction = Optional.empty();
+        if (source != null && t >= 1 && t < target) {
+            // every epoch's prediction is kept, before any early return: finished candidates' predictions from epoch
+            // t are what a running candidate's prediction from t is calibrated by
+            prediction = source.predictFrom(p).filter(pr -> Double.isFinite(pr.mean()));
+            prediction.ifPresent(pr -> store.putPrediction(id, t, pr.mean()));
+        }
         if (t < gracePeriod || t >= target || !Double.isFinite(store.value(id, t))) {
             return Optional.empty();
         }
@@ -218,25 +260,38 @@ public final class ParetoStoppingRule implements StoppingRule {
         if (refs.size() < minTrials) {
             return Optional.empty();
         }
+        // estimate: surrogate judges by the prediction made from epoch t when there is one and enough finished
+        // candidates have one from t to calibrate it; otherwise (and with estimate: curve) by the curve fit
+        boolean bySurrogate = prediction.isPresent();
+        String fallback = "";
+        if (source != null && !bySurrogate) {
+            fallback = "no surrogate prediction from epoch " + t + " (" + source.whyNone(p) + "), so the curve fit; ";
+        }
+        Map<Integer, Calibration> calibrations = new HashMap<>();
+        if (bySurrogate && calibration(store, refs, t, target, calibrations, true) == null) {
+            bySurrogate = false;
+            calibrations.clear();
+            fallback = "fewer than minTrials " + minTrials + " finished candidates with a surrogate prediction from "
+                    + "epoch " + t + ", so the curve fit; ";
+        }
         // the rank check first: memoised, it spares the calibration (O(n log n)) at epochs that do not rank
         double tau = Double.NaN;
         if (minRankTau > 0) {
-            String key = rankMemoKey + target + "|" + t;
+            String key = rankMemoKey + (bySurrogate ? "surrogate|" : "") + target + "|" + t;
             tau = store.finishedMemo(key);
             if (Double.isNaN(tau)) {
-                tau = rankTau(store, refs, t, target);
+                tau = rankTau(store, refs, t, target, bySurrogate);
                 store.putFinishedMemo(key, tau);
             }
             if (!(tau >= minRankTau)) {
                 return Optional.empty();
             }
         }
-        Map<Integer, Calibration> calibrations = new HashMap<>();
-        Calibration cal = calibration(store, refs, t, target, calibrations);
+        Calibration cal = calibration(store, refs, t, target, calibrations, bySurrogate);
         if (cal == null) {
             return Optional.empty();
         }
-        double point = pointEstimate(store, id, t, target);
+        double point = estimate(store, id, t, target, bySurrogate);
         double scale = cal.scale(climb(store, id, t));
         double optimistic = point + cal.shortfall * scale;
         List<Ref> dominating = new ArrayList<>();
@@ -246,8 +301,9 @@ public final class ParetoStoppingRule implements StoppingRule {
             }
         }
         boolean max = watched.direction() == Direction.MAXIMIZE;
-        String head = "optimistic final (" + watched.metric() + " " + show(optimistic) + costText(cost) + "): estimate "
-                + show(point) + " after " + t + " of " + target + " epochs " + (max ? "+ " : "- ")
+        String head = fallback + "optimistic final (" + watched.metric() + " " + show(optimistic) + costText(cost)
+                + "): " + (bySurrogate ? "predicted " : "estimate ") + show(point) + " after " + t + " of " + target
+                + " epochs" + (bySurrogate ? " (" + prediction.get().source() + ")" : "") + " " + (max ? "+ " : "- ")
                 + cal.describe("shortfall", confidence, scale) + (minRankTau > 0 ? "; estimates after " + t
                 + " epochs rank the " + cal.n + " finished by final with tau " + Num.fmt(tau) + " >= minRankTau "
                 + Num.fmt(minRankTau) : "") + "; ";
@@ -297,7 +353,7 @@ public final class ParetoStoppingRule implements StoppingRule {
             if (!beats(est, optimistic) || est <= bestPess) {
                 continue;
             }
-            Calibration rcal = calibration(store, refs, tr, target, calibrations);
+            Calibration rcal = calibration(store, refs, tr, target, calibrations, bySurrogate);
             if (rcal == null) {
                 continue;
             }
@@ -341,7 +397,7 @@ public final class ParetoStoppingRule implements StoppingRule {
      * Memoised per call in {@code memo}.
      */
     private Calibration calibration(CurveStore store, List<Ref> refs, int e, int target,
-                                    Map<Integer, Calibration> memo) {
+                                    Map<Integer, Calibration> memo, boolean bySurrogate) {
         if (memo.containsKey(e)) {
             return memo.get(e);
         }
@@ -350,10 +406,11 @@ public final class ParetoStoppingRule implements StoppingRule {
         double[] climbs = new double[refs.size()];
         int n = 0;
         for (Ref r : refs) {
-            if (store.has(r.id, e)) {
+            double est = store.has(r.id, e) ? estimate(store, r.id, e, target, bySurrogate) : Double.NaN;
+            if (!Double.isNaN(est)) {
                 climbs[n] = climb(store, r.id, e);
                 over[n] = store.bestUpTo(r.id, e) - r.fin;
-                d[n++] = r.fin - pointEstimate(store, r.id, e, target);
+                d[n++] = r.fin - est;
             }
         }
         Calibration c = null;
@@ -412,13 +469,14 @@ public final class ParetoStoppingRule implements StoppingRule {
      * (those that reported epoch {@code t}); NaN with fewer than 2 or when one side is constant. O(n^2) in the
      * references, so the caller memoises it in the store while the finished candidates stay the same.
      */
-    static double rankTau(CurveStore store, List<Ref> refs, int t, int target) {
+    static double rankTau(CurveStore store, List<Ref> refs, int t, int target, boolean bySurrogate) {
         double[] est = new double[refs.size()];
         double[] fin = new double[refs.size()];
         int n = 0;
         for (Ref r : refs) {
-            if (store.has(r.id, t)) {
-                est[n] = pointEstimate(store, r.id, t, target);
+            double v = store.has(r.id, t) ? estimate(store, r.id, t, target, bySurrogate) : Double.NaN;
+            if (!Double.isNaN(v)) {
+                est[n] = v;
                 fin[n++] = r.fin;
             }
         }
@@ -442,6 +500,19 @@ public final class ParetoStoppingRule implements StoppingRule {
             return 0;
         }
         return Math.max(0, store.bestUpTo(id, t) - pts[1][0]);
+    }
+
+    /**
+     * The candidate's estimate of its final value after {@code t} epochs: with {@code bySurrogate} the larger of its
+     * best value so far and the surrogate's prediction made from epoch {@code t} (NaN when none was recorded), else
+     * {@link #pointEstimate}.
+     */
+    static double estimate(CurveStore store, String id, int t, int target, boolean bySurrogate) {
+        if (!bySurrogate) {
+            return pointEstimate(store, id, t, target);
+        }
+        double pr = store.prediction(id, t);
+        return Double.isNaN(pr) ? Double.NaN : Math.max(store.bestUpTo(id, t), pr);
     }
 
     /** The candidate's point estimate of its final value after {@code t} epochs (memoised in the store). */
@@ -523,6 +594,7 @@ public final class ParetoStoppingRule implements StoppingRule {
     public String toString() {
         return "pareto(gracePeriod=" + gracePeriod + ", minTrials=" + minTrials + ", margin=" + margin
                 + ", confidence=" + confidence + ", runningReferences=" + runningReferences + ", minRankTau=" + minRankTau
+                + ", estimate=" + (source == null ? "curve" : "surrogate")
                 + ", objectives=" + watched.metric() + costs.stream().map(o -> "," + o.metric()).reduce("", String::concat)
                 + ")";
     }

@@ -22,6 +22,16 @@ public interface PredictionSource {
     }
 
     /**
+     * The prediction made from exactly epoch {@code p.epoch()} of the candidate's curve: not one from a later epoch
+     * (which {@link #predict(CurvePoint)} may return), so that a rule can record, per epoch, what was predicted then
+     * (the {@code pareto} rule with {@code estimate: surrogate} calibrates running candidates' predictions by those of
+     * finished ones). Default: none.
+     */
+    default Optional<Prediction> predictFrom(CurvePoint p) {
+        return Optional.empty();
+    }
+
+    /**
      * The <em>current</em> model's prediction for the candidate of point {@code p} from its curve truncated at
      * {@code p.epoch()} (running, stopped or finished): what the surrogate rule ranks a rung's competitors by, all
      * with the same model version. Default: none (a source that cannot re-predict, e.g. the stopper reading the

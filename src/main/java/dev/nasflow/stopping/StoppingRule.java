@@ -17,4 +17,12 @@ public interface StoppingRule {
 
     /** The decision for this point: a verdict to stop {@code p.candidateId()}, or empty to let it continue. */
     Optional<StopVerdict> onEpoch(CurvePoint p, CurveStore store);
+
+    /**
+     * Whether the rule judges a point by the surrogate's prediction made from that point's epoch: a stopper fed by
+     * the surrogate service then waits (briefly) for that prediction before judging the point.
+     */
+    default boolean readsPredictions() {
+        return false;
+    }
 }

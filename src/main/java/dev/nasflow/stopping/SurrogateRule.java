@@ -121,6 +121,11 @@ public final class SurrogateRule implements StoppingRule {
     }
 
     @Override
+    public boolean readsPredictions() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return DESCRIPTOR.name();
     }

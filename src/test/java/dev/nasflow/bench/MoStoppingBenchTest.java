@@ -108,6 +108,40 @@ class MoStoppingBenchTest {
         assertEquals("--scheduling sync: use one of [async, generational]", e.getMessage());
     }
 
+    /**
+     * {@code estimate: surrogate} reads a simulated surrogate fed by the search's epochs and warm-started on the
+     * priors' curves (a same-task file); the report says which priors were used. A prior file of another task and
+     * priors without recorded curves are refused naming the flag.
+     */
+    @Test
+    void aRuleWithTheSurrogateEstimateReadsASurrogateWarmStartedOnThePriors() {
+        Path curves = Path.of("bench/curves/fmnist-small-16ep-seed3-chain.jsonl");
+        Path priors = Path.of("bench/curves/fmnist-small-16ep-seed2-chain.jsonl");
+        MoStoppingBench.Config c = new MoStoppingBench.Config(50, 16, 8, 2, 1, null, List.of(
+                new MoStoppingBench.RuleConfig("curve", Map.of()),
+                new MoStoppingBench.RuleConfig("surrogate", Map.of("estimate", "surrogate", "gracePeriod", 1))),
+                false, curves, null, null, List.of(priors));
+        Map<String, Object> r = BENCH.run(c);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> used = (Map<String, Object>) r.get("priors");
+        assertEquals(50, used.get("used"), r.toString());
+        Map<String, Object> bySurrogate = rule(r, "random", "surrogate");
+        Map<String, Object> byCurve = rule(r, "random", "curve");
+        // decisions from the first epoch on predictions learnt from the priors' curves stop earlier than curve fits
+        assertTrue((double) bySurrogate.get("stopEpochMean") < (double) byCurve.get("stopEpochMean"),
+                bySurrogate + " vs " + byCurve);
+        assertTrue((double) bySurrogate.get("fewerEpochsFactor") > 1, bySurrogate.toString());
+        assertEquals(bySurrogate, rule(BENCH.run(c), "random", "surrogate"), "deterministic");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MoStoppingBench.Config(
+                100, 8, 8, 1, 1, null, null, false, null, null, null, List.of(priors)));
+        assertTrue(e.getMessage().startsWith("--priors applies to --curves only"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> BENCH.run(new MoStoppingBench.Config(50, 8, 8, 1, 1,
+                null, null, false, CURVES, null, null, List.of(priors))));
+        assertTrue(e.getMessage().startsWith("--priors " + priors + ": recorded on another task than --curves"),
+                e.getMessage());
+    }
+
     @Test
     void badConfigurationsNameTheFlag(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MoStoppingBench.Config(

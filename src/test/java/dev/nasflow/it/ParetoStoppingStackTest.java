@@ -120,4 +120,62 @@ class ParetoStoppingStackTest {
         }
         System.out.println("pareto search: " + stopped.size() + " of 16 stopped, e.g. " + stopped.get(0).reason());
     }
+
+    /** A two-objective (validAccuracy, params) random search of {@code n} candidates, 8 at a time, 30 epochs. */
+    static ObjectNode twoObjectives(int n, int epochMs) {
+        ObjectNode s = spec("pareto", "random", n, 8, epochMs);
+        ArrayNode objectives = s.putArray("objectives");
+        objectives.addObject().put("metric", "validAccuracy").put("direction", "maximize");
+        objectives.addObject().put("metric", "params").put("direction", "minimize");
+        ((ObjectNode) s.get("fidelity")).put("epochs", 30);
+        return s;
+    }
+
+    /**
+     * {@code estimate: surrogate} on the running stack: the stopper waits for the surrogate service's prediction made
+     * from each epoch and judges the candidate by it, calibrated on the predictions the finished candidates had from
+     * that epoch. The search is warm-started from one the service followed, so its candidates are predicted from
+     * their first epoch (a cold search's first candidates finish before the service has learnt anything, and those
+     * judged meanwhile are judged by the curve fit, which the reason says).
+     */
+    @Test
+    void withTheSurrogateEstimateTheLiveStopperJudgesByTheServicesPredictions() {
+        String sourceId = "it-pareto-source";
+        String id = "it-pareto-surrogate";
+        start(client, sourceId, twoObjectives(40, 40), null);
+        SearchResult src = result(client, sourceId, Duration.ofSeconds(240));
+        assertEquals("COMPLETED", src.status().phase());
+        // epochs of 100 ms and decisions from epoch 12: the service learns the source's curves (about a second after
+        // the warm start's priors arrive, the out-of-fold fits included) before the first candidates reach epoch 12
+        ObjectNode s = twoObjectives(40, 100);
+        s.put("seed", 5);
+        s.putObject("warmStart").putArray("searches").add(sourceId);
+        s.putObject("stopping").put("rule", "pareto").put("estimate", "surrogate").put("gracePeriod", 12)
+                .put("minTrials", 3);
+        start(client, id, s, null);
+        SearchResult r = result(client, id, Duration.ofSeconds(240));
+        assertEquals("COMPLETED", r.status().phase());
+        assertEquals(40, r.leaderboard().size());
+        List<StopDecision> decisions = readAll(stack.kafka(), Topics.STOP_DECISIONS, EventSerde.STOP_DECISION,
+                d -> d.searchId().equals(id)).stream().map(Stacks.Rec::value).toList();
+        int cited = 0;
+        for (StopDecision d : decisions) {
+            String why = d.reason();
+            assertEquals("pareto", d.rule(), why);
+            if (why.contains("): predicted ")) {
+                // the prediction the service made from the very epoch judged
+                assertTrue(why.contains(" after " + d.epoch() + " of 30 epochs (surrogate prediction of "
+                        + d.candidateId() + " after epoch " + d.epoch() + " of 30, model v"), why);
+                cited++;
+            } else {
+                assertTrue(why.contains(", so the curve fit; optimistic final ("), why);
+            }
+        }
+        assertTrue(cited > 0, "no decision judged by a surrogate prediction: " + decisions);
+        long stopped = r.leaderboard().stream().filter(c -> c.outcome() == Outcome.STOPPED_EARLY).count();
+        assertEquals(decisions.size(), stopped, "one decision per stopped candidate");
+        System.out.println("pareto with estimate surrogate: " + stopped + " of 40 stopped, " + cited
+                + " by a surrogate prediction, e.g. " + decisions.stream().filter(d -> d.reason()
+                .contains("): predicted ")).findFirst().map(StopDecision::reason).orElse(""));
+    }
 }
