@@ -308,7 +308,11 @@ def mo_stopping(raw):
                       ("mo-stopping-recorded-val6k-16ep", "recordedCurvesVal6k16ep"),
                       ("mo-stopping-recorded-heldout-val6k", "recordedCurvesHeldoutVal6k"),
                       ("mo-stopping-recorded-heldout", "recordedCurvesHeldout"),
-                      ("mo-stopping-recorded-heldout-seed3", "recordedCurvesHeldoutSeed3")):
+                      ("mo-stopping-recorded-heldout-seed3", "recordedCurvesHeldoutSeed3"),
+                      ("mo-stopping-recorded-warm-val6k-16ep", "recordedCurvesWarmVal6k16ep"),
+                      ("mo-stopping-recorded-warm-heldout-val6k", "recordedCurvesWarmHeldoutVal6k"),
+                      ("mo-stopping-recorded-warm-heldout", "recordedCurvesWarmHeldout"),
+                      ("mo-stopping-recorded-warm-heldout-seed3", "recordedCurvesWarmHeldoutSeed3")):
         st, d = load(raw, name)
         if not d:
             sec[key] = not_ok(st, name, raw)

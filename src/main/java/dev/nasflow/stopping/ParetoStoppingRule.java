@@ -31,7 +31,12 @@ import java.util.Optional;
  *       than {@code minTrials} (among those that reported epoch {@code t}) nothing happens;</li>
  *   <li>point estimate after {@code t} epochs: {@code max(best so far, v(T))} with {@code v} the {@code a - b*t^-c}
  *       least-squares fit of {@link CurveExtrapolationRule} (from 3 finite values on; before that, the best so
- *       far);</li>
+ *       far); with {@code estimate: surrogate}, {@code v} is instead the surrogate's prediction made from epoch
+ *       {@code t} ({@link PredictionSource#predictFrom}, kept per epoch in the store with
+ *       {@link CurveStore#putPrediction}), for the candidate and for the references alike, so that the rank check and
+ *       the calibration below measure the predictions on this search's finished candidates; where the candidate has
+ *       no such prediction, or fewer than {@code minTrials} references have one from {@code t}, the curve fit
+ *       decides and the reason says so;</li>
  *   <li>rank check (unless {@code minRankTau} is 0): nothing happens unless the references' estimates after
  *       {@code t} epochs rank their final values with Kendall tau-b of at least {@code minRankTau}: on curves whose
  *       first epochs rank the finals poorly (a warm-up, plateaus followed by jumps) no calibration from so few
