@@ -244,11 +244,7 @@ public final class MoStoppingBench {
         }
         out.put("strategies", byStrategy);
         if (!c.priors().isEmpty()) {
-            Map<String, Object> pr = new LinkedHashMap<>();
-            pr.put("files", c.priors().stream().map(Path::toString).toList());
-            pr.put("used", priors.used().size());
-            pr.put("leftOutSameArchitecture", priors.sameArchitecture());
-            pr.put("leftOutRepeated", priors.repeated());
+            Map<String, Object> pr = priors.report(c.priors());
             pr.put("what", "the rules with estimate: surrogate read a simulated surrogate warm-started on these "
                     + "same-task curves (their finals pre-train its architecture model, their curves its "
                     + "learning-curve model), as the surrogate service is by a warm start from a search it followed; "

@@ -268,6 +268,16 @@ public final class StoppingBench {
     /** Priors used, and those left out (an architecture of the replayed file; an architecture seen before). */
     record Priors(List<SimSurrogate.Prior> used, int sameArchitecture, int repeated) {
         static final Priors NONE = new Priors(List.of(), 0, 0);
+
+        /** The report's {@code priors} entry: the files, how many priors were used and how many left out. */
+        Map<String, Object> report(List<Path> files) {
+            Map<String, Object> pr = new LinkedHashMap<>();
+            pr.put("files", files.stream().map(Path::toString).toList());
+            pr.put("used", used.size());
+            pr.put("leftOutSameArchitecture", sameArchitecture);
+            pr.put("leftOutRepeated", repeated);
+            return pr;
+        }
     }
 
     public Map<String, Object> run(Config c) {
@@ -333,11 +343,7 @@ public final class StoppingBench {
             out.put("curves", c.curves().toString());
             out.put("curvesHeader", file.header());
             if (!c.priors().isEmpty()) {
-                Map<String, Object> pr = new LinkedHashMap<>();
-                pr.put("files", c.priors().stream().map(Path::toString).toList());
-                pr.put("used", priors.used().size());
-                pr.put("leftOutSameArchitecture", priors.sameArchitecture());
-                pr.put("leftOutRepeated", priors.repeated());
+                Map<String, Object> pr = priors.report(c.priors());
                 pr.put("how", "warm start on the same task: before each run the simulated surrogate's architecture "
                         + "model is trained on these final values (epoch " + c.epochs() + ") and its learning-curve "
                         + "model on their curves (epochs 1-" + c.epochs() + ", each with an out-of-fold "

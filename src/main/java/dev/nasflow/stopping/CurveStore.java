@@ -345,8 +345,7 @@ public final class CurveStore {
      */
     public double estimate(String candidateId, int epoch) {
         Curve c = curves.get(candidateId);
-        return c == null || c.estimates == null || epoch < 1 || epoch >= c.estimates.length ? Double.NaN
-                : c.estimates[epoch];
+        return c == null ? Double.NaN : at(c.estimates, epoch);
     }
 
     /** Stores a memo for {@link #estimate} (ignored for an unknown candidate or an epoch it has not reported). */
@@ -355,15 +354,7 @@ public final class CurveStore {
         if (c == null || !c.has(epoch)) {
             return;
         }
-        if (c.estimates == null || epoch >= c.estimates.length) {
-            int n = Math.max(epoch + 1, c.values.length);
-            double[] e = new double[n];
-            Arrays.fill(e, Double.NaN);
-            if (c.estimates != null) {
-                System.arraycopy(c.estimates, 0, e, 0, c.estimates.length);
-            }
-            c.estimates = e;
-        }
+        c.estimates = withRoom(c.estimates, epoch, c.values.length);
         c.estimates[epoch] = value;
     }
 
@@ -373,8 +364,7 @@ public final class CurveStore {
      */
     public double prediction(String candidateId, int epoch) {
         Curve c = curves.get(candidateId);
-        return c == null || c.predictions == null || epoch < 1 || epoch >= c.predictions.length ? Double.NaN
-                : c.predictions[epoch];
+        return c == null ? Double.NaN : at(c.predictions, epoch);
     }
 
     /**
@@ -388,19 +378,29 @@ public final class CurveStore {
         if (c == null || epoch < 1 || epoch > maxEpochs || !Double.isFinite(value)) {
             return;
         }
-        if (c.predictions == null || epoch >= c.predictions.length) {
-            int n = Math.max(epoch + 1, c.values.length);
-            double[] e = new double[n];
-            Arrays.fill(e, Double.NaN);
-            if (c.predictions != null) {
-                System.arraycopy(c.predictions, 0, e, 0, c.predictions.length);
-            }
-            c.predictions = e;
-        }
+        c.predictions = withRoom(c.predictions, epoch, c.values.length);
         if (c.finished) {
             finishedVersion++;
         }
         c.predictions[epoch] = value;
+    }
+
+    /** The value of {@code perEpoch} (null: none) at {@code epoch}, NaN when it has none there. */
+    private static double at(double[] perEpoch, int epoch) {
+        return perEpoch == null || epoch < 1 || epoch >= perEpoch.length ? Double.NaN : perEpoch[epoch];
+    }
+
+    /** {@code perEpoch} (null: none yet) with a slot for {@code epoch}: grown to at least {@code min}, new slots NaN. */
+    private static double[] withRoom(double[] perEpoch, int epoch, int min) {
+        if (perEpoch != null && epoch < perEpoch.length) {
+            return perEpoch;
+        }
+        double[] e = new double[Math.max(epoch + 1, min)];
+        Arrays.fill(e, Double.NaN);
+        if (perEpoch != null) {
+            System.arraycopy(perEpoch, 0, e, 0, perEpoch.length);
+        }
+        return e;
     }
 
     /**
