@@ -78,14 +78,16 @@ public final class MoStoppingBench {
 
     /**
      * The rule with its defaults; with confidence 1 (the largest scaled shortfall instead of the conformal quantile);
-     * with finished references only (no running candidate counts as a front point); and without the rank check
-     * ({@code minRankTau 0}: decisions at every epoch from the grace period on).
+     * with finished references only (no running candidate counts as a front point); without the rank check
+     * ({@code minRankTau 0}: decisions at every epoch from the grace period on); and judging by the simulated
+     * surrogate's predictions ({@code estimate: surrogate}).
      */
     public static List<RuleConfig> defaultRules() {
         return List.of(new RuleConfig("pareto", Map.of()),
                 new RuleConfig("pareto-confidence1", Map.of("confidence", 1.0)),
                 new RuleConfig("pareto-finished", Map.of("runningReferences", false)),
-                new RuleConfig("pareto-noRankCheck", Map.of("minRankTau", 0.0)));
+                new RuleConfig("pareto-noRankCheck", Map.of("minRankTau", 0.0)),
+                new RuleConfig("pareto-surrogate", Map.of("estimate", "surrogate")));
     }
 
     /**

@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
                         + "--tabulated-only keeps the two tabulated epochs only. With --curves FILE it replays "
                         + "recorded real curves (random order of the file's architectures, their params).",
                 "Default rules: pareto (its defaults), pareto-confidence1 (confidence=1), pareto-finished "
-                        + "(runningReferences=false) and pareto-noRankCheck (minRankTau=0)."})
+                        + "(runningReferences=false), pareto-noRankCheck (minRankTau=0) and pareto-surrogate "
+                        + "(estimate=surrogate: a simulated surrogate's predictions, warm-started with --priors)."})
 public final class BenchMoStoppingCommand implements Callable<Integer> {
     @Mixin
     StoppingSimOptions sim;
