@@ -48,7 +48,7 @@ class ExampleSpecsTest {
         assertEquals(Set.of("quickstart.json", "nb201-random.json", "nb201-rea.json", "nb201-bananas.json",
                 "nb201-nsga2.json", "nb201-asha.json", "chain-fmnist.json", "darts-fmnist.json", "quickstart-djl.json",
                 "fmnist-evolution.json", "darts-fmnist-small.json", "nb201-warm-start.json",
-                "nb201-nsga2-pareto.json", "nb201-surrogate.json"),
+                "nb201-nsga2-pareto.json", "nb201-surrogate.json", "nb201-nsga2-pareto-surrogate.json"),
                 names);
     }
 
@@ -89,6 +89,17 @@ class ExampleSpecsTest {
         assertEquals(Boolean.TRUE, s.stopping().runningReferences());
         assertEquals(List.of(new Objective("validAccuracy", Direction.MAXIMIZE),
                 new Objective("params", Direction.MINIMIZE)), s.objectives());
+    }
+
+    @Test
+    void paretoSurrogateExampleJudgesByThePredictionsInGenerations() {
+        SearchSpec s = BadSpecCorpusTest.VALIDATOR.validate(Path.of("workflows/nb201-nsga2-pareto-surrogate.json"))
+                .effective();
+        assertEquals("pareto", s.stopping().rule());
+        assertEquals("surrogate", s.stopping().estimate());
+        assertEquals("generational", s.budget().scheduling());
+        assertEquals("nsga2", s.strategy().type());
+        assertTrue(s.trainer().pacingMillisPerEpoch() > 0, "paced, so that the predictions come in time");
     }
 
     @Test
