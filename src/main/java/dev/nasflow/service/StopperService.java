@@ -116,6 +116,10 @@ public final class StopperService implements AutoCloseable {
     private ReplayingConsumer loop;
 
     private record SearchInfo(String ruleName, Objective watched, boolean active, boolean readsPredictions) {
+        /** The prediction is of the metric this search's rule watches. */
+        boolean judges(dev.nasflow.stream.SurrogatePrediction sp) {
+            return watched != null && watched.metric().equals(sp.metric());
+        }
     }
 
     public StopperService(KafkaClients kafka, WorkflowClient temporal, PredictionSource predictions,
@@ -162,8 +166,7 @@ public final class StopperService implements AutoCloseable {
      */
     private void recordPrediction(dev.nasflow.stream.SurrogatePrediction sp) {
         SearchInfo info = searches.get(sp.searchId());
-        if (info == null || !info.readsPredictions() || info.watched() == null || sp.epoch() == null
-                || !info.watched().metric().equals(sp.metric())) {
+        if (info == null || !info.readsPredictions() || sp.epoch() == null || !info.judges(sp)) {
             return;
         }
         double v = info.watched().direction().oriented(sp.mean());
@@ -187,8 +190,7 @@ public final class StopperService implements AutoCloseable {
             public Optional<Prediction> predict(CurvePoint p) {
                 SearchInfo info = searches.get(p.searchId());
                 Optional<dev.nasflow.stream.SurrogatePrediction> latest = feed.latest(p.candidateId());
-                if (info == null || info.watched() == null || latest.isEmpty() || latest.get().epoch() < p.epoch()
-                        || !info.watched().metric().equals(latest.get().metric())) {
+                if (info == null || latest.isEmpty() || latest.get().epoch() < p.epoch() || !info.judges(latest.get())) {
                     return Optional.empty();
                 }
                 dev.nasflow.stream.SurrogatePrediction sp = latest.get();

@@ -239,7 +239,8 @@ public final class ParetoStoppingRule implements StoppingRule {
         Optional<Prediction> prediction = Optional.empty();
         if (source != null && t >= 1 && t < target) {
             // every epoch's prediction is kept, before any early return: finished candidates' predictions from epoch
-            // t are what a running candidate's prediction from t is calibrated by
+            // t are what a running candidate's prediction from t is calibrated by (the live stopper also keeps each
+            // one as it arrives, a late one included; a source without such a feed, the simulator's, is read here)
             prediction = source.predictFrom(p).filter(pr -> Double.isFinite(pr.mean()));
             prediction.ifPresent(pr -> store.putPrediction(id, t, pr.mean()));
         }

@@ -72,11 +72,7 @@ class ParetoStoppingStackTest {
     void theLiveStopperStopsACandidateDominatedByTheFront() {
         // random search, 4 at a time, 30 epochs of 40 ms: the first candidates finish and form the front, later ones
         // are judged from epoch 2 while they train
-        ObjectNode s = spec("pareto", "random", 16, 4, 40);
-        ArrayNode objectives = s.putArray("objectives");
-        objectives.addObject().put("metric", "validAccuracy").put("direction", "maximize");
-        objectives.addObject().put("metric", "params").put("direction", "minimize");
-        ((ObjectNode) s.get("fidelity")).put("epochs", 30);
+        ObjectNode s = twoObjectives(16, 4, 40);
         s.putObject("stopping").put("rule", "pareto").put("gracePeriod", 2).put("minTrials", 2)
                 .put("margin", 0.01).put("runningReferences", false); // decisions name a finished front point
         start(client, "it-pareto", s, null);
@@ -121,9 +117,9 @@ class ParetoStoppingStackTest {
         System.out.println("pareto search: " + stopped.size() + " of 16 stopped, e.g. " + stopped.get(0).reason());
     }
 
-    /** A two-objective (validAccuracy, params) random search of {@code n} candidates, 8 at a time, 30 epochs. */
-    static ObjectNode twoObjectives(int n, int epochMs) {
-        ObjectNode s = spec("pareto", "random", n, 8, epochMs);
+    /** A two-objective (validAccuracy, params) random search: {@code n} candidates, 30 epochs of {@code epochMs}. */
+    static ObjectNode twoObjectives(int n, int concurrent, int epochMs) {
+        ObjectNode s = spec("pareto", "random", n, concurrent, epochMs);
         ArrayNode objectives = s.putArray("objectives");
         objectives.addObject().put("metric", "validAccuracy").put("direction", "maximize");
         objectives.addObject().put("metric", "params").put("direction", "minimize");
@@ -142,12 +138,12 @@ class ParetoStoppingStackTest {
     void withTheSurrogateEstimateTheLiveStopperJudgesByTheServicesPredictions() {
         String sourceId = "it-pareto-source";
         String id = "it-pareto-surrogate";
-        start(client, sourceId, twoObjectives(40, 40), null);
+        start(client, sourceId, twoObjectives(40, 8, 40), null);
         SearchResult src = result(client, sourceId, Duration.ofSeconds(240));
         assertEquals("COMPLETED", src.status().phase());
         // epochs of 100 ms and decisions from epoch 12: the service learns the source's curves (about a second after
         // the warm start's priors arrive, the out-of-fold fits included) before the first candidates reach epoch 12
-        ObjectNode s = twoObjectives(40, 100);
+        ObjectNode s = twoObjectives(40, 8, 100);
         s.put("seed", 5);
         s.putObject("warmStart").putArray("searches").add(sourceId);
         s.putObject("stopping").put("rule", "pareto").put("estimate", "surrogate").put("gracePeriod", 12)
