@@ -110,6 +110,8 @@ public final class CurveSurrogate {
     private final Map<Integer, RankGate> gateCache = new java.util.HashMap<>();
     /** Finished and ended (stopped) candidates by id, for {@link #repredict} (bounded like their collections). */
     private final LinkedHashMap<String, Curve> finishedById = new LinkedHashMap<>();
+    /** Candidates whose finish came before any of their epochs: id -> the final value given (null: none). */
+    private final LinkedHashMap<String, Double> pendingFinish = new LinkedHashMap<>();
     private final LinkedHashMap<String, Curve> ended = new LinkedHashMap<>();
     private long version;
 
@@ -145,14 +147,29 @@ public final class CurveSurrogate {
         }
     }
 
-    /** Records the value of a running candidate after {@code epoch} of {@code target}. */
+    /**
+     * Records the value of a running candidate after {@code epoch} of {@code target}. Epochs and finishes come from two
+     * topics and may cross: an epoch of a candidate that already finished fills the gap it left in the finished
+     * curve (it never starts a new running one), and a candidate whose finish came before its epochs finishes when
+     * its curve reaches the target.
+     */
     public void observe(String candidateId, int epoch, int target, double value) {
         if (epoch < 1 || target < 1) {
+            return;
+        }
+        Curve done = finishedById.get(candidateId);
+        if (done != null) {
+            if (epoch < done.target && Double.isNaN(done.at(epoch)) && Double.isFinite(value)) {
+                done.v[epoch] = value;
+            }
             return;
         }
         Curve c = curve(candidateId);
         c.target = target;
         c.put(epoch, value);
+        if (c.last >= c.target && pendingFinish.containsKey(candidateId)) {
+            finish(candidateId, pendingFinish.remove(candidateId));
+        }
     }
 
     /**
@@ -241,10 +258,17 @@ public final class CurveSurrogate {
      * epoch, or {@code finalValue} when given) and its earlier predictions are scored.
      */
     public void finish(String candidateId, Double finalValue) {
-        Curve c = running.remove(candidateId);
+        Curve c = running.get(candidateId);
         if (c == null || c.target < 1) {
+            // no epoch seen yet (the finish overtook them): finish once the curve reaches its target
+            pendingFinish.put(candidateId, finalValue);
+            while (pendingFinish.size() > MAX_RUNNING) {
+                pendingFinish.remove(pendingFinish.keySet().iterator().next());
+            }
             return;
         }
+        running.remove(candidateId);
+        pendingFinish.remove(candidateId);
         double f = finalValue != null && Double.isFinite(finalValue) ? finalValue : c.at(c.target);
         if (!Double.isFinite(f)) {
             return;
@@ -358,6 +382,7 @@ public final class CurveSurrogate {
 
     /** The candidate ended without completing (stopped, failed): it is forgotten, it teaches nothing. */
     public void drop(String candidateId) {
+        pendingFinish.remove(candidateId);
         Curve c = running.remove(candidateId);
         if (c != null) {
             ended.put(candidateId, c); // its partial curve still competes at the rungs it reached (repredict)

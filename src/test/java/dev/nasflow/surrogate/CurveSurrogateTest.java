@@ -19,6 +19,38 @@ class CurveSurrogateTest {
         }
     }
 
+    /**
+     * Epochs (nasflow.epoch-metrics) and finishes (nasflow.search-events) come from two topics and may cross: a finish
+     * read before the candidate's epochs takes effect when its curve reaches the target, and an epoch read after the
+     * finish fills the finished curve's gap instead of starting a running curve that would never finish.
+     */
+    @Test
+    void aFinishThatOvertookTheEpochsTakesEffectWhenTheCurveIsComplete() {
+        CurveSurrogate s = new CurveSurrogate();
+        s.start("a", Double.NaN);
+        s.finish("a", 80.0);                       // read before any of its epochs
+        assertEquals(0, s.finishedCount());
+        assertNull(s.finishedCurve("a"));
+        for (int e = 1; e <= 4; e++) {
+            s.observe("a", e, 4, 60 + 5 * e);
+        }
+        assertEquals(1, s.finishedCount(), "finished once its fourth epoch arrived");
+        assertEquals(80.0, s.finishedCurve("a")[3]);
+        assertEquals(65.0, s.finishedCurve("a")[0]);
+
+        s.observe("b", 1, 4, 50);
+        s.observe("b", 2, 4, 55);
+        s.finish("b", 70.0);                       // read before its third and fourth epochs
+        assertEquals(2, s.finishedCount());
+        assertTrue(Double.isNaN(s.finishedCurve("b")[2]));
+        s.observe("b", 3, 4, 62);
+        s.observe("b", 4, 4, 70);
+        assertEquals(62.0, s.finishedCurve("b")[2], "the late epoch fills the gap");
+        assertEquals(70.0, s.finishedCurve("b")[3]);
+        assertTrue(!s.knows("b"), "a late epoch starts no running curve");
+        assertEquals(2, s.finishedCount());
+    }
+
     @Test
     void predictsNothingBeforeAFinishedCandidateThenItsImprovement() {
         CurveSurrogate s = new CurveSurrogate();
