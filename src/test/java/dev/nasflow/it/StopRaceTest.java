@@ -108,8 +108,10 @@ class StopRaceTest {
             public void started(CandidateTask task) {
                 if (!answers.containsKey(task.candidateId()) && sent.get() < CANDIDATES) {
                     // an update waits for the workflow's next task (hundreds of ms on a busy dev server), so its
-                    // candidates train longer for the race to hit both sides
-                    long delay = ThreadLocalRandom.current().nextLong(0, viaUpdate ? 400 : 120);
+                    // candidates train longer (12 epochs of 60 ms) and the stops spread wider, for the race to hit
+                    // both sides whether an update takes 100 ms or 600 ms (with 4 epochs and 0-400 ms, a dev server
+                    // answering in about 370 ms once had 996 of 1,000 candidates complete first)
+                    long delay = ThreadLocalRandom.current().nextLong(0, viaUpdate ? 1000 : 120);
                     stops.schedule(() -> stop(client[0], topic[0], viaUpdate, searchId, task.candidateId(), answers,
                             errors, sent), delay, TimeUnit.MILLISECONDS);
                 }
@@ -133,7 +135,7 @@ class StopRaceTest {
             topic[0] = stack.kafka().publisher("stop-race");
             SearchWorkflow wf = client[0].newWorkflowStub(SearchWorkflow.class,
                     WorkflowOptions.newBuilder().setWorkflowId(searchId).setTaskQueue(queue).build());
-            WorkflowClient.start(wf::run, spec(queue, viaUpdate ? 4 : 3, viaUpdate ? 60 : 15), null);
+            WorkflowClient.start(wf::run, spec(queue, viaUpdate ? 12 : 3, viaUpdate ? 60 : 15), null);
             SearchResult r;
             try {
                 r = client[0].newUntypedWorkflowStub(searchId).getResult(300, TimeUnit.SECONDS, SearchResult.class);
