@@ -5,14 +5,10 @@ import dev.nasflow.stream.EventSerde;
 import dev.nasflow.model.SearchEventType;
 import dev.nasflow.stream.KafkaClients;
 import dev.nasflow.stream.SearchEvent;
+import dev.nasflow.stream.SearchRuns;
 import dev.nasflow.stream.TopicReader;
 import dev.nasflow.stream.Topics;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,50 +31,26 @@ public final class EpochCurves {
     }
 
     /** Clock skew between the hosts publishing a search's events and its metrics that the run boundary tolerates. */
-    static final long SKEW_MS = 60_000;
+    static final long SKEW_MS = SearchRuns.SKEW_MS;
 
     public static Read read(KafkaClients kafka, String searchId, String metric, Duration timeout) {
         String prefix = searchId + "-g";
         long since = runStart(kafka, searchId, timeout);
         Map<String, TreeMap<Integer, double[]>> points = new LinkedHashMap<>();
-        long seen = 0;
-        boolean complete;
-        try (Consumer<byte[], byte[]> c = kafka.consumer(null)) {
-            List<PartitionInfo> infos = c.partitionsFor(Topics.EPOCH_METRICS, timeout);
-            List<TopicPartition> parts = new ArrayList<>();
-            if (infos != null) {
-                for (PartitionInfo p : infos) {
-                    parts.add(new TopicPartition(p.topic(), p.partition()));
-                }
-            }
-            if (parts.isEmpty()) {
-                return new Read(Map.of(), true, 0);
-            }
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!(complete = parts.stream().allMatch(tp -> c.position(tp) >= end.get(tp)))
-                    && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(200))) {
-                    seen++;
-                    if (rec.key() == null || !new String(rec.key(), StandardCharsets.UTF_8).startsWith(prefix)) {
-                        continue;
-                    }
+        TopicReader.Read r = TopicReader.readKeys(kafka, Topics.EPOCH_METRICS, 0, timeout, k -> k.startsWith(prefix),
+                rec -> {
                     EpochMetric m;
                     try {
                         m = EventSerde.EPOCH_METRIC.decode(rec.value());
                     } catch (RuntimeException poison) {
-                        continue;
+                        return;
                     }
                     if (m == null || !searchId.equals(m.searchId()) || m.timestamp() < since) {
-                        continue; // another search, or an earlier run of this search's id
+                        return; // another search, or an earlier run of this search's id
                     }
                     points.computeIfAbsent(m.candidateId(), k -> new TreeMap<>())
                             .put(m.epoch(), new double[]{m.metric(metric), m.timestamp()});
-                }
-            }
-        }
+                });
         Map<String, Curve> curves = new LinkedHashMap<>();
         points.forEach((id, byEpoch) -> {
             List<Integer> epochs = new ArrayList<>(byEpoch.keySet());
@@ -90,7 +62,7 @@ public final class EpochCurves {
             }
             curves.put(id, new Curve(epochs, values, last));
         });
-        return new Read(curves, complete, seen);
+        return new Read(curves, r.complete(), r.records());
     }
 
     /**
@@ -113,21 +85,6 @@ public final class EpochCurves {
     }
 
     static long runStart(List<SearchEvent> events) {
-        long started = Long.MIN_VALUE;
-        for (SearchEvent e : events) {
-            if (e.type() == SearchEventType.STARTED) {
-                started = Math.max(started, e.timestamp());
-            }
-        }
-        long previousEnd = Long.MIN_VALUE;
-        for (SearchEvent e : events) {
-            if (e.type().isFinal() && e.timestamp() <= started) {
-                previousEnd = Math.max(previousEnd, e.timestamp());
-            }
-        }
-        if (previousEnd == Long.MIN_VALUE) {
-            return 0; // one run: every metric of the search is its
-        }
-        return Math.max(previousEnd, started - SKEW_MS);
+        return SearchRuns.runStart(events);
     }
 }

@@ -95,4 +95,56 @@ public final class TopicReader {
         }
         return out;
     }
+
+    /** What {@link #readKeys} read: whether it reached the end offsets in time, and how many records it polled. */
+    public record Read(boolean complete, long records) {
+    }
+
+    /**
+     * Hands {@code sink} the records of {@code topic} whose key {@code key} accepts (a record without a key is
+     * skipped), read on every partition from the first record at or after {@code sinceMs} (0: the beginning) up to
+     * the end offsets taken when called, or until {@code within} has passed. No consumer group, nothing committed.
+     */
+    public static Read readKeys(KafkaClients kafka, String topic, long sinceMs, Duration within, Predicate<String> key,
+                                java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+        long polled = 0;
+        try (Consumer<byte[], byte[]> c = kafka.consumer(null)) {
+            List<PartitionInfo> infos = c.partitionsFor(topic, within);
+            List<TopicPartition> parts = new ArrayList<>();
+            if (infos != null) {
+                infos.forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+            }
+            if (parts.isEmpty()) {
+                return new Read(true, 0);
+            }
+            c.assign(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts, within);
+            Map<TopicPartition, Long> since = new HashMap<>();
+            parts.forEach(p -> since.put(p, Math.max(0, sinceMs)));
+            Map<TopicPartition, OffsetAndTimestamp> from = sinceMs <= 0 ? Map.of() : c.offsetsForTimes(since, within);
+            for (TopicPartition p : parts) {
+                OffsetAndTimestamp o = from.get(p);
+                if (sinceMs <= 0) {
+                    c.seekToBeginning(List.of(p));
+                } else if (o == null) {
+                    c.seek(p, end.get(p)); // nothing at or after sinceMs
+                } else {
+                    c.seek(p, o.offset());
+                }
+            }
+            long deadline = System.nanoTime() + within.toNanos();
+            boolean complete;
+            while (!(complete = parts.stream().allMatch(tp -> c.position(tp) >= end.get(tp)))
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(200))) {
+                    polled++;
+                    if (rec.key() != null && rec.offset() < end.get(new TopicPartition(rec.topic(), rec.partition()))
+                            && key.test(new String(rec.key(), java.nio.charset.StandardCharsets.UTF_8))) {
+                        sink.accept(rec);
+                    }
+                }
+            }
+            return new Read(complete, polled);
+        }
+    }
 }
