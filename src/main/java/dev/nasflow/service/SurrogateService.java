@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -53,11 +54,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * architecture prior, the stopper's {@code surrogate} rule, a proposer's acquisition). They still reach the service
  * the measured way: strategies evaluate the best transferred priors first, and those results arrive as ordinary
  * {@code CANDIDATE_FINISHED} events (BANANAS' own predictor, which maps transferred values onto the search's scale,
- * uses them directly). Where the event names source searches ({@code warmStart.searches}) that this service followed
- * since it started, the same-task priors that completed there with the same value also give their <b>curves</b> to
- * the search's learning-curve model ({@link #learnPriorCurves}): it then predicts the search's candidates from their
- * first epoch, instead of only once some of them finished. After a restart a source search that had finished is not
- * re-read, so a warm search re-read then keeps its priors' final values but not their curves (logged).
+ * uses them directly). Where the event names source searches ({@code warmStart.searches}), the same-task priors that
+ * completed there with the same value also give their <b>curves</b> to the search's learning-curve model
+ * ({@link #learnPriorCurves}): it then predicts the search's candidates from their first epoch, instead of only once
+ * some of them finished. A source this service followed gives them from memory; one it does not hold (it finished
+ * before the service's last start, which re-reads only the searches still live) is read back from the topics
+ * ({@link SourceSearches}: its events, then its epochs from its start on), so a restart between the two searches, or
+ * while the warm search runs, does not cost the curves.
  *
  * <p>State is rebuilt on restart by re-reading, up
  * to the committed offset, the records of the searches that had not finished at the last commit
@@ -78,6 +81,20 @@ public final class SurrogateService implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Reads of warm starts' source searches that this service does not hold, from the topics (I/O, off the fits). */
+    private final ExecutorService sourceReader = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "surrogate-source-read");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The latest reads of source searches (a warm start's events come in chunks: one read serves them all). */
+    private final Map<String, CompletableFuture<ReadBack>> sourceReads =
+            Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<ReadBack>> e) {
+                    return size() > MAX_SOURCE_READS;
+                }
+            });
     private MetricsPublisher publisher;
     private PoisonHandler poison;
     private ReplayingConsumer loop;
@@ -100,6 +117,8 @@ public final class SurrogateService implements AutoCloseable {
         });
         volatile String metric;
         volatile boolean finished;
+        /** Prior curves learnt from a warm start (written on the consumer thread only). */
+        volatile int priorCurves;
 
         SearchState(SurrogateModel model, java.util.concurrent.Executor refits) {
             this.model = model;
@@ -110,8 +129,16 @@ public final class SurrogateService implements AutoCloseable {
     private record Pending(String arch, String archHash, double[] encoding, String metric) {
     }
 
+    /** A source search read back from the topics, and the state rebuilt from its records (on the reader's thread). */
+    private record ReadBack(SourceSearches.Source source, SearchState state) {
+    }
+
     /** Completed candidates remembered per search for later warm starts (the learning-curve model keeps as many). */
     static final int MAX_KEPT_CURVES = 2_000;
+    /** Source searches read back from the topics that are kept for the next chunk or warm start. */
+    static final int MAX_SOURCE_READS = 8;
+    /** How long a read of a source search from the topics may take before the curves read so far are used. */
+    static final Duration SOURCE_READ_WITHIN = Duration.ofSeconds(60);
     /** Folds of the out-of-fold architecture priors given to a warm start's prior curves. */
     static final int PRIOR_FOLDS = 5;
 
@@ -135,6 +162,12 @@ public final class SurrogateService implements AutoCloseable {
                     return s == null || !s.finished;
                 }).beforeEachPoll(this::runConsumerTasks).start();
         return this;
+    }
+
+    /** Prior curves that {@code searchId}'s learning-curve model learnt from its warm start (0 if none, or unknown). */
+    public int priorCurvesLearnt(String searchId) {
+        SearchState s = searches.get(searchId);
+        return s == null ? 0 : s.priorCurves;
     }
 
     public PoisonHandler poison() {
@@ -180,34 +213,20 @@ public final class SurrogateService implements AutoCloseable {
             case CANDIDATE_STARTED, CANDIDATE_RESUMED -> {
                 Pending p = pending(e.payload());
                 if (p != null && !s.finished) {
-                    s.pending.put(e.candidateId(), p);
-                    if (p.metric() != null) {
-                        s.metric = p.metric();
-                    }
                     double prior = Double.NaN;
                     if (s.model.ready()) {
                         SurrogatePrediction pr = predict(e.searchId(), s, p);
                         prior = pr.mean();
                         out.add(pr);
                     }
-                    if (!s.curves.knows(e.candidateId())) {
-                        s.curves.start(e.candidateId(), prior);
-                    }
+                    started(s, e.candidateId(), p, prior);
                 }
             }
             case CANDIDATE_FINISHED -> {
-                Pending p = s.pending.remove(e.candidateId());
+                Pending p = s.pending.get(e.candidateId());
+                Double value = finished(s, e);
                 if (p == null) {
                     p = pending(e.payload());
-                }
-                Double value = finalValue(e.payload());
-                if (value != null) {
-                    s.curves.finish(e.candidateId(), value);
-                    if (p != null) {
-                        s.completedByArch.put(p.archHash(), e.candidateId());
-                    }
-                } else {
-                    s.curves.drop(e.candidateId());
                 }
                 if (p != null && value != null && s.model.addData(p.archHash(), p.encoding(), value)) {
                     // not part of this record's actions: the consumer neither waits for a fit (back-pressure) nor
@@ -297,27 +316,214 @@ public final class SurrogateService implements AutoCloseable {
     }
 
     /**
-     * The curves of a warm start's same-task priors, where this service followed their source search (named in the
-     * event's {@code sourceSearches}; a search it followed since its start, not a file): each same-task prior whose
+     * The curves of a warm start's same-task priors, from their source searches (named in the event's
+     * {@code sourceSearches}: searches, not a file; followed by this service or read back from the topics, see the
+     * class comment): each same-task prior whose
      * architecture completed there with the very same final value is replayed into the search's learning-curve
      * model ({@link CurveSurrogate#learnPriors}) with an out-of-fold architecture prior (an ensemble fitted on the
      * other priors of the event: the prior it would have had as a candidate of this search), so that the model
      * predicts the search's first candidates from their first epoch, before any of them finished. Priors without such
-     * a curve (a results file, a source search finished before this service started, another value) are counted in
-     * the log; they pre-train the architecture model only.
+     * a curve (a results file, a source whose records the topics no longer hold, another value) are counted in the
+     * log; they pre-train the architecture model only.
      */
     private void learnPriorCurves(SearchEvent e, SearchState s, boolean replay) {
         if (!(e.payload().get("sourceSearches") instanceof List<?> sources) || sources.isEmpty()
-                || !(e.payload().get("priors") instanceof List<?> priors)) {
+                || !(e.payload().get("priors") instanceof List<?>)) {
             return;
         }
         List<SearchState> followed = new ArrayList<>();
+        List<String> named = new ArrayList<>();
+        boolean missing = false;
         for (Object id : sources) {
-            SearchState src = id instanceof String sid && !sid.equals(e.searchId()) ? searches.get(sid) : null;
-            if (src != null) {
-                followed.add(src);
+            if (id instanceof String sid && !sid.equals(e.searchId()) && !named.contains(sid)) {
+                named.add(sid);
+                SearchState src = searches.get(sid);
+                if (src != null) {
+                    followed.add(src);
+                } else {
+                    missing = true;
+                }
             }
         }
+        List<?> priors = (List<?>) e.payload().get("priors");
+        if (!followed.isEmpty()) {
+            learnPriorCurves(e, s, replay, sources, followed, followed.size()); // what the held sources give, at once
+        }
+        if (!missing && !priorWithoutCurve(priors, followed)) {
+            return;
+        }
+        // a source this service does not hold (finished before its last start), or a prior the sources it holds have
+        // no curve of (yet, or at all: another value, a file's): the sources are read back from the topics, off this
+        // thread; their curves are then rebuilt and matched on this thread, and those not learnt yet are learnt
+        List<CompletableFuture<ReadBack>> reads = new ArrayList<>();
+        for (String sid : named) {
+            reads.add(sourceReads.computeIfAbsent(sid, id -> CompletableFuture.supplyAsync(() -> {
+                SourceSearches.Source src = SourceSearches.read(kafka, id, SOURCE_READ_WITHIN);
+                return new ReadBack(src.withoutRecords(), src.events() > 0 ? rebuild(src) : null);
+            }, sourceReader)));
+        }
+        CompletableFuture.allOf(reads.toArray(new CompletableFuture[0])).whenComplete((v, err) ->
+                consumerTasks.add(() -> {
+                    List<SearchState> all = new ArrayList<>();
+                    java.util.Set<String> found = new java.util.HashSet<>();
+                    for (String sid : named) {
+                        if (searches.containsKey(sid)) {
+                            found.add(sid);
+                        }
+                    }
+                    for (CompletableFuture<ReadBack> f : reads) {
+                        ReadBack back;
+                        try {
+                            back = f.join();
+                        } catch (RuntimeException failed) {
+                            sourceReads.values().remove(f); // read again at the next warm start that names it
+                            log.warn("surrogate: search {} warm start: a source search could not be read from the "
+                                    + "topics: {}", e.searchId(), failed.toString());
+                            continue;
+                        }
+                        SourceSearches.Source src = back.source();
+                        warmStartLog(replay, "surrogate: search {} warm start: source search {} read back from the "
+                                + "topics: {} events, {} epochs ({} records polled, {} ms{})", new Object[] {
+                                e.searchId(), src.searchId(), src.events(), src.metrics(), src.polled(), src.millis(),
+                                src.complete() ? "" : "; not to the end in time: the curves read so far"});
+                        if (!src.finished() || !src.complete()) {
+                            sourceReads.values().remove(f); // it may still change: read again next time
+                        }
+                        if (back.state() != null) {
+                            all.add(back.state());
+                            found.add(src.searchId());
+                        }
+                    }
+                    all.addAll(followed); // read back first: complete where the followed state may lag
+                    if (!followed.isEmpty() && !curvesBeyond(priors, followed, all)) {
+                        return; // nothing the held sources did not give already
+                    }
+                    learnPriorCurves(e, s, replay, sources, all, found.size());
+                }));
+    }
+
+    /** A candidate started (or resumed): pending until it finishes, its curve begun with {@code prior}. */
+    private static void started(SearchState s, String candidateId, Pending p, double prior) {
+        s.pending.put(candidateId, p);
+        if (p.metric() != null) {
+            s.metric = p.metric();
+        }
+        if (!s.curves.knows(candidateId)) {
+            s.curves.start(candidateId, prior);
+        }
+    }
+
+    /**
+     * A candidate finished: a completed one's curve becomes a finished curve and its architecture is remembered for
+     * later warm starts; any other's curve is dropped. Returns the completed value (null otherwise).
+     */
+    private static Double finished(SearchState s, SearchEvent e) {
+        Pending p = s.pending.remove(e.candidateId());
+        if (p == null) {
+            p = pending(e.payload());
+        }
+        Double value = finalValue(e.payload());
+        if (value != null) {
+            s.curves.finish(e.candidateId(), value);
+            if (p != null) {
+                s.completedByArch.put(p.archHash(), e.candidateId());
+            }
+        } else {
+            s.curves.drop(e.candidateId());
+        }
+        return value;
+    }
+
+    /** The finished curve of {@code hash} in one of {@code sources} that ended at {@code value}; null if none. */
+    private static double[] curveOf(String hash, double value, List<SearchState> sources) {
+        for (SearchState src : sources) {
+            String cid = src.completedByArch.get(hash);
+            double[] c = cid == null ? null : src.curves.finishedCurve(cid);
+            if (c != null && c.length >= 2 && sameValue(c[c.length - 1], value)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** A same-task prior's architecture and value, as a warm start's event gives them. */
+    private record PriorValue(String hash, double value) {
+    }
+
+    private static List<PriorValue> sameTaskValues(List<?> priors) {
+        List<PriorValue> out = new ArrayList<>();
+        for (Object o : priors) {
+            if (o instanceof Map<?, ?> m && !Boolean.TRUE.equals(m.get("transferred"))
+                    && m.get("archHash") instanceof String hash && m.get("value") instanceof Number v
+                    && Double.isFinite(v.doubleValue())) {
+                out.add(new PriorValue(hash, v.doubleValue()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether a same-task prior of the event has no curve in {@code sources}: e.g. a source this service follows
+     * but whose epochs (another topic) it has not read yet, as while it catches up on history.
+     */
+    private static boolean priorWithoutCurve(List<?> priors, List<SearchState> sources) {
+        return sameTaskValues(priors).stream().anyMatch(p -> curveOf(p.hash(), p.value(), sources) == null);
+    }
+
+    /** Whether a same-task prior of the event has a curve in {@code more} but none in {@code sources}. */
+    private static boolean curvesBeyond(List<?> priors, List<SearchState> sources, List<SearchState> more) {
+        return sameTaskValues(priors).stream().anyMatch(p -> curveOf(p.hash(), p.value(), sources) == null
+                && curveOf(p.hash(), p.value(), more) != null);
+    }
+
+    /**
+     * A source search's finished curves and completed architectures, rebuilt from its records read back from the
+     * topics as this service builds them live (an epoch before its candidate's start is kept; a finish before the
+     * last epochs takes effect when the curve is complete); no model is fitted. Runs on the reader's thread: the state
+     * is new, and only read (on the consumer thread) once the read's future completed.
+     */
+    private SearchState rebuild(SourceSearches.Source src) {
+        SearchState st = new SearchState(new SurrogateModel(retrainEvery, 50, src.searchId().hashCode()), null);
+        for (dev.nasflow.stream.StreamEvent r : src.records()) { // the watched metric, should an epoch come first
+            Pending p = r instanceof SearchEvent e && e.candidateId() != null ? pending(e.payload()) : null;
+            if (p != null && p.metric() != null) {
+                st.metric = p.metric();
+                break;
+            }
+        }
+        for (dev.nasflow.stream.StreamEvent r : src.records()) {
+            if (r instanceof EpochMetric m) {
+                Pending p = st.pending.get(m.candidateId());
+                String metric = p != null && p.metric() != null ? p.metric() : st.metric;
+                if (metric != null && m.epoch() >= 1) {
+                    st.curves.observe(m.candidateId(), m.epoch(), m.fidelity(), m.metric(metric));
+                }
+            } else if (r instanceof SearchEvent e) {
+                switch (e.type()) {
+                    case WARM_START_PRIORS -> {
+                        if (st.metric == null && e.payload().get("primaryMetric") instanceof String m && !m.isBlank()) {
+                            st.metric = m;
+                        }
+                    }
+                    case CANDIDATE_STARTED, CANDIDATE_RESUMED -> {
+                        Pending p = pending(e.payload());
+                        if (p != null) {
+                            started(st, e.candidateId(), p, Double.NaN);
+                        }
+                    }
+                    case CANDIDATE_FINISHED -> finished(st, e);
+                    default -> {
+                    }
+                }
+            }
+        }
+        st.finished = true;
+        return st;
+    }
+
+    private void learnPriorCurves(SearchEvent e, SearchState s, boolean replay, List<?> sources,
+                                  List<SearchState> followed, int found) {
+        List<?> priors = (List<?>) e.payload().get("priors");
         List<double[]> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         List<String> hashes = new ArrayList<>();
@@ -335,27 +541,19 @@ public final class SurrogateService implements AutoCloseable {
             xs.add(x);
             ys.add(v.doubleValue());
             hashes.add(hash);
-            double[] curve = null;
-            for (SearchState src : followed) {
-                String cid = src.completedByArch.get(hash);
-                double[] c = cid == null ? null : src.curves.finishedCurve(cid);
-                if (c != null && c.length >= 2 && sameValue(c[c.length - 1], v.doubleValue())) {
-                    curve = c;
-                    break;
-                }
-            }
+            double[] curve = curveOf(hash, v.doubleValue(), followed);
             curves.add(curve);
             if (curve == null) {
                 without++;
             }
         }
         String line = "surrogate: search {} warm start: {} prior curves learnt by its learning-curve model from "
-                + "source searches {} ({} followed by this service since its start); {} same-task priors without "
-                + "such a curve";
-        int nFollowed = followed.size();
+                + "source searches {} ({} found: followed by this service or read back from the topics); {} same-task "
+                + "priors without such a curve";
+        int nFound = found;
         int nWithout = without;
         if (without == curves.size()) {
-            Object[] args = {e.searchId(), 0, sources, nFollowed, nWithout};
+            Object[] args = {e.searchId(), 0, sources, nFound, nWithout};
             warmStartLog(replay, line, args);
             return;
         }
@@ -371,7 +569,8 @@ public final class SurrogateService implements AutoCloseable {
                         }
                     }
                     int learnt = s.curves.learnPriors(pc);
-                    Object[] args = {searchId, learnt, sources, nFollowed, nWithout};
+                    s.priorCurves += learnt;
+                    Object[] args = {searchId, learnt, sources, nFound, nWithout};
                     warmStartLog(replay, line, args);
                 }))
                 .exceptionally(err -> {
@@ -521,6 +720,7 @@ public final class SurrogateService implements AutoCloseable {
             loop.close();
         }
         fits.shutdownNow();
+        sourceReader.shutdownNow();
         if (publisher != null) {
             publisher.close();
         }

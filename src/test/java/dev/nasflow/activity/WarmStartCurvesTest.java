@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A warm start from a search the surrogate service followed gives the new search's learning-curve model the priors'
  * curves: its first candidate gets a predicted final after its first epoch, before any candidate of the search
- * finished. A warm start from a results file, or from a search the service never followed, pre-trains the
+ * finished; a source that finished before the service's last start is read back from the topics. A warm start from
+ * a results file, or from a search the topics hold nothing of, pre-trains the
  * architecture model only, so its first candidate's epochs get no curve prediction yet.
  */
 @ExtendWith(SharedKafka.class)
@@ -134,6 +135,7 @@ class WarmStartCurvesTest {
 
         KafkaClients kafka = new KafkaClients(KafkaSettings.of(SharedKafka.bootstrapServers()));
         kafka.ensureTopics(TopicSettings.defaults());
+        SharedKafka.skipHistory(kafka, "wc-" + run, Topics.SEARCH_EVENTS, Topics.EPOCH_METRICS);
         try (MetricsPublisher pub = kafka.publisher("wc-test");
              SurrogateService service = new SurrogateService(kafka, 5, SurrogateObserver.NONE, "wc-" + run).start()) {
             assertTrue(service.awaitReady(Duration.ofSeconds(60)));
@@ -182,7 +184,129 @@ class WarmStartCurvesTest {
             assertEquals(null, awaitCandidatePrediction(kafka, fileId, fileId + "-g0-c0", Duration.ofSeconds(2)),
                     "no followed source search: no curve, no curve prediction before a result");
             assertEquals(null, awaitCandidatePrediction(kafka, unknownId, unknownId + "-g0-c0", Duration.ofSeconds(1)),
-                    "a source search the service never followed gives no curve");
+                    "a source search the topics hold nothing of gives no curve");
+        }
+    }
+
+    /**
+     * The service restarted after the source search finished (so its restart re-read none of it: the committed
+     * offsets are past the source's records and no search was live), then again while the warm search runs: both
+     * times the source's curves are read back from the topics, and the warm search's first candidate is predicted
+     * from its first epochs as if the service had followed the source.
+     */
+    private static void awaitPriorCurves(SurrogateService service, String searchId, int curves)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (service.priorCurvesLearnt(searchId) < curves && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(curves, service.priorCurvesLearnt(searchId), "prior curves learnt by " + searchId);
+    }
+
+    @Test
+    void priorCurvesOfASourceFinishedBeforeTheServiceStartedAreReadBackFromTheTopics() throws Exception {
+        String run = Long.toString(System.nanoTime());
+        String source = "wc-gone-" + run;
+        String warmId = "wc-back-" + run;
+        String group = "wc-back-" + run;
+        List<PriorFiles.Line> lines = PriorFiles.completed(space, 24, 31);
+        Genome g = PriorFiles.completed(space, 40, 32).stream().map(PriorFiles.Line::genome)
+                .filter(x -> lines.stream().noneMatch(l -> l.genome().equals(x))).findFirst().orElseThrow();
+
+        KafkaClients kafka = new KafkaClients(KafkaSettings.of(SharedKafka.bootstrapServers()));
+        kafka.ensureTopics(TopicSettings.defaults());
+        try (MetricsPublisher pub = kafka.publisher("wc-test")) {
+            // the source search ran and finished while no surrogate service of this group was up
+            for (int i = 0; i < lines.size(); i++) {
+                trainToEnd(pub, source, source + "-g0-c" + i, lines.get(i).genome(), lines.get(i).validAccuracy());
+            }
+            pub.publish(SearchEvent.of(source, SearchEventType.COMPLETED, null, null, Map.of()))
+                    .get(10, TimeUnit.SECONDS);
+            // ... as a service that read all of it and had no live search left would have committed
+            SharedKafka.skipHistory(kafka, group, Topics.SEARCH_EVENTS, Topics.EPOCH_METRICS);
+            List<Prior> priors = new ArrayList<>();
+            for (PriorFiles.Line l : lines) {
+                priors.add(new Prior(l.genome(), EPOCHS, Map.of("validAccuracy", l.validAccuracy()), Outcome.COMPLETED,
+                        false));
+            }
+            WarmStartPriors wp = WarmStartPriors.of(space, priors, List.of("search " + source));
+            String cid = warmId + "-g0-c0";
+            try (SurrogateService service = new SurrogateService(kafka, 5, SurrogateObserver.NONE, group).start()) {
+                assertTrue(service.awaitReady(Duration.ofSeconds(60)));
+                assertTrue(service.consumer().awaitCaughtUp(Duration.ofSeconds(60)));
+                assertEquals(0, service.consumer().replayed(), "the restart re-read nothing of the finished source");
+                for (Map<String, Object> p : PriorEvents.plan(spec(List.of(source)), wp).payloads()) {
+                    pub.publish(SearchEvent.of(warmId, SearchEventType.WARM_START_PRIORS, null, null, p))
+                            .get(10, TimeUnit.SECONDS);
+                }
+                awaitPriorCurves(service, warmId, lines.size());
+                pub.publish(SearchEvent.of(warmId, SearchEventType.CANDIDATE_STARTED, cid, 0, payload(g)))
+                        .get(10, TimeUnit.SECONDS);
+                awaitArchPrediction(kafka, warmId, space.hash(g));
+                pub.publish(EpochMetric.of(warmId, cid, 0, 1, EPOCHS, Map.of("validAccuracy", 55.0), 1, 1))
+                        .get(10, TimeUnit.SECONDS);
+                SurrogatePrediction p = awaitCandidatePrediction(kafka, warmId, cid, Duration.ofSeconds(60));
+                assertTrue(p != null, "a curve prediction after epoch 1 from the source's curves read back");
+                assertEquals(Integer.valueOf(1), p.epoch());
+                assertEquals(Integer.valueOf(lines.size()), p.trainedOn(), "every prior's curve");
+            }
+            // restarted while the warm search runs: its priors are re-read, the source is read back again
+            try (SurrogateService service = new SurrogateService(kafka, 5, SurrogateObserver.NONE, group).start()) {
+                assertTrue(service.awaitReady(Duration.ofSeconds(60)));
+                assertTrue(service.consumer().awaitCaughtUp(Duration.ofSeconds(60)));
+                assertTrue(service.consumer().replayed() > 0, "the live warm search re-read");
+                awaitPriorCurves(service, warmId, lines.size());
+                pub.publish(EpochMetric.of(warmId, cid, 0, 2, EPOCHS, Map.of("validAccuracy", 58.0), 1, 1))
+                        .get(10, TimeUnit.SECONDS);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                SurrogatePrediction p = null;
+                while (p == null && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                    p = TopicReader.readToEnd(kafka, Topics.SURROGATE_PREDICTIONS, EventSerde.SURROGATE_PREDICTION,
+                            Duration.ofSeconds(30), q -> q.forCandidate() && q.candidateId().equals(cid)
+                                    && Integer.valueOf(2).equals(q.epoch())).stream().findFirst().orElse(null);
+                }
+                assertTrue(p != null, "a prediction after epoch 2, after the restart");
+                assertEquals(Integer.valueOf(lines.size()), p.trainedOn(), "the priors' curves again, after the restart");
+            }
+        }
+    }
+
+    /**
+     * A service that reads the history from the beginning (a new group) meets the warm start's event and the source's
+     * finishes on one topic and the source's epochs on another, in whichever order its polls bring them: where the
+     * source it follows has no curve yet for a prior, the source is read back from the topics, so every prior's curve
+     * is learnt either way.
+     */
+    @Test
+    void aServiceCatchingUpOnTheHistoryLearnsThePriorsCurvesWhicheverTopicComesFirst() throws Exception {
+        String run = Long.toString(System.nanoTime());
+        String source = "wc-hist-" + run;
+        String warmId = "wc-late-" + run;
+        List<PriorFiles.Line> lines = PriorFiles.completed(space, 24, 41);
+        KafkaClients kafka = new KafkaClients(KafkaSettings.of(SharedKafka.bootstrapServers()));
+        kafka.ensureTopics(TopicSettings.defaults());
+        try (MetricsPublisher pub = kafka.publisher("wc-test")) {
+            for (int i = 0; i < lines.size(); i++) {
+                trainToEnd(pub, source, source + "-g0-c" + i, lines.get(i).genome(), lines.get(i).validAccuracy());
+            }
+            pub.publish(SearchEvent.of(source, SearchEventType.COMPLETED, null, null, Map.of()))
+                    .get(10, TimeUnit.SECONDS);
+            List<Prior> priors = new ArrayList<>();
+            for (PriorFiles.Line l : lines) {
+                priors.add(new Prior(l.genome(), EPOCHS, Map.of("validAccuracy", l.validAccuracy()), Outcome.COMPLETED,
+                        false));
+            }
+            WarmStartPriors wp = WarmStartPriors.of(space, priors, List.of("search " + source));
+            for (Map<String, Object> p : PriorEvents.plan(spec(List.of(source)), wp).payloads()) {
+                pub.publish(SearchEvent.of(warmId, SearchEventType.WARM_START_PRIORS, null, null, p))
+                        .get(10, TimeUnit.SECONDS);
+            }
+            try (SurrogateService service = new SurrogateService(kafka, 5, SurrogateObserver.NONE,
+                    "wc-hist-" + run).start()) {
+                assertTrue(service.awaitReady(Duration.ofSeconds(60)));
+                awaitPriorCurves(service, warmId, lines.size());
+            }
         }
     }
 }

@@ -48,6 +48,27 @@ public final class SharedKafka implements BeforeAllCallback {
         return holder;
     }
 
+    /**
+     * Commits, for {@code group}, the current end of every partition of {@code topics} as a streaming service
+     * ({@code ReplayingConsumer}) that has read everything so far and has no live search left would: a service then
+     * started with {@code group} re-reads nothing and reads only what comes next, whatever other test classes left
+     * on the shared broker (a new group would read all of it, live).
+     */
+    public static void skipHistory(dev.nasflow.stream.KafkaClients kafka, String group, String... topics) {
+        try (org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> c = kafka.consumer(group)) {
+            java.util.List<org.apache.kafka.common.TopicPartition> parts = new java.util.ArrayList<>();
+            for (String topic : topics) {
+                c.partitionsFor(topic).forEach(i -> parts.add(
+                        new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())));
+            }
+            java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata>
+                    commit = new java.util.HashMap<>();
+            c.endOffsets(parts).forEach((tp, end) -> commit.put(tp,
+                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(end, "replayFrom=" + end)));
+            c.commitSync(commit);
+        }
+    }
+
     /** Deletes a directory tree (best effort). */
     public static void deleteTree(Path dir) {
         if (dir == null || !Files.exists(dir)) {
