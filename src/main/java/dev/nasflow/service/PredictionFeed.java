@@ -57,14 +57,22 @@ public final class PredictionFeed implements AutoCloseable {
     private record Waiter(int epoch, CompletableFuture<Void> done) {
     }
 
-    private PredictionFeed(KafkaClients kafka) {
+    private final Duration lookback;
+
+    private PredictionFeed(KafkaClients kafka, Duration lookback) {
+        this.lookback = lookback;
         this.consumer = kafka.consumer(null, Map.of("fetch.max.wait.ms", 20, "max.poll.records", 1000));
         this.thread = new Thread(this::loop, "prediction-feed");
         this.thread.setDaemon(true);
     }
 
     public static PredictionFeed start(KafkaClients kafka) {
-        PredictionFeed f = new PredictionFeed(kafka);
+        return start(kafka, LOOKBACK);
+    }
+
+    /** A feed that starts {@code lookback} before now (tests: what a restarted stopper no longer reads this way). */
+    public static PredictionFeed start(KafkaClients kafka, Duration lookback) {
+        PredictionFeed f = new PredictionFeed(kafka, lookback);
         f.thread.start();
         return f;
     }
@@ -209,7 +217,7 @@ public final class PredictionFeed implements AutoCloseable {
     }
 
     private void position() {
-        TopicReader.assignFrom(consumer, Topics.SURROGATE_PREDICTIONS, System.currentTimeMillis() - LOOKBACK.toMillis(), () -> running);
+        TopicReader.assignFrom(consumer, Topics.SURROGATE_PREDICTIONS, System.currentTimeMillis() - lookback.toMillis(), () -> running);
     }
 
     @Override

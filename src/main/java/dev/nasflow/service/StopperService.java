@@ -16,6 +16,8 @@ import dev.nasflow.model.StoppingSpec;
 import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.EventSerde;
 import dev.nasflow.stream.KafkaClients;
+import dev.nasflow.stream.SearchRuns;
+import dev.nasflow.stream.TopicReader;
 import dev.nasflow.stream.MetricsPublisher;
 import dev.nasflow.stream.PoisonHandler;
 import dev.nasflow.stream.ReplayingConsumer;
@@ -87,6 +89,15 @@ public final class StopperService implements AutoCloseable {
     private final Map<String, String> archHashes = new ConcurrentHashMap<>();
     private final PredictionSource predictions;
     private PredictionFeed feed;
+    /**
+     * Searches re-read after a restart whose rule reads predictions, with the time of their first re-read record:
+     * their earlier predictions are read back from the topic before the first live record ({@link #readBack}).
+     */
+    private final Map<String, Long> toReadBack = new ConcurrentHashMap<>();
+    private final AtomicLong predictionsReadBack = new AtomicLong();
+    private final java.util.Set<String> readBackDone = ConcurrentHashMap.newKeySet();
+    /** How long reading back a search's predictions may take before the rest is left to the live feed. */
+    static final java.time.Duration READ_BACK_WITHIN = java.time.Duration.ofSeconds(30);
     private java.time.Duration predictionWait = PREDICTION_WAIT;
     /**
      * How long the surrogate rule waits, after an epoch's metric, for the surrogate service's prediction made from
@@ -173,6 +184,67 @@ public final class StopperService implements AutoCloseable {
         synchronized (stopper) {
             stopper.store(sp.searchId()).ifPresent(s -> s.putPrediction(sp.candidateId(), sp.epoch(), v));
         }
+    }
+
+    /**
+     * After a restart, before the first live record: the predictions of the re-read searches whose rule reads them,
+     * read back from {@code nasflow.surrogate-predictions} from a minute before each one's first re-read record (the
+     * feed starts {@link PredictionFeed#LOOKBACK} before its start, so a longer search's finished candidates would
+     * otherwise lack their predictions from each epoch, and the {@code pareto} rule with {@code estimate: surrogate}
+     * would judge by curve fits until enough candidates finished anew). A compacted topic keeps at least the latest
+     * prediction per candidate; the earlier ones stay until the broker compacts their segment.
+     */
+    private void readBack() {
+        for (String searchId : List.copyOf(toReadBack.keySet())) {
+            Long first = toReadBack.remove(searchId);
+            if (first == null || !readBackDone.add(searchId)) {
+                continue;
+            }
+            long since = first - SearchRuns.SKEW_MS;
+            long t0 = System.nanoTime();
+            long[] n = new long[1];
+            String prefix = searchId + "-g";
+            TopicReader.Read r;
+            try {
+                r = TopicReader.readKeys(kafka, Topics.SURROGATE_PREDICTIONS, since, READ_BACK_WITHIN,
+                        k -> k.startsWith(prefix), rec -> {
+                            dev.nasflow.stream.SurrogatePrediction sp;
+                            try {
+                                sp = EventSerde.SURROGATE_PREDICTION.decode(rec.value());
+                            } catch (RuntimeException poison) {
+                                return;
+                            }
+                            if (sp != null && sp.forCandidate() && searchId.equals(sp.searchId())
+                                    && (sp.metricTimestamp() == null || sp.metricTimestamp() >= since)) {
+                                recordPrediction(sp);
+                                n[0]++;
+                            }
+                        });
+            } catch (RuntimeException e) {
+                log.warn("stopper: search {}: earlier predictions not read back: {}", searchId, e.toString());
+                continue;
+            }
+            predictionsReadBack.addAndGet(n[0]);
+            log.info("stopper: search {}: {} earlier predictions read back from {} ({} records polled, {} ms{})",
+                    searchId, n[0], Topics.SURROGATE_PREDICTIONS, r.records(), (System.nanoTime() - t0) / 1_000_000,
+                    r.complete() ? "" : "; not to the end in time: the rest from the live feed");
+        }
+    }
+
+    /** Whether the records to re-read after the start were all re-read (so what follows is live on every partition). */
+    private boolean caughtUp() {
+        ReplayingConsumer l = loop;
+        try {
+            return l != null && l.awaitCaughtUp(java.time.Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Predictions read back from the topic after a restart ({@link #readBack}). */
+    public long predictionsReadBack() {
+        return predictionsReadBack.get();
     }
 
     /** The prediction source of the surrogate rule: the feed, judged against the search's watched metric. */
@@ -340,6 +412,9 @@ public final class StopperService implements AutoCloseable {
     }
 
     private CompletableFuture<?> handle(ConsumerRecord<byte[], byte[]> rec, boolean replay) {
+        if (!replay && !toReadBack.isEmpty() && caughtUp()) {
+            readBack(); // every partition re-read: every re-read candidate is in the curve store
+        }
         if (Topics.SEARCH_EVENTS.equals(rec.topic())) {
             SearchEvent e = poison.decode(rec, EventSerde.SEARCH_EVENT);
             if (e != null) {
@@ -355,6 +430,14 @@ public final class StopperService implements AutoCloseable {
         SearchInfo info = searchInfo(m.searchId());
         if (info == null) {
             return null;
+        }
+        if (replay && feed != null && info.readsPredictions() && !readBackDone.contains(m.searchId())) {
+            toReadBack.merge(m.searchId(), rec.timestamp(), Math::min);
+        }
+        if (!replay && toReadBack.containsKey(m.searchId())) {
+            // a live metric while another partition is still re-read: recorded, not judged (the candidate is judged
+            // again at its next epoch, once the search's earlier predictions are read back)
+            replay = true;
         }
         double raw = m.metric(info.watched().metric());
         double value = info.watched().direction().oriented(raw);
