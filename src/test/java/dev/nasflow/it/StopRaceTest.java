@@ -107,11 +107,13 @@ class StopRaceTest {
             @Override
             public void started(CandidateTask task) {
                 if (!answers.containsKey(task.candidateId()) && sent.get() < CANDIDATES) {
-                    // an update waits for the workflow's next task (hundreds of ms on a busy dev server), so its
-                    // candidates train longer (12 epochs of 60 ms) and the stops spread wider, for the race to hit
-                    // both sides whether an update takes 100 ms or 600 ms (with 4 epochs and 0-400 ms, a dev server
-                    // answering in about 370 ms once had 996 of 1,000 candidates complete first)
-                    long delay = ThreadLocalRandom.current().nextLong(0, viaUpdate ? 1000 : 120);
+                    // candidates train 12 epochs of 60 ms and the stops spread over 0-1,500 ms, for the race to hit
+                    // both sides whether a stop takes 100 ms or 600 ms to arrive: an update waits for the workflow's
+                    // next task (with 4 epochs and 0-400 ms, a dev server answering in about 370 ms once had 996 of
+                    // 1,000 candidates complete first), and a slower machine delays the topic's stops and the
+                    // completions differently (with 3 epochs of 15 ms and 0-120 ms, 964 stopped and 36 completed
+                    // first on a 2-core machine with steal time)
+                    long delay = ThreadLocalRandom.current().nextLong(0, 1500);
                     stops.schedule(() -> stop(client[0], topic[0], viaUpdate, searchId, task.candidateId(), answers,
                             errors, sent), delay, TimeUnit.MILLISECONDS);
                 }
@@ -135,7 +137,7 @@ class StopRaceTest {
             topic[0] = stack.kafka().publisher("stop-race");
             SearchWorkflow wf = client[0].newWorkflowStub(SearchWorkflow.class,
                     WorkflowOptions.newBuilder().setWorkflowId(searchId).setTaskQueue(queue).build());
-            WorkflowClient.start(wf::run, spec(queue, viaUpdate ? 12 : 3, viaUpdate ? 60 : 15), null);
+            WorkflowClient.start(wf::run, spec(queue, 12, 60), null);
             SearchResult r;
             try {
                 r = client[0].newUntypedWorkflowStub(searchId).getResult(300, TimeUnit.SECONDS, SearchResult.class);
