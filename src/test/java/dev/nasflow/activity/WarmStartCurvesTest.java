@@ -94,6 +94,24 @@ class WarmStartCurvesTest {
                 .get(10, TimeUnit.SECONDS);
     }
 
+    /** The source search: every candidate trained to the end, then the search ends. */
+    private void runSource(MetricsPublisher pub, String source, List<PriorFiles.Line> lines) throws Exception {
+        for (int i = 0; i < lines.size(); i++) {
+            trainToEnd(pub, source, source + "-g0-c" + i, lines.get(i).genome(), lines.get(i).validAccuracy());
+        }
+        pub.publish(SearchEvent.of(source, SearchEventType.COMPLETED, null, null, Map.of())).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The source's results as a warm start's priors, every one with the value the source measured. */
+    private WarmStartPriors priorsOf(List<PriorFiles.Line> lines, String source) {
+        List<Prior> priors = new ArrayList<>();
+        for (PriorFiles.Line l : lines) {
+            priors.add(new Prior(l.genome(), EPOCHS, Map.of("validAccuracy", l.validAccuracy()), Outcome.COMPLETED,
+                    false));
+        }
+        return WarmStartPriors.of(space, priors, List.of("search " + source));
+    }
+
     private static SurrogatePrediction awaitCandidatePrediction(KafkaClients kafka, String searchId, String cid,
                                                                Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
@@ -140,11 +158,7 @@ class WarmStartCurvesTest {
              SurrogateService service = new SurrogateService(kafka, 5, SurrogateObserver.NONE, "wc-" + run).start()) {
             assertTrue(service.awaitReady(Duration.ofSeconds(60)));
             // the source search, followed by the service: every candidate trained to the end, then the search ends
-            for (int i = 0; i < lines.size(); i++) {
-                trainToEnd(pub, source, source + "-g0-c" + i, lines.get(i).genome(), lines.get(i).validAccuracy());
-            }
-            pub.publish(SearchEvent.of(source, SearchEventType.COMPLETED, null, null, Map.of()))
-                    .get(10, TimeUnit.SECONDS);
+            runSource(pub, source, lines);
 
             // its results as a warm start's priors (what LoadPriors reads from the source's workflow result)
             // (the first with another value than the source measured: not the same result, so not its curve)
@@ -217,19 +231,10 @@ class WarmStartCurvesTest {
         kafka.ensureTopics(TopicSettings.defaults());
         try (MetricsPublisher pub = kafka.publisher("wc-test")) {
             // the source search ran and finished while no surrogate service of this group was up
-            for (int i = 0; i < lines.size(); i++) {
-                trainToEnd(pub, source, source + "-g0-c" + i, lines.get(i).genome(), lines.get(i).validAccuracy());
-            }
-            pub.publish(SearchEvent.of(source, SearchEventType.COMPLETED, null, null, Map.of()))
-                    .get(10, TimeUnit.SECONDS);
+            runSource(pub, source, lines);
             // ... as a service that read all of it and had no live search left would have committed
             SharedKafka.skipHistory(kafka, group, Topics.SEARCH_EVENTS, Topics.EPOCH_METRICS);
-            List<Prior> priors = new ArrayList<>();
-            for (PriorFiles.Line l : lines) {
-                priors.add(new Prior(l.genome(), EPOCHS, Map.of("validAccuracy", l.validAccuracy()), Outcome.COMPLETED,
-                        false));
-            }
-            WarmStartPriors wp = WarmStartPriors.of(space, priors, List.of("search " + source));
+            WarmStartPriors wp = priorsOf(lines, source);
             String cid = warmId + "-g0-c0";
             try (SurrogateService service = new SurrogateService(kafka, 5, SurrogateObserver.NONE, group).start()) {
                 assertTrue(service.awaitReady(Duration.ofSeconds(60)));
@@ -287,17 +292,8 @@ class WarmStartCurvesTest {
         KafkaClients kafka = new KafkaClients(KafkaSettings.of(SharedKafka.bootstrapServers()));
         kafka.ensureTopics(TopicSettings.defaults());
         try (MetricsPublisher pub = kafka.publisher("wc-test")) {
-            for (int i = 0; i < lines.size(); i++) {
-                trainToEnd(pub, source, source + "-g0-c" + i, lines.get(i).genome(), lines.get(i).validAccuracy());
-            }
-            pub.publish(SearchEvent.of(source, SearchEventType.COMPLETED, null, null, Map.of()))
-                    .get(10, TimeUnit.SECONDS);
-            List<Prior> priors = new ArrayList<>();
-            for (PriorFiles.Line l : lines) {
-                priors.add(new Prior(l.genome(), EPOCHS, Map.of("validAccuracy", l.validAccuracy()), Outcome.COMPLETED,
-                        false));
-            }
-            WarmStartPriors wp = WarmStartPriors.of(space, priors, List.of("search " + source));
+            runSource(pub, source, lines);
+            WarmStartPriors wp = priorsOf(lines, source);
             for (Map<String, Object> p : PriorEvents.plan(spec(List.of(source)), wp).payloads()) {
                 pub.publish(SearchEvent.of(warmId, SearchEventType.WARM_START_PRIORS, null, null, p))
                         .get(10, TimeUnit.SECONDS);
