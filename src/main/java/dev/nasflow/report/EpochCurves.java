@@ -1,6 +1,5 @@
 package dev.nasflow.report;
 
-import dev.nasflow.stream.EpochMetric;
 import dev.nasflow.stream.EventSerde;
 import dev.nasflow.model.SearchEventType;
 import dev.nasflow.stream.KafkaClients;
@@ -37,15 +36,9 @@ public final class EpochCurves {
         String prefix = searchId + "-g";
         long since = runStart(kafka, searchId, timeout);
         Map<String, TreeMap<Integer, double[]>> points = new LinkedHashMap<>();
-        TopicReader.Read r = TopicReader.readKeys(kafka, Topics.EPOCH_METRICS, 0, timeout, k -> k.startsWith(prefix),
-                rec -> {
-                    EpochMetric m;
-                    try {
-                        m = EventSerde.EPOCH_METRIC.decode(rec.value());
-                    } catch (RuntimeException poison) {
-                        return;
-                    }
-                    if (m == null || !searchId.equals(m.searchId()) || m.timestamp() < since) {
+        TopicReader.Read r = TopicReader.readEvents(kafka, Topics.EPOCH_METRICS, 0, timeout,
+                k -> k.startsWith(prefix), EventSerde.EPOCH_METRIC, m -> {
+                    if (!searchId.equals(m.searchId()) || m.timestamp() < since) {
                         return; // another search, or an earlier run of this search's id
                     }
                     points.computeIfAbsent(m.candidateId(), k -> new TreeMap<>())

@@ -42,10 +42,9 @@ final class SourceSearches {
         long t0 = System.nanoTime();
         long deadline = t0 + within.toNanos();
         List<SearchEvent> events = new ArrayList<>();
-        TopicReader.Read r1 = TopicReader.readKeys(kafka, Topics.SEARCH_EVENTS, 0, within,
-                k -> searchId.equals(ReplayingConsumer.searchIdOfKey(k)), rec -> {
-                    SearchEvent e = decode(EventSerde.SEARCH_EVENT, rec.value());
-                    if (e != null && searchId.equals(e.searchId())) {
+        TopicReader.Read r1 = TopicReader.readEvents(kafka, Topics.SEARCH_EVENTS, 0, within,
+                k -> searchId.equals(ReplayingConsumer.searchIdOfKey(k)), EventSerde.SEARCH_EVENT, e -> {
+                    if (searchId.equals(e.searchId())) {
                         events.add(e);
                     }
                 });
@@ -57,10 +56,9 @@ final class SourceSearches {
             long first = events.stream().mapToLong(SearchEvent::timestamp).min().orElse(0);
             String prefix = searchId + "-g";
             Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
-            r2 = TopicReader.readKeys(kafka, Topics.EPOCH_METRICS, Math.max(1, first - SearchRuns.SKEW_MS), left,
-                    k -> k.startsWith(prefix), rec -> {
-                        EpochMetric m = decode(EventSerde.EPOCH_METRIC, rec.value());
-                        if (m != null && searchId.equals(m.searchId()) && m.timestamp() >= runStart) {
+            r2 = TopicReader.readEvents(kafka, Topics.EPOCH_METRICS, Math.max(1, first - SearchRuns.SKEW_MS), left,
+                    k -> k.startsWith(prefix), EventSerde.EPOCH_METRIC, m -> {
+                        if (searchId.equals(m.searchId()) && m.timestamp() >= runStart) {
                             metrics.add(m);
                         }
                     });
@@ -77,13 +75,5 @@ final class SourceSearches {
 
     private static long timestamp(StreamEvent o) {
         return o instanceof SearchEvent e ? e.timestamp() : ((EpochMetric) o).timestamp();
-    }
-
-    private static <T extends StreamEvent> T decode(EventSerde<T> serde, byte[] value) {
-        try {
-            return value == null ? null : serde.decode(value);
-        } catch (RuntimeException poison) {
-            return null; // not this reader's to judge (the service's own loop reports poison records)
-        }
     }
 }

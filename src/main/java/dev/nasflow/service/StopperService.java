@@ -206,15 +206,9 @@ public final class StopperService implements AutoCloseable {
             String prefix = searchId + "-g";
             TopicReader.Read r;
             try {
-                r = TopicReader.readKeys(kafka, Topics.SURROGATE_PREDICTIONS, since, READ_BACK_WITHIN,
-                        k -> k.startsWith(prefix), rec -> {
-                            dev.nasflow.stream.SurrogatePrediction sp;
-                            try {
-                                sp = EventSerde.SURROGATE_PREDICTION.decode(rec.value());
-                            } catch (RuntimeException poison) {
-                                return;
-                            }
-                            if (sp != null && sp.forCandidate() && searchId.equals(sp.searchId())
+                r = TopicReader.readEvents(kafka, Topics.SURROGATE_PREDICTIONS, since, READ_BACK_WITHIN,
+                        k -> k.startsWith(prefix), EventSerde.SURROGATE_PREDICTION, sp -> {
+                            if (sp.forCandidate() && searchId.equals(sp.searchId())
                                     && (sp.metricTimestamp() == null || sp.metricTimestamp() >= since)) {
                                 recordPrediction(sp);
                                 n[0]++;

@@ -147,4 +147,24 @@ public final class TopicReader {
             return new Read(complete, polled);
         }
     }
+
+    /**
+     * {@link #readKeys}, each record decoded by {@code serde}; a record that does not decode is skipped (not judged
+     * here: a service's own loop reports poison records).
+     */
+    public static <T extends StreamEvent> Read readEvents(KafkaClients kafka, String topic, long sinceMs,
+                                                          Duration within, Predicate<String> key, EventSerde<T> serde,
+                                                          java.util.function.Consumer<T> sink) {
+        return readKeys(kafka, topic, sinceMs, within, key, rec -> {
+            T e;
+            try {
+                e = rec.value() == null ? null : serde.decode(rec.value());
+            } catch (RuntimeException poison) {
+                return;
+            }
+            if (e != null) {
+                sink.accept(e);
+            }
+        });
+    }
 }
