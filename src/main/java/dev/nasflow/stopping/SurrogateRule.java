@@ -34,6 +34,14 @@ import java.util.Optional;
  *       every competitor can be re-predicted; otherwise it is the value at the rung, as in ASHA. So the rungs rank
  *       at least as ASHA does unless the predictions have been measured to rank better. At a rung, a candidate
  *       without a prediction is ranked by value too (not by the median fallback).</li>
+ *   <li>with {@code percentile < 100}, <b>the field</b>: c must be in the top {@code percentile} percent of the
+ *       candidates that reached epoch {@code t} (at least {@code max(minTrials, 3)} others), as in the median rule,
+ *       ranked by each one's own prediction made from epoch {@code t} (kept in the curve store: by this rule as it
+ *       judges, and by the stopper as predictions arrive or are read back after a restart) where those predictions
+ *       have been measured to rank better: on at least {@value #MIN_QUALITY_PAIRS} finished candidates with one, their
+ *       Kendall tau against the finals beats that of the running averages at {@code t}; otherwise by the running
+ *       averages (the median rule, {@code compare=average}, with this rule's grace period and percentile), which is
+ *       then also the fallback for a candidate without a prediction.</li>
  * </ol>
  * The reason cites the prediction (mean, std, and its source: candidate, epoch, model version, finished candidates it
  * learnt from, quality) and, at a rung, what the rung ranked by. Without a prediction for {@code c} (the surrogate has
@@ -44,7 +52,8 @@ public final class SurrogateRule implements StoppingRule {
     /** {@code surrogate}: stop on the surrogate service's optimistic prediction (optionally also at rungs). */
     public static final StoppingRuleDescriptor DESCRIPTOR = StoppingRuleDescriptor.of("surrogate",
             (v, s) -> new SurrogateRule(s.source(), v.integer("gracePeriod"), v.integer("minTrials"),
-                    v.number("threshold"), v.number("confidence"), v.bool("rungs") ? v.integer("eta") : 1),
+                    v.number("threshold"), v.number("confidence"), v.bool("rungs") ? v.integer("eta") : 1,
+                    v.number("percentile")),
             ParamDef.integer("gracePeriod", 1, StoppingRules.MAX_INT, 1, "first epoch at which the prediction is checked"),
             ParamDef.integer("minTrials", 1, StoppingRules.MAX_INT, 1, "finished candidates needed as references"),
             ParamDef.number("threshold", 0.01, 1.0, 1.0,
@@ -58,6 +67,12 @@ public final class SurrogateRule implements StoppingRule {
                     "rungs at gracePeriod x eta^k: only the top 1/eta of the candidates that reached a rung, "
                             + "ranked by their values there (ASHA), or by the current model's predictions from "
                             + "that epoch where its measured tau there beats the values', continue"),
+            ParamDef.number("percentile", 0.0, 100.0, 100.0,
+                    "also keep only the top percentile percent of the field at each epoch (the median rule's "
+                            + "percentile): stop when the candidate is below the (100 - percentile)-th percentile of "
+                            + "the others that reached the epoch, ranked by the predictions made from that epoch where "
+                            + "they have been measured to rank the finished candidates better than the running "
+                            + "averages there, else by the running averages; 100: off"),
             ParamDef.bool("rungs", false,
                     "also stop at the rungs (successive halving); false: only when the optimistic "
                             + "prediction cannot reach the best final"));
@@ -68,6 +83,7 @@ public final class SurrogateRule implements StoppingRule {
     private final double threshold;
     private final double confidence;
     private final int eta;
+    private final double percentile;
     /** Finished candidates the rank quality at a rung must be measured on before predictions rank it. */
     static final int MIN_QUALITY_PAIRS = 10;
     /** The fallback without a prediction: the median rule with its defaults (gracePeriod 4, minTrials 3). */
@@ -78,11 +94,16 @@ public final class SurrogateRule implements StoppingRule {
         this(source, gracePeriod, minTrials, threshold, 0.5, 1);
     }
 
+    public SurrogateRule(PredictionSource source, int gracePeriod, int minTrials, double threshold,
+                         double confidence, int eta) {
+        this(source, gracePeriod, minTrials, threshold, confidence, eta, 100);
+    }
+
     /**
      * @param eta reduction factor of the rungs ({@code >= 2}), or 1 for none (criterion 1 alone)
      */
     public SurrogateRule(PredictionSource source, int gracePeriod, int minTrials, double threshold,
-                         double confidence, int eta) {
+                         double confidence, int eta, double percentile) {
         if (source == null) {
             throw new IllegalArgumentException("stopping.rule: surrogate needs a PredictionSource "
                     + "(the surrogate service's predictions); pass one to StoppingRules.create");
@@ -100,7 +121,12 @@ public final class SurrogateRule implements StoppingRule {
         this.minTrials = minTrials;
         this.threshold = threshold;
         this.confidence = confidence;
+        if (!(percentile >= 0 && percentile <= 100)) {
+            throw new IllegalArgumentException("stopping.percentile: must be between 0 and 100 (100: off, 50: the "
+                    + "median of the field), got " + percentile);
+        }
         this.eta = eta;
+        this.percentile = percentile;
     }
 
     /** The rung index of {@code epoch} (0 for gracePeriod), or -1 when it is not a rung below {@code target}. */
@@ -149,11 +175,16 @@ public final class SurrogateRule implements StoppingRule {
                         v.candidateId(), v.epoch(), name(), "no surrogate prediction (" + why + "); " + v.reason()
                         .substring(v.reason().indexOf("; ") + 2)));
             }
-            return FALLBACK.onEpoch(p, store).map(v -> new StopVerdict(v.searchId(), v.candidateId(), v.epoch(),
+            MedianStoppingRule fallback = percentile < 100 ? byValues() : FALLBACK;
+            return fallback.onEpoch(p, store).map(v -> new StopVerdict(v.searchId(), v.candidateId(), v.epoch(),
                     name(), "no surrogate prediction (" + why + "): median fallback: " + v.reason()));
         }
         double mean = pred.get().mean();
         double std = Double.isFinite(pred.get().std()) ? pred.get().std() : 0;
+        if (percentile < 100) {
+            source.predictFrom(q).filter(x -> Double.isFinite(x.mean()))
+                    .ifPresent(x -> store.putPrediction(p.candidateId(), t, x.mean()));
+        }
         String cited = "surrogate predicts " + Num.fmt(mean) + " +/- " + Num.fmt(pred.get().std())
                 + (pred.get().source() == null ? " for arch " + arch : " (" + pred.get().source() + ")");
         CurveStore.Reference ref = store.bestFinal(target);
@@ -172,11 +203,111 @@ public final class SurrogateRule implements StoppingRule {
                 return Optional.of(new StopVerdict(p.searchId(), p.candidateId(), t, name(), reason));
             }
         }
+        if (percentile < 100) {
+            Optional<StopVerdict> v = field(p, store, cited);
+            if (v.isPresent()) {
+                return v;
+            }
+        }
         int rung = rungOf(t, target);
         if (rung < 0) {
             return Optional.empty();
         }
         return rung(p, store, rung, Optional.of(new Prediction(mean, std, pred.get().source())));
+    }
+
+    /** The median rule on the running averages with this rule's grace period and percentile (compare=average). */
+    private MedianStoppingRule byValues() {
+        return new MedianStoppingRule(gracePeriod, Math.max(minTrials, FALLBACK_MIN_TRIALS), false, percentile,
+                MedianStoppingRule.Compare.AVERAGE);
+    }
+
+    /** The fewest others the field criterion compares with (the median fallback's minTrials). */
+    static final int FALLBACK_MIN_TRIALS = 3;
+
+    /**
+     * The field criterion: below the {@code (100 - percentile)}-th percentile of the others that reached this epoch,
+     * ranked by the predictions made from this epoch when they have been measured to rank the finished candidates'
+     * finals better than the running averages at this epoch, else by the running averages (the median rule).
+     */
+    private Optional<StopVerdict> field(CurvePoint p, CurveStore store, String cited) {
+        int t = p.epoch();
+        int target = p.targetEpochs();
+        double mine = store.prediction(p.candidateId(), t);
+        double[] quality = fieldQuality(store, t, target);
+        boolean byPrediction = Double.isFinite(mine) && quality[2] >= MIN_QUALITY_PAIRS && Double.isFinite(quality[0])
+                && (!Double.isFinite(quality[1]) || quality[0] > quality[1]);
+        String measured = quality[2] < 2 ? "rank quality at epoch " + t + " measured on " + (int) quality[2]
+                + " finished"
+                : "tau at epoch " + t + ": predicted " + Num.fmt(Num.round(quality[0], 3)) + " vs running averages "
+                + Num.fmt(Num.round(quality[1], 3)) + " on " + (int) quality[2] + " finished";
+        int need = Math.max(minTrials, FALLBACK_MIN_TRIALS);
+        if (byPrediction) {
+            List<Double> refs = new ArrayList<>();
+            for (String o : store.candidates()) {
+                if (!o.equals(p.candidateId()) && store.lastEpoch(o) >= t
+                        && Double.isFinite(store.prediction(o, t))) {
+                    refs.add(store.prediction(o, t));
+                }
+            }
+            if (refs.size() >= need) {
+                double[] xs = refs.stream().mapToDouble(Double::doubleValue).toArray();
+                double cut = percentile == MedianStoppingRule.DEFAULT_PERCENTILE ? Num.median(xs)
+                        : Num.percentile(xs, 100 - percentile);
+                if (!(mine < cut)) {
+                    return Optional.empty();
+                }
+                String of = percentile == MedianStoppingRule.DEFAULT_PERCENTILE ? "median "
+                        : MedianStoppingRule.ordinal(100 - percentile) + " percentile ";
+                return Optional.of(new StopVerdict(p.searchId(), p.candidateId(), t, name(), cited
+                        + "; its prediction from epoch " + t + " " + Num.fmt(mine) + " < " + of + Num.fmt(cut)
+                        + " of the predictions from epoch " + t + " of " + refs.size() + " others (" + measured
+                        + ")"));
+            }
+        }
+        String why = byPrediction ? "fewer than " + need + " others have a prediction from epoch " + t : measured;
+        return byValues().onEpoch(p, store).map(v -> new StopVerdict(v.searchId(), v.candidateId(), v.epoch(),
+                name(), cited + "; ranked by running averages (" + why + "): " + v.reason()));
+    }
+
+    /**
+     * On the finished candidates with the target {@code target} and a recorded prediction from epoch {@code t}: the
+     * Kendall tau of those predictions and of their running averages at {@code t}, each against their finals, and
+     * how many there are ({@code {tauPredicted, tauAverages, n}}; NaN taus below 2). Memoised until a finished curve
+     * changes.
+     */
+    private static double[] fieldQuality(CurveStore store, int t, int target) {
+        String key = "surrogate.field." + t + "." + target + ".";
+        double n0 = store.finishedMemo(key + "n");
+        if (!Double.isNaN(n0)) {
+            return new double[] {store.finishedMemo(key + "p"), store.finishedMemo(key + "a"), n0};
+        }
+        List<double[]> rows = new ArrayList<>();
+        for (String f : store.candidates()) {
+            if (!store.isFinished(f) || store.targetEpochs(f) != target) {
+                continue;
+            }
+            double fin = store.value(f, target);
+            double pr = store.prediction(f, t);
+            double avg = store.runningAverage(f, t);
+            if (Double.isFinite(fin) && Double.isFinite(pr) && Double.isFinite(avg)) {
+                rows.add(new double[] {pr, avg, fin});
+            }
+        }
+        double[] a = new double[rows.size()];
+        double[] b = new double[rows.size()];
+        double[] c = new double[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            a[i] = rows.get(i)[0];
+            b[i] = rows.get(i)[1];
+            c[i] = rows.get(i)[2];
+        }
+        double tp = rows.size() < 2 ? Double.NaN : dev.nasflow.surrogate.RankQuality.kendallTau(a, c);
+        double ta = rows.size() < 2 ? Double.NaN : dev.nasflow.surrogate.RankQuality.kendallTau(b, c);
+        store.putFinishedMemo(key + "p", tp);
+        store.putFinishedMemo(key + "a", ta);
+        store.putFinishedMemo(key + "n", rows.size());
+        return new double[] {tp, ta, rows.size()};
     }
 
     /**
@@ -257,6 +388,7 @@ public final class SurrogateRule implements StoppingRule {
     @Override
     public String toString() {
         return "surrogate(gracePeriod=" + gracePeriod + ", minTrials=" + minTrials + ", threshold=" + threshold
-                + ", confidence=" + confidence + (eta >= 2 ? ", rungs eta=" + eta : ", no rungs") + ")";
+                + ", confidence=" + confidence + (eta >= 2 ? ", rungs eta=" + eta : ", no rungs")
+                + (percentile < 100 ? ", percentile=" + percentile : "") + ")";
     }
 }
