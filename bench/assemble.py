@@ -452,6 +452,7 @@ def main():
         "stoppingSavingsRecordedHeldoutVal6k": stopping_recorded(args.raw, "stopping-recorded-heldout-val6k"),
         "stoppingSavingsRecordedHeldoutSeed3": stopping_recorded(args.raw, "stopping-recorded-heldout-seed3"),
         "stoppingSavingsRecordedHeldoutVal6kSeed3": stopping_recorded(args.raw, "stopping-recorded-heldout-val6k-seed3"),
+        "stoppingSavingsRecordedHeldoutVal6kSeed4": stopping_recorded(args.raw, "stopping-recorded-heldout-val6k-seed4"),
         # the surrogate rules with the architecture model pre-trained on another file of the same task (warm start)
         "stoppingSavingsRecordedWarm": {
             "val6k16ep": stopping_recorded(args.raw, "stopping-recorded-warm-val6k-16ep"),
@@ -459,6 +460,7 @@ def main():
             "heldout": stopping_recorded(args.raw, "stopping-recorded-warm-heldout"),
             "heldoutSeed3": stopping_recorded(args.raw, "stopping-recorded-warm-heldout-seed3"),
             "heldoutVal6kSeed3": stopping_recorded(args.raw, "stopping-recorded-warm-heldout-val6k-seed3"),
+            "heldoutVal6kSeed4": stopping_recorded(args.raw, "stopping-recorded-warm-heldout-val6k-seed4"),
         },
         "moStopping": mo_stopping(args.raw),
         "runningSavings": running_savings(args.raw),
