@@ -18,25 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * candidates' finals better than their running averages there, else by the running averages (the median rule).
  */
 class SurrogateFieldTest {
-    /** Predictions by candidate id, the same from every epoch, also as the prediction made from that epoch. */
     private static PredictionSource from(Map<String, Prediction> m) {
-        return new PredictionSource() {
-            @Override
-            public Optional<Prediction> predict(String archHash) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Prediction> predict(CurvePoint p) {
-                return Optional.ofNullable(m.get(p.candidateId()))
-                        .map(x -> new Prediction(x.mean(), x.std(), "candidate " + p.candidateId(), x.dof()));
-            }
-
-            @Override
-            public Optional<Prediction> predictFrom(CurvePoint p) {
-                return predict(p);
-            }
-        };
+        return SurrogateRuleTest.byCandidate(m);
     }
 
     /**

@@ -97,8 +97,8 @@ class SurrogateRuleTest {
                 + "(1 finished) at epoch 1", st.decision(S, "w").orElseThrow().reason());
     }
 
-    /** Predictions by candidate id (the same from every epoch). */
-    private static PredictionSource byCandidate(Map<String, Prediction> m) {
+    /** Predictions by candidate id (the same from every epoch, each also the prediction made from that epoch). */
+    static PredictionSource byCandidate(Map<String, Prediction> m) {
         return new PredictionSource() {
             @Override
             public Optional<Prediction> predict(String archHash) {
@@ -109,6 +109,11 @@ class SurrogateRuleTest {
             public Optional<Prediction> predict(CurvePoint p) {
                 return Optional.ofNullable(m.get(p.candidateId()))
                         .map(x -> new Prediction(x.mean(), x.std(), "candidate " + p.candidateId(), x.dof()));
+            }
+
+            @Override
+            public Optional<Prediction> predictFrom(CurvePoint p) {
+                return predict(p);
             }
         };
     }
