@@ -142,17 +142,30 @@ public final class MedianStoppingRule implements StoppingRule {
             return Optional.empty();
         }
         double[] xs = refs.stream().mapToDouble(Double::doubleValue).toArray();
-        double cut = percentile == DEFAULT_PERCENTILE ? Num.median(xs) : Num.percentile(xs, 100 - percentile);
+        double cut = cutoff(xs, percentile);
         double score = compare == Compare.BEST ? store.bestUpTo(p.candidateId(), t)
                 : store.runningAverage(p.candidateId(), t);
         if (!(score < cut)) {
             return Optional.empty();
         }
         String what = compare == Compare.BEST ? "best " : "running average ";
-        String of = percentile == DEFAULT_PERCENTILE ? "median " : ordinal(100 - percentile) + " percentile ";
+        String of = cutoffName(percentile);
         String reason = what + Num.fmt(score) + " < " + of + Num.fmt(cut) + " of the running averages of "
                 + refs.size() + (completedOnly ? " finished" : "") + " trials at epoch " + t;
         return Optional.of(new StopVerdict(p.searchId(), p.candidateId(), t, name(), reason));
+    }
+
+    /**
+     * The value a candidate must reach to stay in the top {@code percentile} percent of {@code xs}: their
+     * {@code (100 - percentile)}-th percentile (the median for 50).
+     */
+    static double cutoff(double[] xs, double percentile) {
+        return percentile == DEFAULT_PERCENTILE ? Num.median(xs) : Num.percentile(xs, 100 - percentile);
+    }
+
+    /** How a reason names {@link #cutoff}: "median " or e.g. "60th percentile ". */
+    static String cutoffName(double percentile) {
+        return percentile == DEFAULT_PERCENTILE ? "median " : ordinal(100 - percentile) + " percentile ";
     }
 
     /** "75th", "1st", "22nd", "33rd", "12.5th". */

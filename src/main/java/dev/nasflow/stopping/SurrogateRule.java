@@ -84,6 +84,8 @@ public final class SurrogateRule implements StoppingRule {
     private final double confidence;
     private final int eta;
     private final double percentile;
+    /** The median rule on the running averages with this rule's grace period and percentile (compare=average). */
+    private final MedianStoppingRule byValues;
     /** Finished candidates the rank quality at a rung must be measured on before predictions rank it. */
     static final int MIN_QUALITY_PAIRS = 10;
     /** The fallback without a prediction: the median rule with its defaults (gracePeriod 4, minTrials 3). */
@@ -127,6 +129,8 @@ public final class SurrogateRule implements StoppingRule {
         }
         this.eta = eta;
         this.percentile = percentile;
+        this.byValues = new MedianStoppingRule(gracePeriod, Math.max(minTrials, FALLBACK_MIN_TRIALS), false,
+                percentile, MedianStoppingRule.Compare.AVERAGE);
     }
 
     /** The rung index of {@code epoch} (0 for gracePeriod), or -1 when it is not a rung below {@code target}. */
@@ -175,7 +179,7 @@ public final class SurrogateRule implements StoppingRule {
                         v.candidateId(), v.epoch(), name(), "no surrogate prediction (" + why + "); " + v.reason()
                         .substring(v.reason().indexOf("; ") + 2)));
             }
-            MedianStoppingRule fallback = percentile < 100 ? byValues() : FALLBACK;
+            MedianStoppingRule fallback = percentile < 100 ? byValues : FALLBACK;
             return fallback.onEpoch(p, store).map(v -> new StopVerdict(v.searchId(), v.candidateId(), v.epoch(),
                     name(), "no surrogate prediction (" + why + "): median fallback: " + v.reason()));
         }
@@ -216,12 +220,6 @@ public final class SurrogateRule implements StoppingRule {
         return rung(p, store, rung, Optional.of(new Prediction(mean, std, pred.get().source())));
     }
 
-    /** The median rule on the running averages with this rule's grace period and percentile (compare=average). */
-    private MedianStoppingRule byValues() {
-        return new MedianStoppingRule(gracePeriod, Math.max(minTrials, FALLBACK_MIN_TRIALS), false, percentile,
-                MedianStoppingRule.Compare.AVERAGE);
-    }
-
     /** The fewest others the field criterion compares with (the median fallback's minTrials). */
     static final int FALLBACK_MIN_TRIALS = 3;
 
@@ -252,13 +250,11 @@ public final class SurrogateRule implements StoppingRule {
             }
             if (refs.size() >= need) {
                 double[] xs = refs.stream().mapToDouble(Double::doubleValue).toArray();
-                double cut = percentile == MedianStoppingRule.DEFAULT_PERCENTILE ? Num.median(xs)
-                        : Num.percentile(xs, 100 - percentile);
+                double cut = MedianStoppingRule.cutoff(xs, percentile);
                 if (!(mine < cut)) {
                     return Optional.empty();
                 }
-                String of = percentile == MedianStoppingRule.DEFAULT_PERCENTILE ? "median "
-                        : MedianStoppingRule.ordinal(100 - percentile) + " percentile ";
+                String of = MedianStoppingRule.cutoffName(percentile);
                 return Optional.of(new StopVerdict(p.searchId(), p.candidateId(), t, name(), cited
                         + "; its prediction from epoch " + t + " " + Num.fmt(mine) + " < " + of + Num.fmt(cut)
                         + " of the predictions from epoch " + t + " of " + refs.size() + " others (" + measured
@@ -266,7 +262,7 @@ public final class SurrogateRule implements StoppingRule {
             }
         }
         String why = byPrediction ? "fewer than " + need + " others have a prediction from epoch " + t : measured;
-        return byValues().onEpoch(p, store).map(v -> new StopVerdict(v.searchId(), v.candidateId(), v.epoch(),
+        return byValues.onEpoch(p, store).map(v -> new StopVerdict(v.searchId(), v.candidateId(), v.epoch(),
                 name(), cited + "; ranked by running averages (" + why + "): " + v.reason()));
     }
 
