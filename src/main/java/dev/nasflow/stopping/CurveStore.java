@@ -385,6 +385,28 @@ public final class CurveStore {
         c.predictions[epoch] = value;
     }
 
+    /**
+     * The pessimistic predicted final value (oriented) that a rule recorded for the candidate with {@link #putFloor},
+     * from the latest epoch it recorded one at, and that epoch: {@code {epoch, value}}, or null when none was recorded.
+     */
+    public double[] latestFloor(String candidateId) {
+        Curve c = curves.get(candidateId);
+        return c == null || c.floorEpoch < 1 ? null : new double[] {c.floorEpoch, c.floor};
+    }
+
+    /**
+     * Records a pessimistic predicted final value of the candidate made from epoch {@code epoch} (ignored for an
+     * unknown candidate, a value that is not finite, or an epoch before the latest one recorded).
+     */
+    public void putFloor(String candidateId, int epoch, double value) {
+        Curve c = curves.get(candidateId);
+        if (c == null || !Double.isFinite(value) || epoch < c.floorEpoch || epoch < 1) {
+            return;
+        }
+        c.floorEpoch = epoch;
+        c.floor = value;
+    }
+
     /** The value of {@code perEpoch} (null: none) at {@code epoch}, NaN when it has none there. */
     private static double at(double[] perEpoch, int epoch) {
         return perEpoch == null || epoch < 1 || epoch >= perEpoch.length ? Double.NaN : perEpoch[epoch];
@@ -452,6 +474,8 @@ public final class CurveStore {
         Map<String, Double> statics;     // known before training (cost model): params, flops, latencyMs
         double[] estimates;              // a rule's memo per epoch (NaN = none)
         double[] predictions;            // a surrogate's predicted final made from epoch e (NaN = none)
+        int floorEpoch;                  // the latest epoch a pessimistic predicted final was recorded at (0: none)
+        double floor;                    // that pessimistic predicted final
 
         boolean has(int e) {
             return e >= 1 && e <= last && present[e];

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Surrogate-based stopping: the surrogate's predicted final values used two ways, both citing the prediction. The
- * prediction comes from a {@link PredictionSource}: in the stopper service, the candidate prediction the surrogate
- * service published after this very epoch (learning-curve model: architecture + curve so far → final value, with its
- * spread), oriented so larger is better.
+ * Surrogate-based stopping: the surrogate's predicted final values used in up to four ways, each citing the
+ * prediction. The prediction comes from a {@link PredictionSource}: in the stopper service, the candidate
+ * prediction the surrogate service published after this very epoch (learning-curve model: architecture + curve so
+ * far → final value, with its spread), oriented so larger is better.
  *
  * <p>For a point of candidate {@code c} at epoch {@code t} with target {@code T}: nothing happens while
  * {@code t < gracePeriod} or {@code t >= T}. With a finite prediction {@code (mean, std)}:
@@ -42,18 +42,23 @@ import java.util.Optional;
  *       Kendall tau against the finals beats that of the running averages at {@code t}; otherwise by the running
  *       averages (the median rule, {@code compare=average}, with this rule's grace period and percentile), which is
  *       then also the fallback for a candidate without a prediction.</li>
+ *   <li>with {@code runningReferences} (the default), <b>running references</b>: stop iff the optimistic prediction
+ *       is below {@code threshold} times the highest pessimistic prediction ({@code mean - z * std}, recorded by this
+ *       rule in the curve store as it judged each candidate, from its latest judged epoch) of another running
+ *       candidate with the same target (not finished, stopped or ended): successive elimination by the predictions'
+ *       bounds, which acts before any candidate has finished.</li>
  * </ol>
  * The reason cites the prediction (mean, std, and its source: candidate, epoch, model version, finished candidates it
  * learnt from, quality) and, at a rung, what the rung ranked by. Without a prediction for {@code c} (the surrogate has
  * not learnt enough yet, is not running, or was late), the rule, outside rungs, falls back to the median rule with its defaults ({@link #FALLBACK}) and says so in the
- * reason. The rule keeps no state: competitors' predictions are read from the source.
+ * reason. The rule keeps no state of its own: competitors' predictions are read from the source or the curve store.
  */
 public final class SurrogateRule implements StoppingRule {
     /** {@code surrogate}: stop on the surrogate service's optimistic prediction (optionally also at rungs). */
     public static final StoppingRuleDescriptor DESCRIPTOR = StoppingRuleDescriptor.of("surrogate",
             (v, s) -> new SurrogateRule(s.source(), v.integer("gracePeriod"), v.integer("minTrials"),
                     v.number("threshold"), v.number("confidence"), v.bool("rungs") ? v.integer("eta") : 1,
-                    v.number("percentile")),
+                    v.number("percentile"), v.bool("runningReferences")),
             ParamDef.integer("gracePeriod", 1, StoppingRules.MAX_INT, 1, "first epoch at which the prediction is checked"),
             ParamDef.integer("minTrials", 1, StoppingRules.MAX_INT, 1, "finished candidates needed as references"),
             ParamDef.number("threshold", 0.01, 1.0, 1.0,
@@ -73,6 +78,10 @@ public final class SurrogateRule implements StoppingRule {
                             + "the others that reached the epoch, ranked by the predictions made from that epoch where "
                             + "they have been measured to rank the finished candidates better than the running "
                             + "averages there, else by the running averages; 100: off"),
+            ParamDef.bool("runningReferences", true,
+                    "also stop when the optimistic prediction is below another running candidate's pessimistic "
+                            + "prediction (mean - z std at the same confidence, from its latest epoch): successive "
+                            + "elimination by the predictions' bounds, before any candidate has finished"),
             ParamDef.bool("rungs", false,
                     "also stop at the rungs (successive halving); false: only when the optimistic "
                             + "prediction cannot reach the best final"));
@@ -84,6 +93,7 @@ public final class SurrogateRule implements StoppingRule {
     private final double confidence;
     private final int eta;
     private final double percentile;
+    private final boolean runningReferences;
     /** The median rule on the running averages with this rule's grace period and percentile (compare=average). */
     private final MedianStoppingRule byValues;
     /** Finished candidates the rank quality at a rung must be measured on before predictions rank it. */
@@ -106,6 +116,15 @@ public final class SurrogateRule implements StoppingRule {
      */
     public SurrogateRule(PredictionSource source, int gracePeriod, int minTrials, double threshold,
                          double confidence, int eta, double percentile) {
+        this(source, gracePeriod, minTrials, threshold, confidence, eta, percentile, false); // no running references
+    }
+
+    /**
+     * @param eta               reduction factor of the rungs ({@code >= 2}), or 1 for none
+     * @param runningReferences also compare with the pessimistic predictions of the other running candidates
+     */
+    public SurrogateRule(PredictionSource source, int gracePeriod, int minTrials, double threshold,
+                         double confidence, int eta, double percentile, boolean runningReferences) {
         if (source == null) {
             throw new IllegalArgumentException("stopping.rule: surrogate needs a PredictionSource "
                     + "(the surrogate service's predictions); pass one to StoppingRules.create");
@@ -129,6 +148,7 @@ public final class SurrogateRule implements StoppingRule {
         }
         this.eta = eta;
         this.percentile = percentile;
+        this.runningReferences = runningReferences;
         this.byValues = new MedianStoppingRule(gracePeriod, Math.max(minTrials, FALLBACK_MIN_TRIALS), false,
                 percentile, MedianStoppingRule.Compare.AVERAGE);
     }
@@ -192,19 +212,26 @@ public final class SurrogateRule implements StoppingRule {
         String cited = "surrogate predicts " + Num.fmt(mean) + " +/- " + Num.fmt(pred.get().std())
                 + (pred.get().source() == null ? " for arch " + arch : " (" + pred.get().source() + ")");
         CurveStore.Reference ref = store.bestFinal(target);
+        double dof = pred.get().dof();
+        double zq = pred.get().quantile(confidence); // Student t with its dof, or normal
+        double optimistic = mean + zq * std;
+        String bound = zq == 0 ? "" : ", optimistic " + Num.fmt(optimistic) + " (mean + "
+                + Num.fmt(Num.round(zq, 3)) + " std, " + (Double.isInfinite(dof) ? "normal"
+                : "Student t with " + Num.fmt(Num.round(dof, 1)) + " dof") + ", confidence "
+                + Num.fmt(confidence) + ")";
         if (ref.count() >= Math.max(1, minTrials)) {
             double cut = Num.cutoff(ref.value(), threshold);
-            double dof = pred.get().dof();
-            double zq = pred.get().quantile(confidence); // Student t with its dof, or normal
-            double optimistic = mean + zq * std;
             if (optimistic < cut) {
-                String bound = zq == 0 ? "" : ", optimistic " + Num.fmt(optimistic) + " (mean + "
-                        + Num.fmt(Num.round(zq, 3)) + " std, " + (Double.isInfinite(dof) ? "normal"
-                        : "Student t with " + Num.fmt(Num.round(dof, 1)) + " dof") + ", confidence "
-                        + Num.fmt(confidence) + ")";
                 String reason = cited + bound + " < " + Num.fmt(threshold) + " x best final " + Num.fmt(ref.value())
                         + " = " + Num.fmt(cut) + " (" + ref.count() + " finished) at epoch " + t;
                 return Optional.of(new StopVerdict(p.searchId(), p.candidateId(), t, name(), reason));
+            }
+        }
+        if (runningReferences) {
+            store.putFloor(p.candidateId(), t, mean - zq * std);
+            Optional<StopVerdict> v = runningReference(p, store, optimistic, cited + bound);
+            if (v.isPresent()) {
+                return v;
             }
         }
         if (percentile < 100) {
@@ -218,6 +245,40 @@ public final class SurrogateRule implements StoppingRule {
             return Optional.empty();
         }
         return rung(p, store, rung, Optional.of(new Prediction(mean, std, pred.get().source())));
+    }
+
+    /**
+     * Running references: the highest pessimistic prediction (mean - z std) among the other running candidates (not
+     * finished, stopped or ended; same target), each from its latest epoch as this rule recorded it; stop when the
+     * optimistic prediction is below it (by the threshold).
+     */
+    private Optional<StopVerdict> runningReference(CurvePoint p, CurveStore store, double optimistic, String cited) {
+        String rival = null;
+        double bar = Double.NEGATIVE_INFINITY;
+        int from = 0;
+        for (String o : store.candidates()) {
+            if (o.equals(p.candidateId()) || store.isFinished(o) || store.isEnded(o) || store.alreadyDecided(o)
+                    || store.targetEpochs(o) != p.targetEpochs()) {
+                continue;
+            }
+            double[] f = store.latestFloor(o);
+            if (f != null && f[1] > bar) {
+                bar = f[1];
+                rival = o;
+                from = (int) f[0];
+            }
+        }
+        if (rival == null) {
+            return Optional.empty();
+        }
+        double cut = Num.cutoff(bar, threshold);
+        if (!(optimistic < cut)) {
+            return Optional.empty();
+        }
+        return Optional.of(new StopVerdict(p.searchId(), p.candidateId(), p.epoch(), name(), cited + " < "
+                + Num.fmt(threshold) + " x the pessimistic prediction " + Num.fmt(bar) + " (mean - z std) of running "
+                + "candidate " + rival + " from its epoch " + from + " = " + Num.fmt(cut) + " at epoch "
+                + p.epoch()));
     }
 
     /** The fewest others the field criterion compares with (the median fallback's minTrials). */
@@ -385,6 +446,7 @@ public final class SurrogateRule implements StoppingRule {
     public String toString() {
         return "surrogate(gracePeriod=" + gracePeriod + ", minTrials=" + minTrials + ", threshold=" + threshold
                 + ", confidence=" + confidence + (eta >= 2 ? ", rungs eta=" + eta : ", no rungs")
-                + (percentile < 100 ? ", percentile=" + percentile : "") + ")";
+                + (percentile < 100 ? ", percentile=" + percentile : "")
+                + (runningReferences ? ", runningReferences" : "") + ")";
     }
 }

@@ -255,7 +255,8 @@ class SurrogateRuleTest {
     /**
      * {@code gracePeriod 2, rungs: true, confidence 0.99} (bench/run-all's {@code surrogateRungs2}): nothing at epoch 1;
      * from epoch 2 criterion 1 at z = 2.326 and successive halving at the rungs 2, 6, 18 (eta 3), ranked by value where
-     * the model has not been measured to rank better.
+     * the model has not been measured to rank better (running references off: the rivals a, b and c predicted at 95
+     * would otherwise stop z before its rung).
      */
     @Test
     void withRungsFromEpoch2AtConfidence099BothCriteriaAct() {
@@ -263,7 +264,7 @@ class SurrogateRuleTest {
                 "z", new Prediction(87, 1), "a", new Prediction(95, 1), "b", new Prediction(95, 1),
                 "c", new Prediction(95, 1)));
         EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate",
-                Map.of("gracePeriod", 2, "rungs", true, "confidence", 0.99), src));
+                Map.of("gracePeriod", 2, "rungs", true, "confidence", 0.99, "runningReferences", false), src));
         Feed.finished(st, "ref", 80, 85, 87, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88, 88);
         assertTrue(st.onEpoch(new CurvePoint(S, "x", 1, 20, 70)).isEmpty(), "epoch 1 < gracePeriod 2");
         assertTrue(st.onEpoch(new CurvePoint(S, "y", 3, 20, 70)).isEmpty(), "86 + 2.326 x 1 = 88.3 >= 88, no rung");
