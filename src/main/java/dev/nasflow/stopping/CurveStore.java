@@ -130,6 +130,17 @@ public final class CurveStore {
         }
     }
 
+    /**
+     * True when {@code other} is another candidate than {@code self} that may still reach {@code target}: not
+     * finished, not ended, no stop decided for it, and training towards the same target epoch. The running rivals
+     * that rules compare a candidate with before anyone finished ({@code surrogate}'s and {@code pareto}'s running
+     * references).
+     */
+    public boolean isRunningRival(String other, String self, int target) {
+        return !other.equals(self) && !isFinished(other) && !isEnded(other) && !alreadyDecided(other)
+                && targetEpochs(other) == target;
+    }
+
     /** True once {@link #end} was called for the candidate. */
     public boolean isEnded(String candidateId) {
         Curve c = curves.get(candidateId);

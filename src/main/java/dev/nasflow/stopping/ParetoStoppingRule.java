@@ -346,8 +346,7 @@ public final class ParetoStoppingRule implements StoppingRule {
         double[] bestCost = null;
         double bestScale = 1;
         for (String r : store.candidates()) {
-            if (r.equals(id) || store.isFinished(r) || store.isEnded(r) || store.alreadyDecided(r)
-                    || store.targetEpochs(r) != target) {
+            if (!store.isRunningRival(r, id, target)) {
                 continue;
             }
             int tr = Math.min(store.lastEpoch(r), target - 1);

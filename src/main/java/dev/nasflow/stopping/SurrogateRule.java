@@ -257,8 +257,7 @@ public final class SurrogateRule implements StoppingRule {
         double bar = Double.NEGATIVE_INFINITY;
         int from = 0;
         for (String o : store.candidates()) {
-            if (o.equals(p.candidateId()) || store.isFinished(o) || store.isEnded(o) || store.alreadyDecided(o)
-                    || store.targetEpochs(o) != p.targetEpochs()) {
+            if (!store.isRunningRival(o, p.candidateId(), p.targetEpochs())) {
                 continue;
             }
             double[] f = store.latestFloor(o);

@@ -35,6 +35,24 @@ class CurveStoreTest {
     }
 
     @Test
+    void runningRivalsAreOthersThatMayStillFinishTheSameTarget() {
+        CurveStore s = new CurveStore(S);
+        for (String c : List.of("self", "run", "done", "ended", "decided", "short")) {
+            s.record(pt(c, 1, c.equals("short") ? 5 : 10, 50));
+        }
+        s.finish("done");
+        s.end("ended");
+        s.markDecided(new StopVerdict(S, "decided", 1, "median", "below the median"));
+        assertTrue(s.isRunningRival("run", "self", 10));
+        assertFalse(s.isRunningRival("self", "self", 10), "not itself");
+        assertFalse(s.isRunningRival("done", "self", 10), "finished: counts by its final, not as running");
+        assertFalse(s.isRunningRival("ended", "self", 10), "ended: will never finish");
+        assertFalse(s.isRunningRival("decided", "self", 10), "a stop was decided for it");
+        assertFalse(s.isRunningRival("short", "self", 10), "another target");
+        assertFalse(s.isRunningRival("unknown", "self", 10), "unknown: no target");
+    }
+
+    @Test
     void nonFiniteValuesAreNoValues() {
         CurveStore s = new CurveStore(S);
         s.record(pt("a", 1, 10, Double.NEGATIVE_INFINITY));
