@@ -396,26 +396,32 @@ public final class CurveStore {
         c.predictions[epoch] = value;
     }
 
-    /**
-     * The pessimistic predicted final value (oriented) that a rule recorded for the candidate with {@link #putFloor},
-     * from the latest epoch it recorded one at, and that epoch: {@code {epoch, value}}, or null when none was recorded.
-     */
-    public double[] latestFloor(String candidateId) {
-        Curve c = curves.get(candidateId);
-        return c == null || c.floorEpoch < 1 ? null : new double[] {c.floorEpoch, c.floor};
+    /** A prediction of a candidate's final value (oriented) that a rule recorded as it judged an epoch. */
+    public record Judged(int epoch, double mean, double std) {
     }
 
     /**
-     * Records a pessimistic predicted final value of the candidate made from epoch {@code epoch} (ignored for an
-     * unknown candidate, a value that is not finite, or an epoch before the latest one recorded).
+     * The prediction a rule recorded for the candidate with {@link #putJudged}, from the latest epoch it recorded one
+     * at, or null when none was recorded.
      */
-    public void putFloor(String candidateId, int epoch, double value) {
+    public Judged latestJudged(String candidateId) {
         Curve c = curves.get(candidateId);
-        if (c == null || !Double.isFinite(value) || epoch < c.floorEpoch || epoch < 1) {
+        return c == null || c.judgedEpoch < 1 ? null : new Judged(c.judgedEpoch, c.judgedMean, c.judgedStd);
+    }
+
+    /**
+     * Records the predicted final value (mean and spread, oriented) of the candidate made from epoch {@code epoch}
+     * (ignored for an unknown candidate, a mean that is not finite, or an epoch before the latest one recorded; a
+     * spread that is not finite or negative counts as 0).
+     */
+    public void putJudged(String candidateId, int epoch, double mean, double std) {
+        Curve c = curves.get(candidateId);
+        if (c == null || !Double.isFinite(mean) || epoch < c.judgedEpoch || epoch < 1) {
             return;
         }
-        c.floorEpoch = epoch;
-        c.floor = value;
+        c.judgedEpoch = epoch;
+        c.judgedMean = mean;
+        c.judgedStd = Double.isFinite(std) && std > 0 ? std : 0;
     }
 
     /** The value of {@code perEpoch} (null: none) at {@code epoch}, NaN when it has none there. */
@@ -485,8 +491,9 @@ public final class CurveStore {
         Map<String, Double> statics;     // known before training (cost model): params, flops, latencyMs
         double[] estimates;              // a rule's memo per epoch (NaN = none)
         double[] predictions;            // a surrogate's predicted final made from epoch e (NaN = none)
-        int floorEpoch;                  // the latest epoch a pessimistic predicted final was recorded at (0: none)
-        double floor;                    // that pessimistic predicted final
+        int judgedEpoch;                 // the latest epoch a rule recorded a predicted final at (0: none)
+        double judgedMean;               // that predicted final: mean
+        double judgedStd;                // and spread
 
         boolean has(int e) {
             return e >= 1 && e <= last && present[e];

@@ -20,7 +20,7 @@ import java.util.Optional;
  *       for a positive best), {@code z} the quantile at {@code confidence} of the prediction's own distribution:
  *       Student's t with the degrees of freedom the prediction carries (the learning-curve model estimates its noise
  *       from the finished candidates, so with 4 of them z is about 2.3 rather than 1.645), or the standard normal
- *       when it carries none (0.95: z = 1.645, the predicted chance of ending above the cut-off is below 5 %; 0.5:
+ *       when it carries none (0.9, the default: z = 1.282, the predicted chance of ending above the cut-off is below 10 %; 0.5:
  *       the mean alone);</li>
  *   <li>with {@code eta >= 2} (spec: {@code rungs: true}), <b>successive halving</b> at rungs
  *       {@code gracePeriod * eta^k < T} (ASHA's rungs, Li et al. 2020): the competitors are the candidates that
@@ -42,11 +42,14 @@ import java.util.Optional;
  *       Kendall tau against the finals beats that of the running averages at {@code t}; otherwise by the running
  *       averages (the median rule, {@code compare=average}, with this rule's grace period and percentile), which is
  *       then also the fallback for a candidate without a prediction.</li>
- *   <li>with {@code runningReferences} (the default), <b>running references</b>: stop iff the optimistic prediction
- *       is below {@code threshold} times the highest pessimistic prediction ({@code mean - z * std}, recorded by this
- *       rule in the curve store as it judged each candidate, from its latest judged epoch) of another running
- *       candidate with the same target (not finished, stopped or ended): successive elimination by the predictions'
- *       bounds, which acts before any candidate has finished.</li>
+ *   <li>with {@code runningReferences} (the default), <b>running references</b>: stop iff, for another running
+ *       candidate with the same target (not finished, stopped or ended) and its latest prediction {@code (m_r, s_r)}
+ *       (recorded by this rule in the curve store as it judged that candidate), the predicted chance of ending above
+ *       it is below {@code 1 - confidence}, the two prediction errors taken as independent:
+ *       {@code mean + z * sqrt(std^2 + s_r^2) < m_r} (by the threshold). Successive elimination by the predictions,
+ *       which acts before any candidate has finished. (Until 2026-12-08 the optimistic bound was compared with the
+ *       rival's pessimistic one, {@code mean + z std < m_r - z s_r}: a spread of {@code std + s_r} instead of
+ *       {@code sqrt(std^2 + s_r^2)}, errors perfectly anti-correlated, too cautious.)</li>
  * </ol>
  * The reason cites the prediction (mean, std, and its source: candidate, epoch, model version, finished candidates it
  * learnt from, quality) and, at a rung, what the rung ranked by. Without a prediction for {@code c} (the surrogate has
@@ -63,11 +66,11 @@ public final class SurrogateRule implements StoppingRule {
             ParamDef.integer("minTrials", 1, StoppingRules.MAX_INT, 1, "finished candidates needed as references"),
             ParamDef.number("threshold", 0.01, 1.0, 1.0,
                     "stop when the optimistic predicted final value is below best final x threshold"),
-            ParamDef.number("confidence", 0.5, 0.999, 0.95,
+            ParamDef.number("confidence", 0.5, 0.999, 0.9,
                     "the optimistic prediction is mean + z std, z the quantile of confidence of the "
                             + "prediction's distribution (Student t with the degrees of freedom it carries, else "
-                            + "normal: 0.95 gives z = 1.645; stop when the chance of reaching the cut-off is below "
-                            + "5 %; 0.5: the mean alone)"),
+                            + "normal: 0.9 gives z = 1.282; stop when the predicted chance of reaching the cut-off, "
+                            + "or of ending above a running rival, is below 10 %; 0.5: the mean alone)"),
             ParamDef.integer("eta", 2, 100, 3,
                     "rungs at gracePeriod x eta^k: only the top 1/eta of the candidates that reached a rung, "
                             + "ranked by their values there (ASHA), or by the current model's predictions from "
@@ -79,9 +82,9 @@ public final class SurrogateRule implements StoppingRule {
                             + "they have been measured to rank the finished candidates better than the running "
                             + "averages there, else by the running averages; 100: off"),
             ParamDef.bool("runningReferences", true,
-                    "also stop when the optimistic prediction is below another running candidate's pessimistic "
-                            + "prediction (mean - z std at the same confidence, from its latest epoch): successive "
-                            + "elimination by the predictions' bounds, before any candidate has finished"),
+                    "also stop when the predicted chance of ending above another running candidate (its latest "
+                            + "prediction; the two errors independent: mean + z sqrt(std^2 + its std^2) < its mean) "
+                            + "is below 1 - confidence: successive elimination, before any candidate has finished"),
             ParamDef.bool("rungs", false,
                     "also stop at the rungs (successive halving); false: only when the optimistic "
                             + "prediction cannot reach the best final"));
@@ -228,8 +231,8 @@ public final class SurrogateRule implements StoppingRule {
             }
         }
         if (runningReferences) {
-            store.putFloor(p.candidateId(), t, mean - zq * std);
-            Optional<StopVerdict> v = runningReference(p, store, optimistic, cited + bound);
+            store.putJudged(p.candidateId(), t, mean, std);
+            Optional<StopVerdict> v = runningReference(p, store, mean, std, zq, cited, dof);
             if (v.isPresent()) {
                 return v;
             }
@@ -248,36 +251,47 @@ public final class SurrogateRule implements StoppingRule {
     }
 
     /**
-     * Running references: the highest pessimistic prediction (mean - z std) among the other running candidates (not
-     * finished, stopped or ended; same target), each from its latest epoch as this rule recorded it; stop when the
-     * optimistic prediction is below it (by the threshold).
+     * Running references: for each other running candidate ({@link CurveStore#isRunningRival}) with a prediction this
+     * rule recorded as it judged it (mean {@code m_r}, spread {@code s_r}, from its latest judged epoch), the chance
+     * that this candidate ends above it, the two prediction errors taken as independent: stop when, for one rival,
+     * {@code mean + z * sqrt(std^2 + s_r^2) < m_r} (by the threshold), i.e. that chance is below
+     * {@code 1 - confidence}. The rival cited is the one that rules this candidate out most clearly (largest margin in
+     * units of the difference's spread).
      */
-    private Optional<StopVerdict> runningReference(CurvePoint p, CurveStore store, double optimistic, String cited) {
+    private Optional<StopVerdict> runningReference(CurvePoint p, CurveStore store, double mean, double std,
+                                                   double zq, String cited, double dof) {
         String rival = null;
-        double bar = Double.NEGATIVE_INFINITY;
-        int from = 0;
+        CurveStore.Judged by = null;
+        double clearest = Double.NEGATIVE_INFINITY;
         for (String o : store.candidates()) {
             if (!store.isRunningRival(o, p.candidateId(), p.targetEpochs())) {
                 continue;
             }
-            double[] f = store.latestFloor(o);
-            if (f != null && f[1] > bar) {
-                bar = f[1];
+            CurveStore.Judged j = store.latestJudged(o);
+            if (j == null) {
+                continue;
+            }
+            double sd = Math.sqrt(std * std + j.std() * j.std());
+            double cut = Num.cutoff(j.mean(), threshold);
+            double margin = sd > 0 ? (cut - mean) / sd : (cut > mean ? Double.POSITIVE_INFINITY : 0);
+            if (mean + zq * sd < cut && margin > clearest) {
+                clearest = margin;
                 rival = o;
-                from = (int) f[0];
+                by = j;
             }
         }
         if (rival == null) {
             return Optional.empty();
         }
-        double cut = Num.cutoff(bar, threshold);
-        if (!(optimistic < cut)) {
-            return Optional.empty();
-        }
-        return Optional.of(new StopVerdict(p.searchId(), p.candidateId(), p.epoch(), name(), cited + " < "
-                + Num.fmt(threshold) + " x the pessimistic prediction " + Num.fmt(bar) + " (mean - z std) of running "
-                + "candidate " + rival + " from its epoch " + from + " = " + Num.fmt(cut) + " at epoch "
-                + p.epoch()));
+        double sd = Math.sqrt(std * std + by.std() * by.std());
+        return Optional.of(new StopVerdict(p.searchId(), p.candidateId(), p.epoch(), name(), cited
+                + "; chance of ending above running candidate " + rival + " below " + Num.fmt(Num.round(
+                100 * (1 - confidence), 3)) + " %: mean + " + Num.fmt(Num.round(zq, 3)) + " x sqrt(std^2 + its std^2) = "
+                + Num.fmt(mean + zq * sd) + " < " + Num.fmt(threshold) + " x its prediction " + Num.fmt(by.mean())
+                + " +/- " + Num.fmt(by.std()) + " from its epoch " + by.epoch() + " = "
+                + Num.fmt(Num.cutoff(by.mean(), threshold)) + " (" + (Double.isInfinite(dof) ? "normal"
+                : "Student t with " + Num.fmt(Num.round(dof, 1)) + " dof") + ", confidence " + Num.fmt(confidence)
+                + ") at epoch " + p.epoch()));
     }
 
     /** The fewest others the field criterion compares with (the median fallback's minTrials). */

@@ -136,19 +136,19 @@ class SurrogateLoopTest {
             List<Stacks.Rec<StopDecision>> decisions = Stacks.readAll(stack.kafka(), Topics.STOP_DECISIONS,
                     EventSerde.STOP_DECISION, d -> d.searchId().equals(warmId));
             long cited = decisions.stream().filter(d -> d.value().reason().startsWith("surrogate predicts ")).count();
-            // running references (on by default): stops below a running rival's pessimistic prediction, each naming
-            // the rival and the epoch its bound was predicted from
+            // running references (on by default): stops of candidates whose predicted chance of ending above a
+            // running rival is small, each naming the rival and the epoch its prediction was made from
             List<String> byRival = decisions.stream().map(d -> d.value().reason())
-                    .filter(x -> x.contains(" of running candidate " + warmId + "-")).toList();
+                    .filter(x -> x.contains(" above running candidate " + warmId + "-")).toList();
             System.out.printf(Locale.ROOT, "surrogate warm loop: %d stops, %d citing a prediction, %d below a running "
-                    + "rival's pessimistic prediction (e.g. %s); first prediction at epoch %s learnt from %s curves%n",
+                    + "rival's prediction (e.g. %s); first prediction at epoch %s learnt from %s curves%n",
                     decisions.size(), cited, byRival.size(), byRival.isEmpty() ? "none" : byRival.get(0), first.epoch(),
                     first.trainedOn());
             assertTrue(cited > 0, "the surrogate rule stopped candidates citing predictions: " + decisions);
             assertFalse(byRival.isEmpty(), "running references stopped candidates: " + decisions);
             for (String x : byRival) {
-                assertTrue(x.startsWith("surrogate predicts ") && x.contains(", optimistic ")
-                        && x.contains(" x the pessimistic prediction ") && x.contains(" from its epoch "), x);
+                assertTrue(x.startsWith("surrogate predicts ") && x.contains(" x sqrt(std^2 + its std^2) = ")
+                        && x.contains(" x its prediction ") && x.contains(" from its epoch "), x);
             }
         }
     }

@@ -73,7 +73,7 @@ class DefaultsTest {
                 "best"), stop("median"));
         assertEquals(new StoppingSpec("asha", null, 3, 3, null, "validAccuracy", 1, null), stop("asha"));
         assertEquals(new StoppingSpec("curve", 4, 1, null, 0.95, "validAccuracy", null, null), stop("curve"));
-        assertEquals(new StoppingSpec("surrogate", 1, 1, 3, 1.0, "validAccuracy", null, null, 100.0, null, null, 0.95,
+        assertEquals(new StoppingSpec("surrogate", 1, 1, 3, 1.0, "validAccuracy", null, null, 100.0, null, null, 0.9,
                 true, false),
                 stop("surrogate"));
         assertEquals(StoppingSpec.none(), stop("none"));

@@ -76,7 +76,7 @@ class ExampleSpecsTest {
         assertEquals("surrogate", s.stopping().rule());
         assertEquals(1, s.stopping().gracePeriod());
         assertEquals(Boolean.FALSE, s.stopping().rungs());
-        assertEquals(0.95, s.stopping().confidence());
+        assertEquals(0.9, s.stopping().confidence());
         assertEquals("bananas", s.strategy().type());
     }
 

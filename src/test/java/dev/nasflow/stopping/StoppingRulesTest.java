@@ -20,7 +20,7 @@ class StoppingRulesTest {
         assertEquals("asha(minEpochs=1, eta=3, minTrials=3)", StoppingRules.create("asha", Map.of()).toString());
         assertEquals("curve(gracePeriod=4, minTrials=1, threshold=0.95)",
                 StoppingRules.create("curve", Map.of()).toString());
-        assertEquals("surrogate(gracePeriod=1, minTrials=1, threshold=1.0, confidence=0.95, no rungs, "
+        assertEquals("surrogate(gracePeriod=1, minTrials=1, threshold=1.0, confidence=0.9, no rungs, "
                 + "runningReferences)",
                 StoppingRules.create("surrogate", Map.of(), h -> Optional.empty()).toString());
         assertSame(NoStopping.INSTANCE, StoppingRules.create("none", Map.of()));

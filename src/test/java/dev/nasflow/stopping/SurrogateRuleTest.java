@@ -121,13 +121,13 @@ class SurrogateRuleTest {
     @Test
     void stopsWhenEvenTheOptimisticPredictionCannotReachTheBest() {
         PredictionSource src = byCandidate(Map.of("wide", new Prediction(86, 2), "narrow", new Prediction(86, 0.5)));
-        // the defaults: threshold 1, confidence 0.95 (z = 1.645), no rungs
+        // the defaults: threshold 1, confidence 0.9 (z = 1.282), no rungs
         EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of(), src));
         Feed.finished(st, "ref", 80, 85, 87, 88);
-        assertTrue(st.onEpoch(new CurvePoint(S, "wide", 1, 4, 70)).isEmpty(), "86 + 1.645 x 2 = 89.3 >= 88");
-        assertTrue(st.onEpoch(new CurvePoint(S, "narrow", 1, 4, 70)).isPresent(), "86 + 1.645 x 0.5 = 86.8 < 88");
-        assertEquals("surrogate predicts 86 +/- 0.5 (candidate narrow), optimistic 86.8224 (mean + 1.645 std, "
-                + "normal, confidence 0.95) < 1 x best final 88 = 88 (1 finished) at epoch 1",
+        assertTrue(st.onEpoch(new CurvePoint(S, "wide", 1, 4, 70)).isEmpty(), "86 + 1.282 x 2 = 88.56 >= 88");
+        assertTrue(st.onEpoch(new CurvePoint(S, "narrow", 1, 4, 70)).isPresent(), "86 + 1.282 x 0.5 = 86.64 < 88");
+        assertEquals("surrogate predicts 86 +/- 0.5 (candidate narrow), optimistic 86.6408 (mean + 1.282 std, "
+                + "normal, confidence 0.9) < 1 x best final 88 = 88 (1 finished) at epoch 1",
                 st.decision(S, "narrow").orElseThrow().reason());
     }
 
@@ -143,7 +143,7 @@ class SurrogateRuleTest {
                 "t3", new Prediction(86, 1, null, 3),
                 "t3low", new Prediction(85, 1, null, 3),
                 "t200", new Prediction(86, 1, null, 200)));
-        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of(), src));
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of("confidence", 0.95), src));
         Feed.finished(st, "ref", 80, 85, 87, 88);
         assertTrue(st.onEpoch(new CurvePoint(S, "normal", 1, 4, 70)).isPresent(), "86 + 1.645 = 87.6 < 88");
         assertTrue(st.onEpoch(new CurvePoint(S, "t3", 1, 4, 70)).isEmpty(), "86 + 2.353 = 88.35 >= 88");

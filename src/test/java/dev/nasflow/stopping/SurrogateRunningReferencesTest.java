@@ -7,20 +7,20 @@ import java.util.Optional;
 
 import static dev.nasflow.stopping.Feed.S;
 import static dev.nasflow.stopping.Feed.pt;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The surrogate rule's running references ({@code runningReferences}, on by default): a candidate whose optimistic
- * prediction is below another running candidate's pessimistic prediction (mean - z std at the rule's confidence, from
- * its latest judged epoch) is stopped, before any candidate has finished; stopped, ended and finished rivals do not
+ * The surrogate rule's running references ({@code runningReferences}, on by default): a candidate whose predicted chance
+ * of ending above another running candidate (its latest judged prediction; the two errors independent) is below
+ * {@code 1 - confidence} is stopped, before any candidate has finished; stopped, ended and finished rivals do not
  * count.
  */
 class SurrogateRunningReferencesTest {
     private static final Map<String, Prediction> PREDICTIONS = Map.of(
-            "lead", new Prediction(90, 1), "weak", new Prediction(80, 1), "close", new Prediction(88, 1));
+            "lead", new Prediction(90, 1), "weak", new Prediction(80, 1), "close", new Prediction(88.5, 1),
+            "near", new Prediction(87.5, 1));
 
     private static EarlyStopper stopper(boolean runningReferences) {
         return new EarlyStopper(StoppingRules.create("surrogate", Map.of("runningReferences", runningReferences),
@@ -28,17 +28,33 @@ class SurrogateRunningReferencesTest {
     }
 
     @Test
-    void stopsBelowARunningRivalsPessimisticPredictionBeforeAnyoneFinished() {
+    void stopsWhenItsChanceOfEndingAboveARunningRivalIsSmallBeforeAnyoneFinished() {
         EarlyStopper st = stopper(true);
         assertTrue(st.onEpoch(pt("lead", 1, 4, 70)).isEmpty(), "nobody else is running yet");
-        assertArrayEquals(new double[] {1, 90 - 1.6448536269514729}, st.store(S).orElseThrow().latestFloor("lead"),
-                1e-6, "the rule keeps the lead's pessimistic prediction from epoch 1");
+        assertEquals(new CurveStore.Judged(1, 90, 1), st.store(S).orElseThrow().latestJudged("lead"),
+                "the rule keeps the lead's prediction from epoch 1");
         Optional<StopVerdict> v = st.onEpoch(pt("weak", 1, 4, 72));
-        assertTrue(v.isPresent(), "80 + 1.645 < 90 - 1.645");
-        assertEquals("surrogate predicts 80 +/- 1 (candidate weak), optimistic 81.6449 (mean + 1.645 std, normal, "
-                + "confidence 0.95) < 1 x the pessimistic prediction 88.3551 (mean - z std) of running candidate lead "
-                + "from its epoch 1 = 88.3551 at epoch 1", v.get().reason());
-        assertTrue(st.onEpoch(pt("close", 1, 4, 60)).isEmpty(), "88 + 1.645 overlaps 90 - 1.645: it goes on");
+        assertTrue(v.isPresent(), "80 + 1.282 sqrt(2) = 81.8 < 90");
+        assertEquals("surrogate predicts 80 +/- 1 (candidate weak); chance of ending above running candidate lead "
+                + "below 10 %: mean + 1.282 x sqrt(std^2 + its std^2) = 81.8124 < 1 x its prediction 90 +/- 1 from "
+                + "its epoch 1 = 90 (normal, confidence 0.9) at epoch 1", v.get().reason());
+        assertTrue(st.onEpoch(pt("close", 1, 4, 60)).isEmpty(), "88.5 + 1.282 sqrt(2) = 90.3 >= 90: it goes on");
+        assertTrue(st.onEpoch(pt("near", 1, 4, 60)).isPresent(), "87.5 + 1.282 sqrt(2) = 89.3 < 90, although its "
+                + "optimistic 87.5 + 1.282 overlaps the lead's pessimistic 90 - 1.282 (the rule until 2026-12-08)");
+    }
+
+    @Test
+    void citesTheRivalThatRulesItOutMostClearly() {
+        Map<String, Prediction> m = Map.of("sure", new Prediction(86, 0.1), "high", new Prediction(89, 3),
+                "weak", new Prediction(80, 1));
+        EarlyStopper st = new EarlyStopper(StoppingRules.create("surrogate", Map.of(),
+                SurrogateRuleTest.byCandidate(m)));
+        st.onEpoch(pt("high", 1, 4, 70));
+        assertTrue(st.onEpoch(pt("sure", 1, 4, 70)).isEmpty(), "86 + 1.282 sqrt(9.01) = 89.8 >= 89");
+        Optional<StopVerdict> v = st.onEpoch(pt("weak", 1, 4, 60));
+        // against high: (89 - 80) / sqrt(1 + 9) = 2.8 spreads; against sure: (86 - 80) / sqrt(1 + 0.01) = 6.0
+        assertTrue(v.isPresent() && v.get().reason().contains("running candidate sure below"),
+                v.map(StopVerdict::reason).orElse("none"));
     }
 
     @Test
@@ -72,16 +88,17 @@ class SurrogateRunningReferencesTest {
     }
 
     @Test
-    void aLaterFloorReplacesAnEarlierOneButNotTheReverse() {
+    void aLaterJudgedPredictionReplacesAnEarlierOneButNotTheReverse() {
         CurveStore store = new CurveStore(S);
         store.record(pt("a", 1, 4, 70));
         store.record(pt("a", 2, 4, 71));
-        store.putFloor("a", 2, 85);
-        store.putFloor("a", 1, 99);
-        assertArrayEquals(new double[] {2, 85}, store.latestFloor("a"));
-        store.putFloor("a", 2, Double.NaN);
-        assertArrayEquals(new double[] {2, 85}, store.latestFloor("a"));
-        assertEquals(null, store.latestFloor("unknown"));
-        assertFalse(store.latestFloor("a") == null);
+        store.putJudged("a", 2, 85, 2);
+        store.putJudged("a", 1, 99, 1);
+        assertEquals(new CurveStore.Judged(2, 85, 2), store.latestJudged("a"));
+        store.putJudged("a", 2, Double.NaN, 1);
+        assertEquals(new CurveStore.Judged(2, 85, 2), store.latestJudged("a"));
+        store.putJudged("a", 3, 86, Double.NaN);
+        assertEquals(new CurveStore.Judged(3, 86, 0), store.latestJudged("a"), "no finite spread: 0");
+        assertNull(store.latestJudged("unknown"));
     }
 }
