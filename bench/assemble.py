@@ -454,6 +454,7 @@ def main():
         "stoppingSavingsRecordedHeldoutVal6kSeed3": stopping_recorded(args.raw, "stopping-recorded-heldout-val6k-seed3"),
         "stoppingSavingsRecordedHeldoutVal6kSeed4": stopping_recorded(args.raw, "stopping-recorded-heldout-val6k-seed4"),
         "stoppingSavingsRecordedHeldoutVal6kSeed4b": stopping_recorded(args.raw, "stopping-recorded-heldout-val6k-seed4b"),
+        "stoppingSavingsRecordedHeldoutVal6kSeed5": stopping_recorded(args.raw, "stopping-recorded-heldout-val6k-seed5"),
         # the surrogate rules with the architecture model pre-trained on another file of the same task (warm start)
         "stoppingSavingsRecordedWarm": {
             "val6k16ep": stopping_recorded(args.raw, "stopping-recorded-warm-val6k-16ep"),
@@ -463,6 +464,7 @@ def main():
             "heldoutVal6kSeed3": stopping_recorded(args.raw, "stopping-recorded-warm-heldout-val6k-seed3"),
             "heldoutVal6kSeed4": stopping_recorded(args.raw, "stopping-recorded-warm-heldout-val6k-seed4"),
             "heldoutVal6kSeed4b": stopping_recorded(args.raw, "stopping-recorded-warm-heldout-val6k-seed4b"),
+            "heldoutVal6kSeed5": stopping_recorded(args.raw, "stopping-recorded-warm-heldout-val6k-seed5"),
         },
         "moStopping": mo_stopping(args.raw),
         "runningSavings": running_savings(args.raw),
