@@ -20,8 +20,8 @@ import java.util.Optional;
  *       for a positive best), {@code z} the quantile at {@code confidence} of the prediction's own distribution:
  *       Student's t with the degrees of freedom the prediction carries (the learning-curve model estimates its noise
  *       from the finished candidates, so with 4 of them z is about 2.3 rather than 1.645), or the standard normal
- *       when it carries none (0.9, the default: z = 1.282, the predicted chance of ending above the cut-off is below 10 %; 0.5:
- *       the mean alone);</li>
+ *       when it carries none (0.9, the default: z = 1.282, the predicted chance of ending above the cut-off is
+ *       below 10 %; 0.5: the mean alone);</li>
  *   <li>with {@code eta >= 2} (spec: {@code rungs: true}), <b>successive halving</b> at rungs
  *       {@code gracePeriod * eta^k < T} (ASHA's rungs, Li et al. 2020): the competitors are the candidates that
  *       reported the rung epoch (running, stopped or finished); with {@code n >= minTrials} of them (c included), c
@@ -219,9 +219,7 @@ public final class SurrogateRule implements StoppingRule {
         double zq = pred.get().quantile(confidence); // Student t with its dof, or normal
         double optimistic = mean + zq * std;
         String bound = zq == 0 ? "" : ", optimistic " + Num.fmt(optimistic) + " (mean + "
-                + Num.fmt(Num.round(zq, 3)) + " std, " + (Double.isInfinite(dof) ? "normal"
-                : "Student t with " + Num.fmt(Num.round(dof, 1)) + " dof") + ", confidence "
-                + Num.fmt(confidence) + ")";
+                + Num.fmt(Num.round(zq, 3)) + " std, " + distribution(dof) + ")";
         if (ref.count() >= Math.max(1, minTrials)) {
             double cut = Num.cutoff(ref.value(), threshold);
             if (optimistic < cut) {
@@ -262,6 +260,7 @@ public final class SurrogateRule implements StoppingRule {
                                                    double zq, String cited, double dof) {
         String rival = null;
         CurveStore.Judged by = null;
+        double bySpread = 0;
         double clearest = Double.NEGATIVE_INFINITY;
         for (String o : store.candidates()) {
             if (!store.isRunningRival(o, p.candidateId(), p.targetEpochs())) {
@@ -273,25 +272,30 @@ public final class SurrogateRule implements StoppingRule {
             }
             double sd = Math.sqrt(std * std + j.std() * j.std());
             double cut = Num.cutoff(j.mean(), threshold);
-            double margin = sd > 0 ? (cut - mean) / sd : (cut > mean ? Double.POSITIVE_INFINITY : 0);
+            double margin = sd > 0 ? (cut - mean) / sd : Double.POSITIVE_INFINITY; // sd 0: mean < cut decides
             if (mean + zq * sd < cut && margin > clearest) {
                 clearest = margin;
                 rival = o;
                 by = j;
+                bySpread = sd;
             }
         }
         if (rival == null) {
             return Optional.empty();
         }
-        double sd = Math.sqrt(std * std + by.std() * by.std());
         return Optional.of(new StopVerdict(p.searchId(), p.candidateId(), p.epoch(), name(), cited
-                + "; chance of ending above running candidate " + rival + " below " + Num.fmt(Num.round(
-                100 * (1 - confidence), 3)) + " %: mean + " + Num.fmt(Num.round(zq, 3)) + " x sqrt(std^2 + its std^2) = "
-                + Num.fmt(mean + zq * sd) + " < " + Num.fmt(threshold) + " x its prediction " + Num.fmt(by.mean())
-                + " +/- " + Num.fmt(by.std()) + " from its epoch " + by.epoch() + " = "
-                + Num.fmt(Num.cutoff(by.mean(), threshold)) + " (" + (Double.isInfinite(dof) ? "normal"
-                : "Student t with " + Num.fmt(Num.round(dof, 1)) + " dof") + ", confidence " + Num.fmt(confidence)
-                + ") at epoch " + p.epoch()));
+                + "; chance of ending above running candidate " + rival + " below "
+                + Num.fmt(Num.round(100 * (1 - confidence), 3)) + " %: mean + " + Num.fmt(Num.round(zq, 3))
+                + " x sqrt(std^2 + its std^2) = " + Num.fmt(mean + zq * bySpread) + " < " + Num.fmt(threshold)
+                + " x its prediction " + Num.fmt(by.mean()) + " +/- " + Num.fmt(by.std()) + " from its epoch "
+                + by.epoch() + " = " + Num.fmt(Num.cutoff(by.mean(), threshold)) + " (" + distribution(dof) + ") at epoch "
+                + p.epoch()));
+    }
+
+    /** The prediction's distribution and the rule's confidence, as a reason cites them. */
+    private String distribution(double dof) {
+        return (Double.isInfinite(dof) ? "normal" : "Student t with " + Num.fmt(Num.round(dof, 1)) + " dof")
+                + ", confidence " + Num.fmt(confidence);
     }
 
     /** The fewest others the field criterion compares with (the median fallback's minTrials). */
