@@ -57,6 +57,13 @@ public final class PredictionFeed implements AutoCloseable {
     private record Waiter(int epoch, CompletableFuture<Void> done) {
     }
 
+    /**
+     * The (search, target epochs) pairs of which a candidate prediction was read, oldest first: the surrogate service
+     * predicts a candidate once it has a model for its target (a candidate with that target finished, or a warm
+     * start's curves were learnt), so until one was read, none is coming and the stopper does not wait for one.
+     */
+    private final LinkedHashMap<String, Boolean> predicting = new LinkedHashMap<>(16, 0.75f, true);
+
     private final Duration lookback;
 
     private PredictionFeed(KafkaClients kafka, Duration lookback) {
@@ -102,6 +109,28 @@ public final class PredictionFeed implements AutoCloseable {
     public synchronized void forgetSearch(String searchId, long beforeMillis) {
         latest.values().removeIf(p -> p.searchId().equals(searchId)
                 && (p.metricTimestamp() == null || p.metricTimestamp() < beforeMillis));
+        predicting.keySet().removeIf(k -> k.startsWith(searchId + KEY_SEPARATOR));
+        for (SurrogatePrediction p : latest.values()) {
+            if (p.searchId().equals(searchId)) {
+                predicting.put(predictingKey(p.searchId(), p.fidelity()), Boolean.TRUE);
+            }
+        }
+    }
+
+    private static final String KEY_SEPARATOR = "\u0000";
+
+    private static String predictingKey(String searchId, int target) {
+        return searchId + KEY_SEPARATOR + target;
+    }
+
+    /**
+     * Whether a candidate prediction of search {@code searchId} for a target of {@code target} epochs has been read:
+     * the surrogate service has a model for that target, so it predicts every epoch of such candidates and a wait for
+     * one is worth it. False before the first candidate with that target finished (a cold start): the service
+     * predicts nothing then, and waiting would only delay each decision by the whole wait.
+     */
+    public synchronized boolean predicts(String searchId, int target) {
+        return predicting.containsKey(predictingKey(searchId, target));
     }
 
     /**
@@ -156,6 +185,12 @@ public final class PredictionFeed implements AutoCloseable {
             SurrogatePrediction old = latest.get(p.candidateId());
             if (old == null || isNewer(p, old)) {
                 latest.put(p.candidateId(), p);
+            }
+            predicting.put(predictingKey(p.searchId(), p.fidelity()), Boolean.TRUE);
+            if (predicting.size() > MAX_CANDIDATES) {
+                Iterator<String> it = predicting.keySet().iterator();
+                it.next();
+                it.remove();
             }
             if (latest.size() > MAX_CANDIDATES) {
                 Iterator<String> it = latest.keySet().iterator();

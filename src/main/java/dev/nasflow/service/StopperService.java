@@ -283,6 +283,10 @@ public final class StopperService implements AutoCloseable {
                     return "the surrogate predicts " + latest.get().metric() + ", the rule watches "
                             + info.watched().metric();
                 }
+                if (!feed.predicts(p.searchId(), p.targetEpochs())) {
+                    return "the surrogate service has predicted no candidate of this search with " + p.targetEpochs()
+                            + " epochs yet: it predicts once one has finished, or from a warm start's curves";
+                }
                 String last = latest.map(sp -> "; latest is from epoch " + sp.epoch()).orElse("");
                 return "none from epoch " + p.epoch() + " within " + predictionWait.toMillis()
                         + " ms of the metric" + last;
@@ -437,9 +441,11 @@ public final class StopperService implements AutoCloseable {
         double value = info.watched().direction().oriented(raw);
         CurvePoint p = new CurvePoint(m.searchId(), m.candidateId(), m.epoch(), m.fidelity(), value,
                 archHashes.get(m.candidateId()));
-        if (feed != null && !replay && info.readsPredictions()) {
+        if (feed != null && !replay && info.readsPredictions() && feed.predicts(m.searchId(), m.fidelity())) {
             // the surrogate service predicts from this same metric: wait (without blocking this thread) for that
-            // prediction, or the wait's end, then judge; the batch's offsets are committed once that is done
+            // prediction, or the wait's end, then judge; the batch's offsets are committed once that is done. Not
+            // while the service has predicted no candidate of this search with this target: it has no model for it
+            // yet (no such candidate finished), so nothing is coming and the rule's fallback judges at once
             try {
                 synchronized (stopper) {
                     if (!stopper.record(p)) {

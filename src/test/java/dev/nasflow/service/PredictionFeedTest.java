@@ -25,8 +25,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(SharedKafka.class)
 class PredictionFeedTest {
     static SurrogatePrediction pred(String search, String candidate, int epoch, long metricTs) {
-        return SurrogatePrediction.ofCandidate(search, candidate, "h", "a", epoch, 12, "validAccuracy", 80 + epoch, 1,
-                1, null, 5, metricTs, 4);
+        return pred(search, candidate, epoch, 12, metricTs);
+    }
+
+    static SurrogatePrediction pred(String search, String candidate, int epoch, int target, long metricTs) {
+        return SurrogatePrediction.ofCandidate(search, candidate, "h", "a", epoch, target, "validAccuracy",
+                80 + epoch, 1, 1, null, 5, metricTs, 4);
+    }
+
+    /**
+     * Whether the surrogate service predicts a search's candidates of a target (so that the stopper waits for their
+     * predictions): not until one such prediction was read; per target; a forgotten run's predictions no longer count.
+     */
+    @Test
+    void aSearchTargetIsPredictedOnceOneOfItsPredictionsWasRead() throws Exception {
+        KafkaClients kafka = new KafkaClients(KafkaSettings.of(SharedKafka.bootstrapServers()));
+        String s = "predicts-" + System.nanoTime();
+        long t0 = System.currentTimeMillis() - 60_000;
+        try (PredictionFeed feed = PredictionFeed.start(kafka); MetricsPublisher pub = kafka.publisher("feed-test")) {
+            assertTrue(feed.awaitReady(Duration.ofSeconds(60)));
+            assertFalse(feed.predicts(s, 12), "nothing read yet: a cold search, no model");
+            long t1 = System.nanoTime();
+            feed.await(s + "-g0-c0", 3, Duration.ofMillis(200)).get();
+            assertTrue(System.nanoTime() - t1 >= 150_000_000L, "await still waits when asked to");
+            pub.publish(pred(s, s + "-g0-c1", 2, 12, t0)).get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> feed.predicts(s, 12));
+            assertFalse(feed.predicts(s, 24), "another target has no model yet");
+            assertFalse(feed.predicts(s + "x", 12), "another search");
+            pub.publish(pred(s, s + "-g0-c2", 2, 24, t0 + 40_000)).get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> feed.predicts(s, 24));
+            // the id started again: the old run's predictions are forgotten, and so is its model's target 12
+            feed.forgetSearch(s, t0 + 30_000);
+            assertFalse(feed.predicts(s, 12), "only the forgotten run predicted target 12");
+            assertTrue(feed.predicts(s, 24), "a prediction of the new run");
+        }
     }
 
     @Test
