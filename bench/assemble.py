@@ -150,6 +150,14 @@ def stop_latency(raw):
                                         rnd(ms_value, 1), ms_value < 300)}
             if p50:
                 sec["goals"]["p50"] = goal("p50 < 100 ms", p50[1], p50[1] < 100)
+    st2, s2 = load(raw, "stop-latency-surrogate")
+    if s2 and "predictionP99Ms" in s2:
+        sec["surrogate"] = {"raw": s2}
+        sec.setdefault("goals", {})["surrogatePredictionP99"] = goal(
+            "p99 < 200 ms (metric published -> surrogate prediction published, 50 concurrent)",
+            s2["predictionP99Ms"], s2["predictionP99Ms"] < 200)
+    elif st2 != "missing":
+        sec["surrogate"] = not_ok(st2, "stop-latency-surrogate", raw)
     return sec
 
 

@@ -20,10 +20,14 @@ import java.util.concurrent.Callable;
                 "Measures the streaming early-stopping path end to end on a real Kafka broker and a real Temporal "
                         + "server (embedded unless --kafka / --temporal name external ones), with an in-process "
                         + "worker and early-stopping service: one generation of --candidates NB201 table candidates "
-                        + "trains concurrently in real time under a median rule that stops many of them.",
+                        + "trains concurrently in real time under a median rule that stops many of them. With --rule "
+                        + "surrogate, --evaluations candidates train, --candidates at a time, the surrogate service "
+                        + "runs in the stack and the stopper judges by its predictions.",
                 "Per accepted decision: metric published (EpochMetric.timestamp) -> the training activity saw the "
                         + "cancellation. Prints p50/p99; with --json exactly one JSON object "
-                        + "{\"p50Ms\", \"p99Ms\", \"decisions\", ...} on stdout (progress goes to stderr)."})
+                        + "{\"p50Ms\", \"p99Ms\", \"decisions\", ...} on stdout (progress goes to stderr). With "
+                        + "--rule surrogate also per candidate prediction: metric published -> prediction published "
+                        + "(\"predictionP50Ms\", \"predictionP99Ms\", \"predictions\")."})
 public final class BenchStopLatencyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -45,12 +49,24 @@ public final class BenchStopLatencyCommand implements Callable<Integer> {
             description = "Real milliseconds per epoch (default: ${DEFAULT-VALUE}).")
     int pacingMs;
 
+    @Option(names = "--rule", defaultValue = "median", paramLabel = "RULE",
+            description = "Stopping rule: median, or surrogate (the surrogate service in the stack, the stopper "
+                    + "judging by its predictions; the rule's other settings its defaults) (default: "
+                    + "${DEFAULT-VALUE}).")
+    String rule;
+
+    @Option(names = "--evaluations", paramLabel = "N",
+            description = "Candidates trained in all, --candidates at a time (default: --candidates with the median "
+                    + "rule; 3 x --candidates with the surrogate rule, which predicts once candidates finished).")
+    Integer evaluations;
+
     @Option(names = "--grace-period", defaultValue = "2", paramLabel = "E",
-            description = "Median rule: first epoch a candidate may be stopped (default: ${DEFAULT-VALUE}).")
+            description = "The rule's first epoch at which a candidate may be stopped (default: ${DEFAULT-VALUE}).")
     int gracePeriod;
 
     @Option(names = "--min-trials", defaultValue = "3", paramLabel = "N",
-            description = "Median rule: other candidates needed at an epoch (default: ${DEFAULT-VALUE}).")
+            description = "The rule's references needed (median: other candidates at an epoch; surrogate: finished "
+                    + "candidates) (default: ${DEFAULT-VALUE}).")
     int minTrials;
 
     @Option(names = "--timeout", defaultValue = "PT5M", paramLabel = "DURATION",
@@ -73,8 +89,10 @@ public final class BenchStopLatencyCommand implements Callable<Integer> {
         Path dir = workDir != null ? workDir : Services.workDir(null, "bench-stop-latency")
                 .resolve("run-" + Long.toString(System.currentTimeMillis(), 36));
         try {
+            int total = evaluations != null ? evaluations
+                    : StopLatencyBench.SURROGATE.equals(rule) ? 3 * candidates : candidates;
             config = new StopLatencyBench.Config(candidates, epochs, pacingMs, gracePeriod, minTrials,
-                    temporal.settings(), kafka.settings().orElse(null), dir, timeout);
+                    temporal.settings(), kafka.settings().orElse(null), dir, timeout, rule, total);
         } catch (IllegalArgumentException e) {
             err.println("nasflow bench stop-latency: " + e.getMessage());
             err.flush();
@@ -104,8 +122,13 @@ public final class BenchStopLatencyCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  decision -> activity saw the cancellation  p50 %4d ms  p99 %4d ms%n",
                     r.cancel().p50(), r.cancel().p99());
             out.printf(Locale.ROOT, "%d candidates, %d stopped early, %d decisions rejected (finished first); "
-                            + "search %.1f s; Temporal %s, Kafka %s%n", r.candidates(), r.stoppedEarly(), r.rejected(),
-                    r.searchSeconds(), r.temporal(), r.kafka());
+                            + "search %.1f s; rule %s; Temporal %s, Kafka %s%n", r.candidates(), r.stoppedEarly(),
+                    r.rejected(), r.searchSeconds(), r.rule(), r.temporal(), r.kafka());
+            if (r.predictions() != null) {
+                out.printf(Locale.ROOT, "surrogate predictions (metric published -> prediction published) over %d "
+                                + "predictions: p50 %d ms, p90 %d ms, p99 %d ms, max %d ms%n", r.predictions().n(),
+                        r.predictions().p50(), r.predictions().p90(), r.predictions().p99(), r.predictions().max());
+            }
         }
         out.flush();
         return r.decisions() > 0 ? 0 : 1;

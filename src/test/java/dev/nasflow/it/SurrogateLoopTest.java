@@ -1,6 +1,7 @@
 package dev.nasflow.it;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nasflow.bench.StopLatencyBench;
 import dev.nasflow.wiring.DevStack;
 import dev.nasflow.stream.EventSerde;
 import dev.nasflow.stream.KafkaClients;
@@ -8,10 +9,6 @@ import dev.nasflow.stream.StopDecision;
 import dev.nasflow.stream.SurrogatePrediction;
 import dev.nasflow.stream.Topics;
 import dev.nasflow.api.SearchResult;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,6 +48,7 @@ class SurrogateLoopTest {
             assertFalse(decisions.isEmpty(), "the surrogate rule stopped candidates");
             int cited = 0;
             int fallback = 0;
+            int notYet = 0;
             int tBound = 0;
             for (Stacks.Rec<StopDecision> d : decisions) {
                 String reason = d.value().reason();
@@ -72,6 +69,10 @@ class SurrogateLoopTest {
                 } else {
                     assertTrue(reason.startsWith("no surrogate prediction (") && reason.contains("median fallback"),
                             reason);
+                    if (reason.contains("the surrogate service has predicted no candidate of this search with 12 "
+                            + "epochs yet")) {
+                        notYet++; // judged at once, not after the prediction wait: no model, nothing was coming
+                    }
                     fallback++;
                 }
             }
@@ -80,6 +81,8 @@ class SurrogateLoopTest {
                     .reason());
             assertTrue(cited > 0, "some decisions used a surrogate prediction");
             assertTrue(tBound > 0, "some decisions used the optimistic (Student t) bound");
+            assertTrue(notYet > 0, "before the first candidate finished, the fallback judged without waiting: "
+                    + notYet + " of " + fallback);
 
             double[] lat = latencies(stack.kafka(), searchId);
             assertTrue(lat.length > 100, "candidate predictions published: " + lat.length);
@@ -155,27 +158,8 @@ class SurrogateLoopTest {
 
     /** Per candidate prediction of the search: its publication time minus its metric's (ms), sorted. */
     static double[] latencies(KafkaClients kafka, String searchId) {
-        List<Double> out = new ArrayList<>();
-        try (Consumer<byte[], byte[]> c = kafka.consumer(null)) {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (PartitionInfo p : c.partitionsFor(Topics.SURROGATE_PREDICTIONS)) {
-                parts.add(new TopicPartition(p.topic(), p.partition()));
-            }
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(100))) {
-                    SurrogatePrediction p = EventSerde.SURROGATE_PREDICTION.decode(rec.value());
-                    if (p.forCandidate() && p.searchId().equals(searchId) && p.metricTimestamp() != null
-                            && p.metricTimestamp() > 0) {
-                        out.add((double) (rec.timestamp() - p.metricTimestamp()));
-                    }
-                }
-            }
-        }
-        return out.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return StopLatencyBench.predictionLatencies(kafka, searchId).stream().mapToDouble(Long::doubleValue).sorted()
+                .toArray();
     }
 
     static double percentile(double[] sorted, double q) {
