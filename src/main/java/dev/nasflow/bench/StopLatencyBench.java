@@ -239,13 +239,25 @@ public final class StopLatencyBench {
         }
     }
 
-    /**
-     * Metric published → prediction published (ms) of every candidate prediction of {@code searchId} on
-     * {@code nasflow.surrogate-predictions}: the record's timestamp minus the metric's ({@code metricTimestamp}),
-     * read from the beginning of the topic up to its end now (at most 30 s).
-     */
+    /** When a candidate prediction was published (its record's timestamp) and when the metric it answers was. */
+    public record PredictionTime(long publishedMs, long metricMs) {
+        public long latencyMs() {
+            return publishedMs - metricMs;
+        }
+    }
+
+    /** Metric published → prediction published (ms) of every candidate prediction of {@code searchId}. */
     public static List<Long> predictionLatencies(KafkaClients kafka, String searchId) {
-        List<Long> out = new ArrayList<>();
+        return predictionTimes(kafka, searchId).stream().map(PredictionTime::latencyMs).toList();
+    }
+
+    /**
+     * Every candidate prediction of {@code searchId} on {@code nasflow.surrogate-predictions} with the publication
+     * time of its metric ({@code metricTimestamp}), read from the beginning of the topic up to its end now (at most
+     * 30 s).
+     */
+    public static List<PredictionTime> predictionTimes(KafkaClients kafka, String searchId) {
+        List<PredictionTime> out = new ArrayList<>();
         try (org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> c = kafka.consumer(null)) {
             List<TopicPartition> parts = new ArrayList<>();
             for (PartitionInfo p : c.partitionsFor(Topics.SURROGATE_PREDICTIONS)) {
@@ -265,7 +277,7 @@ public final class StopLatencyBench {
                     }
                     if (p.forCandidate() && searchId.equals(p.searchId()) && p.metricTimestamp() != null
                             && p.metricTimestamp() > 0) {
-                        out.add(rec.timestamp() - p.metricTimestamp());
+                        out.add(new PredictionTime(rec.timestamp(), p.metricTimestamp()));
                     }
                 }
             }

@@ -1,21 +1,16 @@
 package dev.nasflow.surrogate;
 
+import dev.nasflow.bench.StopLatencyBench;
 import dev.nasflow.service.SurrogateService;
 import dev.nasflow.embedded.SharedKafka;
 import dev.nasflow.stream.EpochMetric;
-import dev.nasflow.stream.EventSerde;
 import dev.nasflow.stream.KafkaClients;
 import dev.nasflow.stream.KafkaSettings;
 import dev.nasflow.stream.MetricsPublisher;
 import dev.nasflow.stream.SearchEvent;
 import dev.nasflow.model.SearchEventType;
-import dev.nasflow.stream.SurrogatePrediction;
 import dev.nasflow.stream.TopicSettings;
 import dev.nasflow.stream.Topics;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -137,25 +132,7 @@ class SurrogateLatencyTest {
 
     /** [publication time, metric time] of every candidate prediction of the search. */
     private static List<long[]> predictions(KafkaClients kafka, String search) {
-        List<long[]> out = new ArrayList<>();
-        try (Consumer<byte[], byte[]> c = kafka.consumer(null)) {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (PartitionInfo p : c.partitionsFor(Topics.SURROGATE_PREDICTIONS)) {
-                parts.add(new TopicPartition(p.topic(), p.partition()));
-            }
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(100))) {
-                    SurrogatePrediction p = EventSerde.SURROGATE_PREDICTION.decode(rec.value());
-                    if (p.forCandidate() && p.searchId().equals(search) && p.metricTimestamp() != null) {
-                        out.add(new long[] {rec.timestamp(), p.metricTimestamp()});
-                    }
-                }
-            }
-        }
-        return out;
+        return StopLatencyBench.predictionTimes(kafka, search).stream()
+                .map(t -> new long[] {t.publishedMs(), t.metricMs()}).toList();
     }
 }
