@@ -285,7 +285,8 @@ public final class StopperService implements AutoCloseable {
                 }
                 if (!feed.predicts(p.searchId(), p.targetEpochs())) {
                     return "the surrogate service has predicted no candidate of this search with " + p.targetEpochs()
-                            + " epochs yet: it predicts once one has finished, or from a warm start's curves";
+                            + " epochs yet: it predicts once one has finished, or from a warm start's curves, if a "
+                            + "surrogate service runs";
                 }
                 String last = latest.map(sp -> "; latest is from epoch " + sp.epoch()).orElse("");
                 return "none from epoch " + p.epoch() + " within " + predictionWait.toMillis()
