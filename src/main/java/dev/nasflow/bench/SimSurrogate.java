@@ -126,7 +126,7 @@ final class SimSurrogate implements StoppingSimulator.Listener, PredictionSource
             return Optional.empty();
         }
         return Optional.of(new Prediction(e.mean(), e.std(), "curve surrogate after epoch " + at + " on "
-                + e.trainedOn() + " finished", e.dof()));
+                + e.trainedOn() + " finished", e.dof(), e.trainedOn()));
     }
 
     @Override
@@ -139,7 +139,8 @@ final class SimSurrogate implements StoppingSimulator.Listener, PredictionSource
     public Optional<Prediction> repredict(CurvePoint p) {
         CurveSurrogate.Estimate e = curves.repredict(p.candidateId(), p.epoch());
         return e == null ? Optional.empty() : Optional.of(new Prediction(e.mean(), e.std(),
-                "curve surrogate from epoch " + p.epoch() + " on " + e.trainedOn() + " finished", e.dof()));
+                "curve surrogate from epoch " + p.epoch() + " on " + e.trainedOn() + " finished", e.dof(),
+                e.trainedOn()));
     }
 
     @Override

@@ -21,7 +21,9 @@ import java.util.Map;
  *       final value is below best × {@code threshold}; {@code minTrials} finished references.</li>
  *   <li>{@code surrogate}: after {@code gracePeriod} epochs, stop when the surrogate service's optimistic prediction
  *       (mean + z({@code confidence}) std) is below best × {@code threshold}; with {@code rungs}, also successive
- *       halving on predictions at {@code gracePeriod × eta^k}; {@code minTrials} references.</li>
+ *       halving on predictions at {@code gracePeriod × eta^k}; {@code minTrials} references; {@code coldRungs}:
+ *       successive halving by value while a candidate's prediction is missing or learnt from fewer finished
+ *       candidates than that.</li>
  *   <li>{@code pareto}: several objectives (the watched metric and costs known before training): from epoch
  *       {@code gracePeriod}, with {@code minTrials} finished references, stop a candidate whose optimistic final
  *       objective vector (curve estimate plus the {@code confidence} conformal quantile of the estimate's scaled
@@ -36,11 +38,21 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"rule", "gracePeriod", "minTrials", "eta", "threshold", "metric", "minEpochs", "completedOnly",
-        "percentile", "compare", "margin", "confidence", "runningReferences", "rungs", "minRankTau", "estimate"})
+        "percentile", "compare", "margin", "confidence", "runningReferences", "rungs", "minRankTau", "estimate",
+        "coldRungs"})
 public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
                            String metric, Integer minEpochs, Boolean completedOnly, Double percentile,
                            String compare, Double margin, Double confidence, Boolean runningReferences,
-                           Boolean rungs, Double minRankTau, String estimate) {
+                           Boolean rungs, Double minRankTau, String estimate, Integer coldRungs) {
+
+    /** The spec before the surrogate rule's {@code coldRungs} existed (unset: the rule's default). */
+    public StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
+                        String metric, Integer minEpochs, Boolean completedOnly, Double percentile, String compare,
+                        Double margin, Double confidence, Boolean runningReferences, Boolean rungs,
+                        Double minRankTau, String estimate) {
+        this(rule, gracePeriod, minTrials, eta, threshold, metric, minEpochs, completedOnly, percentile, compare, margin,
+                confidence, runningReferences, rungs, minRankTau, estimate, null);
+    }
 
     /** The spec before the pareto rule's {@code estimate} existed (unset: curve). */
     public StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, Integer eta, Double threshold,
@@ -99,7 +111,7 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
 
     public static StoppingSpec none() {
         return new StoppingSpec("none", null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     @JsonIgnore
@@ -125,6 +137,7 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
         put(m, "rungs", rungs);
         put(m, "minRankTau", minRankTau);
         put(m, "estimate", estimate);
+        put(m, "coldRungs", coldRungs);
         return m;
     }
 
@@ -147,7 +160,7 @@ public record StoppingSpec(String rule, Integer gracePeriod, Integer minTrials, 
                 params.get("runningReferences") instanceof Boolean r ? r : null,
                 params.get("rungs") instanceof Boolean u ? u : null,
                 params.get("minRankTau") instanceof Number t ? t.doubleValue() : null,
-                params.get("estimate") instanceof String e ? e : null);
+                params.get("estimate") instanceof String e ? e : null, integer(params.get("coldRungs")));
     }
 
     private static Integer integer(Object v) {

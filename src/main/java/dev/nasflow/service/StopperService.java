@@ -265,7 +265,7 @@ public final class StopperService implements AutoCloseable {
                         + sp.fidelity() + ", model v" + sp.modelVersion() + " on " + sp.trainedOn() + " finished curves"
                         + q.text();
                 return Optional.of(new Prediction(info.watched().direction().oriented(sp.mean()), sp.std(), src,
-                        sp.dofOrInfinite()));
+                        sp.dofOrInfinite(), sp.trainedOn() == null ? -1 : sp.trainedOn()));
             }
 
             @Override

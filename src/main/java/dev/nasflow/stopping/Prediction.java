@@ -5,9 +5,11 @@ package dev.nasflow.stopping;
  * candidate's target fidelity) with its standard deviation ({@code 0} when the model gives none), where it comes
  * from ({@code source}, cited in a stop decision's reason; null when not said), and the degrees of freedom of its
  * predictive distribution: Student's t with {@code dof} degrees of freedom and scale {@code std} when the model
- * estimated its noise from few results, a normal when {@code dof} is infinite (the default).
+ * estimated its noise from few results, a normal when {@code dof} is infinite (the default); and how many finished
+ * candidates (a warm start's prior curves included) the model had learnt from ({@code trainedOn}, {@code -1} when not
+ * said).
  */
-public record Prediction(double mean, double std, String source, double dof) {
+public record Prediction(double mean, double std, String source, double dof, int trainedOn) {
     public Prediction {
         if (!(std >= 0) && !Double.isNaN(std)) {
             throw new IllegalArgumentException("std: must be >= 0, got " + std);
@@ -15,6 +17,13 @@ public record Prediction(double mean, double std, String source, double dof) {
         if (!(dof > 0)) {
             throw new IllegalArgumentException("dof: must be > 0 (infinite = normal), got " + dof);
         }
+        if (trainedOn < -1) {
+            throw new IllegalArgumentException("trainedOn: must be >= 0 (-1 = not said), got " + trainedOn);
+        }
+    }
+
+    public Prediction(double mean, double std, String source, double dof) {
+        this(mean, std, source, dof, -1);
     }
 
     public Prediction(double mean, double std, String source) {

@@ -61,7 +61,7 @@ public final class SurrogateRule implements StoppingRule {
     public static final StoppingRuleDescriptor DESCRIPTOR = StoppingRuleDescriptor.of("surrogate",
             (v, s) -> new SurrogateRule(s.source(), v.integer("gracePeriod"), v.integer("minTrials"),
                     v.number("threshold"), v.number("confidence"), v.bool("rungs") ? v.integer("eta") : 1,
-                    v.number("percentile"), v.bool("runningReferences")),
+                    v.number("percentile"), v.bool("runningReferences"), v.integer("coldRungs")),
             ParamDef.integer("gracePeriod", 1, StoppingRules.MAX_INT, 1, "first epoch at which the prediction is checked"),
             ParamDef.integer("minTrials", 1, StoppingRules.MAX_INT, 1, "finished candidates needed as references"),
             ParamDef.number("threshold", 0.01, 1.0, 1.0,
@@ -87,7 +87,12 @@ public final class SurrogateRule implements StoppingRule {
                             + "is below 1 - confidence: successive elimination, before any candidate has finished"),
             ParamDef.bool("rungs", false,
                     "also stop at the rungs (successive halving); false: only when the optimistic "
-                            + "prediction cannot reach the best final"));
+                            + "prediction cannot reach the best final"),
+            ParamDef.integer("coldRungs", 0, StoppingRules.MAX_INT, 10,
+                    "while a candidate has no prediction, or one learnt from fewer than this many finished "
+                            + "candidates (a cold search's first waves; a warm start's prior curves count), also "
+                            + "stop at rungs max(2, gracePeriod) x 3^k by successive halving (ASHA), as with "
+                            + "rungs: true; 0: never (with rungs: true, the rungs act always)"));
 
     private final PredictionSource source;
     private final int gracePeriod;
@@ -97,6 +102,12 @@ public final class SurrogateRule implements StoppingRule {
     private final int eta;
     private final double percentile;
     private final boolean runningReferences;
+    /** Cold rungs while a prediction is missing or learnt from fewer finished candidates than this (0: never). */
+    private final int coldRungs;
+    /** The reduction factor of the cold rungs (ASHA's default). */
+    static final int COLD_ETA = 3;
+    /** The first cold rung at least (epoch 1 measures how fast a network starts more than where it ends). */
+    static final int COLD_FIRST_RUNG = 2;
     /** The median rule on the running averages with this rule's grace period and percentile (compare=average). */
     private final MedianStoppingRule byValues;
     /** Finished candidates the rank quality at a rung must be measured on before predictions rank it. */
@@ -128,6 +139,17 @@ public final class SurrogateRule implements StoppingRule {
      */
     public SurrogateRule(PredictionSource source, int gracePeriod, int minTrials, double threshold,
                          double confidence, int eta, double percentile, boolean runningReferences) {
+        this(source, gracePeriod, minTrials, threshold, confidence, eta, percentile, runningReferences, 0);
+    }
+
+    /**
+     * @param eta               reduction factor of the rungs ({@code >= 2}), or 1 for none
+     * @param runningReferences also compare with the pessimistic predictions of the other running candidates
+     * @param coldRungs         with {@code eta} 1: successive halving at the cold rungs while a candidate has no
+     *                          prediction or one learnt from fewer than this many finished candidates; 0: never
+     */
+    public SurrogateRule(PredictionSource source, int gracePeriod, int minTrials, double threshold,
+                         double confidence, int eta, double percentile, boolean runningReferences, int coldRungs) {
         if (source == null) {
             throw new IllegalArgumentException("stopping.rule: surrogate needs a PredictionSource "
                     + "(the surrogate service's predictions); pass one to StoppingRules.create");
@@ -152,16 +174,23 @@ public final class SurrogateRule implements StoppingRule {
         this.eta = eta;
         this.percentile = percentile;
         this.runningReferences = runningReferences;
+        if (coldRungs < 0) {
+            throw new IllegalArgumentException("stopping.coldRungs: must be an integer >= 0 (0: never), got "
+                    + coldRungs);
+        }
+        this.coldRungs = coldRungs;
         this.byValues = new MedianStoppingRule(gracePeriod, Math.max(minTrials, FALLBACK_MIN_TRIALS), false,
                 percentile, MedianStoppingRule.Compare.AVERAGE);
     }
 
     /** The rung index of {@code epoch} (0 for gracePeriod), or -1 when it is not a rung below {@code target}. */
     int rungOf(int epoch, int target) {
-        if (eta < 2) {
-            return -1;
-        }
-        long r = gracePeriod;
+        return eta < 2 ? -1 : rungOf(epoch, target, gracePeriod, eta);
+    }
+
+    /** The rung index of {@code epoch} among {@code first * eta^k < target}, or -1. */
+    static int rungOf(int epoch, int target, int first, int eta) {
+        long r = first;
         for (int k = 0; r < target; k++, r *= eta) {
             if (r == epoch) {
                 return k;
@@ -183,8 +212,45 @@ public final class SurrogateRule implements StoppingRule {
         return DESCRIPTOR.name();
     }
 
+    /** Where the rungs are for a point: from {@code first}, every {@code eta}-fold; {@code cold}: the cold rungs. */
+    private record Rungs(int first, int eta, boolean cold) {
+    }
+
+    /** The rungs that apply with prediction {@code pred} (null: none available), or null when none do. */
+    private Rungs rungs(Prediction pred) {
+        if (eta >= 2) {
+            return new Rungs(gracePeriod, eta, false);
+        }
+        if (coldRungs > 0 && (pred == null || (pred.trainedOn() >= 0 && pred.trainedOn() < coldRungs))) {
+            return new Rungs(Math.max(COLD_FIRST_RUNG, gracePeriod), COLD_ETA, true);
+        }
+        return null;
+    }
+
     @Override
     public Optional<StopVerdict> onEpoch(CurvePoint p, CurveStore store) {
+        Optional<StopVerdict> v = decide(p, store);
+        return v.isPresent() && lastThatCouldFinish(p, store) ? Optional.empty() : v;
+    }
+
+    /**
+     * True when no candidate with {@code p}'s target has finished and no other may still reach it: stopping this one
+     * would leave the search with nothing finished to pick (rungs rank against stopped candidates too, and running
+     * references may have been stopped since), so the rule never does.
+     */
+    static boolean lastThatCouldFinish(CurvePoint p, CurveStore store) {
+        if (store.bestFinal(p.targetEpochs()).count() > 0) {
+            return false;
+        }
+        for (String o : store.candidates()) {
+            if (store.isRunningRival(o, p.candidateId(), p.targetEpochs())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Optional<StopVerdict> decide(CurvePoint p, CurveStore store) {
         int t = p.epoch();
         int target = p.targetEpochs();
         if (t < gracePeriod || t >= target) {
@@ -196,9 +262,10 @@ public final class SurrogateRule implements StoppingRule {
         Optional<Prediction> pred = source.predict(q);
         if (pred.isEmpty() || !Double.isFinite(pred.get().mean())) {
             String why = pred.isEmpty() ? source.whyNone(q) : "the prediction is not finite";
-            int rung = rungOf(t, target);
+            Rungs rs = rungs(null);
+            int rung = rs == null ? -1 : rungOf(t, target, rs.first(), rs.eta());
             if (rung >= 0) {
-                return rung(p, store, rung, Optional.empty()).map(v -> new StopVerdict(v.searchId(),
+                return rung(p, store, rung, rs, Optional.empty()).map(v -> new StopVerdict(v.searchId(),
                         v.candidateId(), v.epoch(), name(), "no surrogate prediction (" + why + "); " + v.reason()
                         .substring(v.reason().indexOf("; ") + 2)));
             }
@@ -241,11 +308,12 @@ public final class SurrogateRule implements StoppingRule {
                 return v;
             }
         }
-        int rung = rungOf(t, target);
+        Rungs rs = rungs(pred.get());
+        int rung = rs == null ? -1 : rungOf(t, target, rs.first(), rs.eta());
         if (rung < 0) {
             return Optional.empty();
         }
-        return rung(p, store, rung, Optional.of(new Prediction(mean, std, pred.get().source())));
+        return rung(p, store, rung, rs, Optional.of(new Prediction(mean, std, pred.get().source())));
     }
 
     /**
@@ -389,7 +457,9 @@ public final class SurrogateRule implements StoppingRule {
      * measured rank quality there beats the observed values' (on at least {@value #MIN_QUALITY_PAIRS} finished
      * candidates) and every competitor can be re-predicted; otherwise by the observed values at the rung (ASHA).
      */
-    private Optional<StopVerdict> rung(CurvePoint p, CurveStore store, int rung, Optional<Prediction> own) {
+    private Optional<StopVerdict> rung(CurvePoint p, CurveStore store, int rung, Rungs rs,
+                                       Optional<Prediction> own) {
+        int eta = rs.eta();
         int t = p.epoch();
         int target = p.targetEpochs();
         List<String> others = new ArrayList<>();
@@ -399,7 +469,7 @@ public final class SurrogateRule implements StoppingRule {
             }
         }
         int n = others.size() + 1;
-        if (n < minTrials) {
+        if (n < (rs.cold() ? Math.max(minTrials, FALLBACK_MIN_TRIALS) : minTrials)) {
             return Optional.empty();
         }
         Optional<PredictionSource.RankQualityAt> q = source.rankQuality(p);
@@ -452,7 +522,9 @@ public final class SurrogateRule implements StoppingRule {
         double kth = scores.get(n - keep);
         String cited = own.map(pr -> "surrogate predicts " + Num.fmt(pr.mean()) + " +/- " + Num.fmt(pr.std())
                 + (pr.source() == null ? "" : " (" + pr.source() + ")")).orElse("no surrogate prediction");
-        String reason = cited + "; at rung " + rung + " (epoch " + t + ") its "
+        String reason = cited + "; at " + (rs.cold() ? "cold rung " : "rung ") + rung + " (epoch " + t
+                + (rs.cold() ? "; cold rungs act until a prediction has learnt from " + coldRungs
+                + " finished candidates" : "") + ") its "
                 + (basis.startsWith("predicted") ? "predicted final " : "value ") + Num.fmt(mine)
                 + " is not in the top " + keep + " of " + n + " " + basis + " (eta " + eta + ", cutoff "
                 + Num.fmt(kth) + ")";
@@ -464,6 +536,7 @@ public final class SurrogateRule implements StoppingRule {
         return "surrogate(gracePeriod=" + gracePeriod + ", minTrials=" + minTrials + ", threshold=" + threshold
                 + ", confidence=" + confidence + (eta >= 2 ? ", rungs eta=" + eta : ", no rungs")
                 + (percentile < 100 ? ", percentile=" + percentile : "")
-                + (runningReferences ? ", runningReferences" : "") + ")";
+                + (runningReferences ? ", runningReferences" : "")
+                + (eta < 2 && coldRungs > 0 ? ", coldRungs=" + coldRungs : "") + ")";
     }
 }

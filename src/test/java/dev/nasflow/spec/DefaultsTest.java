@@ -74,7 +74,7 @@ class DefaultsTest {
         assertEquals(new StoppingSpec("asha", null, 3, 3, null, "validAccuracy", 1, null), stop("asha"));
         assertEquals(new StoppingSpec("curve", 4, 1, null, 0.95, "validAccuracy", null, null), stop("curve"));
         assertEquals(new StoppingSpec("surrogate", 1, 1, 3, 1.0, "validAccuracy", null, null, 100.0, null, null, 0.9,
-                true, false),
+                true, false, null, null, 10),
                 stop("surrogate"));
         assertEquals(StoppingSpec.none(), stop("none"));
         for (String rule : SpecVocabulary.STOPPING_RULES) {

@@ -21,7 +21,7 @@ class StoppingRulesTest {
         assertEquals("curve(gracePeriod=4, minTrials=1, threshold=0.95)",
                 StoppingRules.create("curve", Map.of()).toString());
         assertEquals("surrogate(gracePeriod=1, minTrials=1, threshold=1.0, confidence=0.9, no rungs, "
-                + "runningReferences)",
+                + "runningReferences, coldRungs=10)",
                 StoppingRules.create("surrogate", Map.of(), h -> Optional.empty()).toString());
         assertSame(NoStopping.INSTANCE, StoppingRules.create("none", Map.of()));
         assertEquals("asha", StoppingRules.create(" ASHA ", Map.of()).name());

@@ -119,6 +119,6 @@ class SurrogateFieldTest {
         assertTrue(e.getMessage().startsWith("stopping.percentile: must be between 0.0 and 100.0, got 150"),
                 e.getMessage());
         assertTrue(StoppingRules.create("surrogate", Map.of("percentile", 40), from(Map.of())).toString()
-                .endsWith(", percentile=40.0, runningReferences)"));
+                .endsWith(", percentile=40.0, runningReferences, coldRungs=10)"));
     }
 }

@@ -108,7 +108,8 @@ class SurrogateRuleTest {
             @Override
             public Optional<Prediction> predict(CurvePoint p) {
                 return Optional.ofNullable(m.get(p.candidateId()))
-                        .map(x -> new Prediction(x.mean(), x.std(), "candidate " + p.candidateId(), x.dof()));
+                        .map(x -> new Prediction(x.mean(), x.std(), "candidate " + p.candidateId(), x.dof(),
+                                x.trainedOn()));
             }
 
             @Override

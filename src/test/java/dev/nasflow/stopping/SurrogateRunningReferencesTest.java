@@ -63,7 +63,7 @@ class SurrogateRunningReferencesTest {
         st.onEpoch(pt("lead", 1, 4, 70));
         assertTrue(st.onEpoch(pt("weak", 1, 4, 72)).isEmpty(), "no finished candidate, no running references");
         assertTrue(StoppingRules.create("surrogate", Map.of(), SurrogateRuleTest.byCandidate(PREDICTIONS)).toString()
-                .endsWith("no rungs, runningReferences)"));
+                .endsWith("no rungs, runningReferences, coldRungs=10)"));
     }
 
     @Test
