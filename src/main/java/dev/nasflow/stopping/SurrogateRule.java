@@ -50,7 +50,14 @@ import java.util.Optional;
  *       which acts before any candidate has finished. (Until 2026-12-08 the optimistic bound was compared with the
  *       rival's pessimistic one, {@code mean + z std < m_r - z s_r}: a spread of {@code std + s_r} instead of
  *       {@code sqrt(std^2 + s_r^2)}, errors perfectly anti-correlated, too cautious.)</li>
+ *   <li>with {@code coldRungs > 0} (the default 10) and no {@code rungs}, <b>cold rungs</b>: while a candidate has
+ *       no prediction, or one learnt from fewer than {@code coldRungs} finished candidates ({@link
+ *       Prediction#trainedOn}; a warm start's prior curves count), successive halving as in 2, by the values, at
+ *       {@code max(2, gracePeriod) * 3^k} from 3 ranked candidates on, so that a cold search's first waves are not
+ *       all trained to the end.</li>
  * </ol>
+ * The rule never stops the last candidate that could finish: none with its target finished and no other one may
+ * still reach it ({@link #lastThatCouldFinish}).
  * The reason cites the prediction (mean, std, and its source: candidate, epoch, model version, finished candidates it
  * learnt from, quality) and, at a rung, what the rung ranked by. Without a prediction for {@code c} (the surrogate has
  * not learnt enough yet, is not running, or was late), the rule, outside rungs, falls back to the median rule with its defaults ({@link #FALLBACK}) and says so in the
